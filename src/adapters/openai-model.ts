@@ -1,0 +1,96 @@
+import type OpenAI from 'openai';
+import { ProviderError } from '../core/errors.js';
+import type { ChatMessage, ModelClient, ModelReply } from '../core/ports.js';
+
+export interface OpenAiModelOptions {
+  model: string;
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  requestTimeoutMs: number;
+  /** Retries of 408/409/429/5xx and connection errors, done by the SDK (honours retry-after). */
+  maxRetries?: number;
+}
+
+/** A ModelClient over any OpenAI-compatible chat-completions endpoint, streaming with usage. */
+export function createOpenAiModel(options: OpenAiModelOptions): ModelClient {
+  let client: Promise<OpenAI> | undefined;
+  return {
+    async complete(messages, { signal } = {}) {
+      client ??= createClient(options);
+      return streamCompletion(await client, options.model, messages, signal);
+    },
+  };
+}
+
+async function createClient(options: OpenAiModelOptions): Promise<OpenAI> {
+  if (!options.apiKey && !options.baseUrl) {
+    throw new ProviderError('OPENAI_API_KEY is not set (set it, or OPENAI_BASE_URL for a local OpenAI-compatible server)');
+  }
+  // Loaded here, not at the top, so builds with nothing stale never pay for importing the SDK.
+  const { default: OpenAIClient } = await import('openai');
+  return new OpenAIClient({
+    apiKey: options.apiKey ?? 'not-needed',
+    baseURL: options.baseUrl,
+    timeout: options.requestTimeoutMs,
+    maxRetries: options.maxRetries ?? 3,
+    fetch: noRetryOnQuota,
+  });
+}
+
+/** A 429 for an exhausted quota will not clear by waiting: tell the SDK not to retry it. */
+async function noRetryOnQuota(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  if (response.status !== 429) return response;
+  const body = await response.text();
+  const headers = new Headers(response.headers);
+  if (body.includes('insufficient_quota')) headers.set('x-should-retry', 'false');
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+async function streamCompletion(client: OpenAI, model: string, messages: ChatMessage[], signal?: AbortSignal): Promise<ModelReply> {
+  let content = '';
+  let refusal = '';
+  let finishReason: string | null = null;
+  let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+  try {
+    const stream = await client.chat.completions.create(
+      { model, messages, stream: true, stream_options: { include_usage: true }, temperature: 0 },
+      { signal },
+    );
+    try {
+      for await (const chunk of stream) {
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices?.[0];
+        if (!choice) continue;
+        content += choice.delta?.content ?? '';
+        refusal += choice.delta?.refusal ?? '';
+        finishReason = choice.finish_reason ?? finishReason;
+      }
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // The stream broke after it started: an unusable reply, never written; the loop retries within its budget.
+      return { content, finishReason: 'cut', refusal: refusal || null, usage: estimateUsage(messages, content, usage) };
+    }
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw toProviderError(error, model);
+  }
+  return { content, finishReason: finishReason ?? 'stop', refusal: refusal || null, usage: estimateUsage(messages, content, usage) };
+}
+
+/** Real usage when the server sent it; otherwise ~4 characters a token, so budgets still mean something. */
+function estimateUsage(messages: ChatMessage[], content: string, usage?: { prompt_tokens: number; completion_tokens: number }) {
+  if (usage) return { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
+  const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
+  return { prompt: Math.ceil(promptChars / 4), completion: Math.ceil(content.length / 4) };
+}
+
+function toProviderError(error: unknown, model: string): ProviderError {
+  const apiError = error as { status?: number; code?: string | null; message?: string; name?: string };
+  const detail = (apiError.message ?? String(error)).split('\n')[0];
+  if (apiError.status === 401 || apiError.status === 403) return new ProviderError(`model provider refused the API key (${apiError.status}): ${detail}`, { cause: error });
+  if (apiError.code === 'insufficient_quota') return new ProviderError(`model provider: quota exhausted (insufficient_quota): ${detail}`, { cause: error });
+  if (apiError.status === 404) return new ProviderError(`model provider: model '${model}' or endpoint not found (404): ${detail}`, { cause: error });
+  if (apiError.status) return new ProviderError(`model provider answered ${apiError.status} after retries: ${detail}`, { cause: error });
+  return new ProviderError(`model provider unreachable or broken reply: ${detail}`, { cause: error });
+}

@@ -1,0 +1,178 @@
+// Brings in vitest's augmentation of vite's UserConfig with `test`, which the build (no test files) otherwise lacks.
+/// <reference types="vitest/config" />
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
+import { createVitest } from 'vitest/node';
+import type { CliOptions, TestSpecification, Vitest } from 'vitest/node';
+import type { TestRunResult, TestRunner } from '../core/ports.js';
+import { RunCollector, summarize } from './vitest-reporter.js';
+
+/** How to run the user's tests with one warm vitest instance. */
+export interface VitestRunnerOptions {
+  /** Absolute repo root; may be a bare folder with no package.json, no node_modules, no config. */
+  root: string;
+  /** Absolute path of the user's vitest config to honour, or false (default) for none. */
+  configFile?: string | false;
+  /** Absolute paths of setup files to inject, in addition to any the user's config declares. */
+  setupFiles?: string[];
+  /** Per test and per hook, default 10_000. */
+  testTimeoutMs?: number;
+  /** Where vitest's own console output and the tests' console output go; default: discarded. */
+  log?: (line: string) => void;
+}
+
+type ViteOverrides = NonNullable<Parameters<typeof createVitest>[2]>;
+type ViteLogger = NonNullable<ViteOverrides['customLogger']>;
+
+const TEST_PATTERNS = ['**/*.{test,spec}.?(c|m)[jt]s?(x)'];
+
+/** Starts vitest once for `root` and returns a runner that reruns test files in the same warm process. */
+export async function createVitestRunner(options: VitestRunnerOptions): Promise<TestRunner> {
+  const log = options.log ?? (() => {});
+  const collector = new RunCollector(log);
+  const vitest = await startVitest(options, collector, log);
+  let queue: Promise<unknown> = Promise.resolve();
+  let closing: Promise<void> | undefined;
+  return {
+    run(files, changed) {
+      if (closing) return Promise.reject(new Error('vitest runner is closed'));
+      const next = queue.then(() => runOnce(vitest, collector, options.root, files, changed));
+      queue = next.catch(() => {});
+      return next;
+    },
+    close() {
+      closing ??= queue.then(() => vitest.close());
+      return closing;
+    },
+  };
+}
+
+async function startVitest(options: VitestRunnerOptions, collector: RunCollector, log: (line: string) => void): Promise<Vitest> {
+  const exitCode = process.exitCode;
+  const streams = { stdout: lineSink(log), stderr: lineSink(log) };
+  const viteOverrides: ViteOverrides = {
+    // Vite concatenates arrays when merging, so these add to the user config's setupFiles instead of replacing them.
+    test: { setupFiles: options.setupFiles ?? [] },
+    // Vite warns about the user's config file through this logger, before vitest installs its own.
+    customLogger: viteLogger(log),
+  };
+  try {
+    const vitest = await createVitest('test', cliOptions(options, collector), viteOverrides, streams);
+    await vitest.standalone();
+    return vitest;
+  } finally {
+    process.exitCode = exitCode;
+  }
+}
+
+function cliOptions(options: VitestRunnerOptions, collector: RunCollector): CliOptions {
+  const configFile = options.configFile ?? false;
+  const timeout = options.testTimeoutMs ?? 10_000;
+  return {
+    root: options.root,
+    config: configFile,
+    // With the user's config, their include decides; files asked for outside it still run (see specsFor).
+    ...(configFile === false ? { include: TEST_PATTERNS } : {}),
+    watch: false,
+    pool: 'threads',
+    isolate: true,
+    reporters: [collector],
+    passWithNoTests: true,
+    // `.only` must not fail the run; the caller compares collected counts against a baseline instead.
+    allowOnly: true,
+    testTimeout: timeout,
+    hookTimeout: timeout,
+    // Keep vitest from writing node_modules/.vite/vitest/results.json into the user's repo.
+    cache: false,
+    color: false,
+  };
+}
+
+async function runOnce(
+  vitest: Vitest,
+  collector: RunCollector,
+  root: string,
+  files: string[],
+  changed: string[],
+): Promise<TestRunResult> {
+  const absFiles = files.map((file) => path.resolve(root, file));
+  for (const file of changed) vitest.invalidateFile(toModuleId(path.resolve(root, file)));
+  collector.reset();
+  // vitest sets process.exitCode = 1 on any failure; a red run is data here, not a reason to exit non-zero.
+  const exitCode = process.exitCode;
+  let crash: unknown;
+  try {
+    await vitest.runTestSpecifications(specsFor(vitest, absFiles));
+  } catch (error) {
+    crash = error;
+  } finally {
+    process.exitCode = exitCode;
+  }
+  const outcome = collector.take();
+  if (!outcome) return crashed(files, crash);
+  return summarize(outcome, absFiles, root);
+}
+
+/** Specifications for exactly these files, including test files created after vitest started. */
+function specsFor(vitest: Vitest, absFiles: string[]): TestSpecification[] {
+  return absFiles.flatMap((file) => {
+    const id = toModuleId(file);
+    const known = vitest.getModuleSpecifications(id);
+    if (known.length > 0) return known;
+    const project = vitest.projects.find((p) => p.matchesTestGlob(id)) ?? vitest.getRootProject();
+    return [project.createSpecification(id)];
+  });
+}
+
+function crashed(files: string[], error: unknown): TestRunResult {
+  const message = error instanceof Error ? error.message : `vitest did not finish the run${error ? `: ${String(error)}` : ''}`;
+  const fileErrors = files.map((file) => ({ file: file.split(path.sep).join('/'), message }));
+  return { collected: 0, passed: 0, failed: 0, skipped: 0, failures: [], fileErrors };
+}
+
+/** Vite's module graph keys files by forward-slash absolute paths, also on Windows. */
+function toModuleId(absPath: string): string {
+  return absPath.split(path.sep).join('/');
+}
+
+function viteLogger(log: (line: string) => void): ViteLogger {
+  const warned = new Set<string>();
+  const emit = (message: string): void => {
+    for (const line of stripVTControlCharacters(message).split('\n')) log(line);
+  };
+  const logger: ViteLogger = {
+    hasWarned: false,
+    info: emit,
+    warn: (message) => {
+      logger.hasWarned = true;
+      emit(message);
+    },
+    warnOnce: (message) => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      logger.warn(message);
+    },
+    error: emit,
+    clearScreen: () => {},
+    hasErrorLogged: () => false,
+  };
+  return logger;
+}
+
+/** A stream that hands complete lines to `log`, so vitest never writes to process.stdout. */
+function lineSink(log: (line: string) => void): Writable {
+  let pending = '';
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) log(line);
+      callback();
+    },
+    final(callback) {
+      if (pending) log(pending);
+      callback();
+    },
+  });
+}

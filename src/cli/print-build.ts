@@ -1,0 +1,73 @@
+import { Chalk } from 'chalk';
+import type { Config } from '../core/config.js';
+import type { BuildReporter, ModuleResult } from '../core/build.js';
+import { colorEnabled } from '../adapters/config-loader.js';
+import { buildCommand } from '../commands/build.js';
+import { createTerminalReporter } from './reporter.js';
+
+export interface BuildCliOptions {
+  cwd: string;
+  flags: Partial<Config>;
+  force: boolean;
+  json: boolean;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Runs `ainative build` with progress (or JSON) output; returns the exit code. Errors that stop the run propagate. */
+export async function runBuildCli(options: BuildCliOptions): Promise<number> {
+  const color = !options.json && colorEnabled(options.stdout);
+  const terminal = options.json ? undefined : createTerminalReporter({ stream: options.stdout, live: options.stdout.isTTY === true, color });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { exitCode, build } = await buildCommand({
+      cwd: options.cwd,
+      flags: options.flags,
+      force: options.force,
+      reporter: terminal ?? silentReporter,
+      signal: controller.signal,
+    });
+    terminal?.finish();
+    if (options.json) options.stdout.write(`${JSON.stringify({ ok: build.ok, modules: build.modules.map(toJson) }, null, 2)}\n`);
+    else options.stdout.write(summarize(build.modules, color));
+    return exitCode;
+  } finally {
+    terminal?.finish();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const silentReporter: BuildReporter = { intentStart() {}, attemptStart() {}, attempt() {}, intentEnd() {} };
+
+function toJson(result: ModuleResult) {
+  return {
+    id: result.id,
+    module: result.module,
+    status: result.status,
+    attempts: result.attempts,
+    tests: result.tests,
+    tokens: result.tokens,
+    reasons: result.reasons,
+    ...(result.failure ? { failure: result.failure } : {}),
+  };
+}
+
+/** The closing lines: last failures of what stayed red, then counts. */
+function summarize(modules: ModuleResult[], color: boolean): string {
+  const chalk = new Chalk({ level: color ? 1 : 0 });
+  const lines: string[] = [];
+  for (const result of modules.filter((module) => module.status === 'failed' && module.attempts > 0)) {
+    lines.push('', chalk.red(`${result.id}: tests still failing after ${result.attempts} attempts; ${result.module} was restored to what it was before the build.`));
+    if (result.failure) lines.push(result.failure);
+  }
+  const count = (status: ModuleResult['status']) => modules.filter((module) => module.status === status).length;
+  const prompt = modules.reduce((sum, module) => sum + module.tokens.prompt, 0);
+  const completion = modules.reduce((sum, module) => sum + module.tokens.completion, 0);
+  const attempts = modules.reduce((sum, module) => sum + module.attempts, 0);
+  lines.push('', `${count('built')} built, ${count('fresh')} fresh, ${count('failed')} failed · ${attempts} model calls · tokens ${prompt} prompt + ${completion} completion`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,11 @@
+import { EXIT } from '../core/errors.js';
+import { initCommand } from '../commands/init.js';
+
+/** Prints what `ainative init` created and what it left alone. */
+export async function runInit(cwd: string, stdout: NodeJS.WriteStream): Promise<number> {
+  const result = await initCommand(cwd);
+  for (const file of result.created) stdout.write(`created  ${file}\n`);
+  for (const file of result.kept) stdout.write(`kept     ${file} (already exists)\n`);
+  stdout.write('\nNext: describe a module in intents/<id>.intent.md, write test/<id>.test.ts, then run: npx ainative build\n');
+  return EXIT.ok;
+}

@@ -1,0 +1,23 @@
+import { Chalk } from 'chalk';
+import type { Config } from '../core/config.js';
+import { EXIT } from '../core/errors.js';
+import { colorEnabled } from '../adapters/config-loader.js';
+import { statusCommand } from '../commands/status.js';
+
+/** Prints `ainative status`; exit code 0 whatever the states (it is a report, not a gate). */
+export async function runStatus(cwd: string, flags: Partial<Config>, json: boolean, stdout: NodeJS.WriteStream): Promise<number> {
+  const statuses = await statusCommand(cwd, flags);
+  if (json) {
+    stdout.write(`${JSON.stringify({ intents: statuses }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const chalk = new Chalk({ level: colorEnabled(stdout) ? 1 : 0 });
+  const width = Math.max(...statuses.map((status) => status.id.length));
+  for (const status of statuses) {
+    const state = status.state === 'fresh' ? chalk.green('fresh') : chalk.yellow('stale');
+    const why = status.reasons.length > 0 ? `  ${chalk.dim(status.reasons.join('; '))}` : '';
+    const edited = status.editedByHand ? `  ${chalk.red(`${status.module} edited by hand since it was generated`)}` : '';
+    stdout.write(`${state}  ${status.id.padEnd(width)}  ${status.module}${why}${edited}\n`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,58 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CONFIG_FILE, type Config } from '../core/config.js';
+import { InputError, RefusalError } from '../core/errors.js';
+import { orderIntents, validateIntentSet } from '../core/graph.js';
+import type { Intent } from '../core/intent.js';
+import { LOCK_FILE, parseLock, type Lockfile } from '../core/lock.js';
+import { loadConfig } from '../adapters/config-loader.js';
+import { findRepoRoot } from '../adapters/git.js';
+import { loadIntents } from '../adapters/intent-files.js';
+
+/** A validated ainative project: where it is, its settings, its intents in build order and its lock. */
+export interface Project {
+  root: string;
+  gitRoot: string;
+  config: Config;
+  intents: Intent[];
+  lock: Lockfile | undefined;
+}
+
+/** Finds the project around `cwd` and validates everything before anything is written. */
+export async function openProject(cwd: string, flags: Partial<Config>): Promise<Project> {
+  const gitRoot = await findRepoRoot(cwd);
+  if (!gitRoot) throw new RefusalError(`${cwd}: not inside a git repository (run 'git init'); ainative relies on git to keep your work safe`);
+  // git answers with the real path; compare like with like when cwd goes through a symlink.
+  const root = findProjectRoot(realpathSync(cwd), realpathSync(gitRoot));
+  const config = await loadConfig(root, flags);
+  const { intents, errors } = await loadIntents(root, config.intentsDir);
+  if (errors.length === 0 && intents.length === 0) {
+    throw new InputError(`${config.intentsDir}/: no *.intent.md files found (run 'ainative init' or add ${config.intentsDir}/<id>.intent.md)`);
+  }
+  errors.push(...validateIntentSet(intents, (path) => existsSync(join(root, path))));
+  if (errors.length > 0) throw new InputError(errors.join('\n'));
+  return { root, gitRoot: realpathSync(gitRoot), config, intents: orderIntents(intents), lock: await readLock(root) };
+}
+
+/** The nearest folder from `cwd` up to the git top that holds ainative.config.json or intents/; else the git top. */
+function findProjectRoot(cwd: string, gitRoot: string): string {
+  for (let dir = cwd; dir.startsWith(gitRoot); dir = dirname(dir)) {
+    if (existsSync(join(dir, CONFIG_FILE)) || existsSync(join(dir, 'intents'))) return dir;
+    if (dir === gitRoot || dirname(dir) === dir) break;
+  }
+  return gitRoot;
+}
+
+async function readLock(root: string): Promise<Lockfile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(root, LOCK_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const parsed = parseLock(text);
+  if (!parsed.ok) throw new InputError(parsed.error);
+  return parsed.lock;
+}

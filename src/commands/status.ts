@@ -1,0 +1,49 @@
+import type { Config } from '../core/config.js';
+import { currentInputs, readTests } from '../core/build.js';
+import { emptyLock, sha256 } from '../core/lock.js';
+import type { TypeChecker } from '../core/ports.js';
+import { assessStaleness, moduleEditedSinceBuild } from '../core/staleness.js';
+import { createFsWorkspace } from '../adapters/fs-workspace.js';
+import { loadPromptTemplates } from '../adapters/package-files.js';
+import { openProject } from './project.js';
+
+/** One intent as `ainative status` reports it. */
+export interface IntentStatus {
+  id: string;
+  module: string;
+  state: 'fresh' | 'stale';
+  reasons: string[];
+  /** The module on disk differs from what ainative wrote. */
+  editedByHand: boolean;
+}
+
+/** `ainative status`: fresh or stale per intent and why, without calling a model. */
+export async function statusCommand(cwd: string, flags: Partial<Config>): Promise<IntentStatus[]> {
+  const project = await openProject(cwd, flags);
+  const { hash } = await loadPromptTemplates();
+  const workspace = createFsWorkspace(project.root);
+  const lock = project.lock ?? emptyLock();
+  let checker: Promise<TypeChecker> | undefined;
+  const ports = {
+    workspace,
+    checker: () => (checker ??= import('../adapters/ts-checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
+  };
+  const statuses: IntentStatus[] = [];
+  for (const intent of project.intents) {
+    const tests = await readTests(workspace, intent);
+    const inputs = await currentInputs(intent, { intents: project.intents, promptHash: hash, model: project.config.model }, ports, lock, tests);
+    const content = await workspace.read(intent.module);
+    const moduleHash = content === undefined ? undefined : sha256(content);
+    const entry = lock.intents[intent.id];
+    const staleness = assessStaleness(inputs, entry, { path: intent.module, sha256: moduleHash });
+    statuses.push({
+      id: intent.id,
+      module: intent.module,
+      state: staleness.stale ? 'stale' : 'fresh',
+      reasons: staleness.reasons,
+      editedByHand: moduleEditedSinceBuild(entry, moduleHash),
+    });
+  }
+  return statuses;
+}
+

@@ -1,0 +1,58 @@
+/** Settings from `ainative.config.json`, environment and flags, after validation. */
+export interface Config {
+  model: string;
+  /** OpenAI-compatible endpoint; undefined means OpenAI itself. */
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  maxAttempts: number;
+  intentsDir: string;
+  /** Per model request. */
+  requestTimeoutMs: number;
+}
+
+export const CONFIG_FILE = 'ainative.config.json';
+export const DEFAULT_CONFIG = {
+  model: 'gpt-4o-mini',
+  maxAttempts: 4,
+  intentsDir: 'intents',
+  requestTimeoutMs: 300_000, // 5 minutes: long replies from slow local models
+} as const;
+
+const FILE_KEYS: Record<string, 'string' | 'positiveInteger'> = {
+  $schema: 'string',
+  model: 'string',
+  baseUrl: 'string',
+  maxAttempts: 'positiveInteger',
+  intentsDir: 'string',
+  requestTimeoutMs: 'positiveInteger',
+};
+
+/** Checks the JSON of `ainative.config.json`; one line per problem, naming the file and key. */
+export function validateConfigFile(data: unknown): { values: Partial<Config>; errors: string[] } {
+  const errors: string[] = [];
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { values: {}, errors: [`${CONFIG_FILE}: expected a JSON object`] };
+  }
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const kind = FILE_KEYS[key];
+    if (!kind) errors.push(`${CONFIG_FILE}: unknown key '${key}' (known keys: ${Object.keys(FILE_KEYS).filter((k) => k !== '$schema').join(', ')})`);
+    else if (kind === 'string' && (typeof value !== 'string' || value.trim() === '')) errors.push(`${CONFIG_FILE}: key '${key}' must be a non-empty string`);
+    else if (kind === 'positiveInteger' && !(Number.isInteger(value) && (value as number) > 0)) errors.push(`${CONFIG_FILE}: key '${key}' must be a positive integer`);
+    else if (key !== '$schema') values[key] = value;
+  }
+  return { values: values as Partial<Config>, errors };
+}
+
+/** Flags win over environment, environment over the file, the file over defaults. */
+export function resolveConfig(layers: { file: Partial<Config>; env: Partial<Config>; flags: Partial<Config> }): Config {
+  const pick = <K extends keyof Config>(key: K): Config[K] | undefined => layers.flags[key] ?? layers.env[key] ?? layers.file[key];
+  return {
+    model: pick('model') ?? DEFAULT_CONFIG.model,
+    baseUrl: pick('baseUrl'),
+    apiKey: pick('apiKey'),
+    maxAttempts: pick('maxAttempts') ?? DEFAULT_CONFIG.maxAttempts,
+    intentsDir: pick('intentsDir') ?? DEFAULT_CONFIG.intentsDir,
+    requestTimeoutMs: pick('requestTimeoutMs') ?? DEFAULT_CONFIG.requestTimeoutMs,
+  };
+}

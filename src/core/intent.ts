@@ -1,0 +1,121 @@
+import matter from 'gray-matter';
+
+/** One intent: a behaviour described in Markdown, the module the agent owns and the tests that judge it. */
+export interface Intent {
+  id: string;
+  /** Repo-relative path of the intent file. */
+  file: string;
+  /** Repo-relative path of the module the agent writes. */
+  module: string;
+  /** Human-owned test files that judge the module. */
+  tests: string[];
+  /** Ids of intents whose public API this module may use. */
+  uses: string[];
+  /** TypeScript signatures the module must export. */
+  exports: string[];
+  /** The Markdown body: the behaviour. */
+  body: string;
+  /** The whole file text, as hashed for staleness. */
+  text: string;
+}
+
+export type ParseIntentResult = { ok: true; intent: Intent } | { ok: false; error: string };
+
+const KNOWN_KEYS = ['module', 'tests', 'uses', 'exports'] as const;
+const INTENT_SUFFIX = '.intent.md';
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.tsx'];
+
+/** The id of an intent file: its base name without `.intent.md`. */
+export function intentIdOf(file: string): string {
+  const base = file.split('/').pop() ?? file;
+  return base.endsWith(INTENT_SUFFIX) ? base.slice(0, -INTENT_SUFFIX.length) : base;
+}
+
+/** Parses `intents/<id>.intent.md` text; every problem is one line naming the file and the key. */
+export function parseIntent(file: string, text: string): ParseIntentResult {
+  const fail = (error: string): ParseIntentResult => ({ ok: false, error: `${file}: ${error}` });
+  const id = intentIdOf(file);
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(id)) return fail(`intent id '${id}' must be letters, digits, '.', '_' or '-'`);
+  if (!/^---\r?\n/.test(text)) return fail(`missing YAML frontmatter (start the file with '---' and a 'module:' key)`);
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    // A fresh options object defeats gray-matter's cache, which would hand back shared mutable data.
+    parsed = matter(text, {});
+  } catch (error) {
+    return fail(`invalid YAML frontmatter: ${firstLine(error)}`);
+  }
+  const data: unknown = parsed.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('frontmatter must be a mapping of keys');
+  const record = data as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
+      return fail(`unknown key '${key}' (known keys: ${KNOWN_KEYS.join(', ')})`);
+    }
+  }
+  if (record.module === undefined || record.module === null) return fail(`missing required key 'module' (e.g. module: src/${id}.ts)`);
+  if (typeof record.module !== 'string') return fail(`key 'module' must be a path string`);
+  const modulePath = checkRepoPath(record.module);
+  if (typeof modulePath !== 'string') return fail(`key 'module' ${modulePath.error}`);
+  if (!MODULE_EXTENSIONS.some((ext) => modulePath.endsWith(ext)) || /\.(test|spec)\.[mc]?tsx?$/.test(modulePath)) {
+    return fail(`key 'module' must name a TypeScript source file (.ts, .mts or .tsx), not '${record.module}'`);
+  }
+  const tests = readPathList(record.tests, 'tests', [`test/${id}.test.ts`]);
+  if ('error' in tests) return fail(tests.error);
+  if (tests.value.length === 0) return fail(`key 'tests' must name at least one test file`);
+  if (tests.value.includes(modulePath)) return fail(`key 'tests' names the module itself ('${modulePath}')`);
+  const uses = readStringList(record.uses, 'uses');
+  if ('error' in uses) return fail(uses.error);
+  const exports = readStringList(record.exports, 'exports');
+  if ('error' in exports) return fail(exports.error);
+  const intent: Intent = {
+    id,
+    file,
+    module: modulePath,
+    tests: tests.value,
+    uses: uses.value,
+    exports: exports.value,
+    body: parsed.content.trim(),
+    text,
+  };
+  return { ok: true, intent };
+}
+
+type ListResult = { value: string[] } | { error: string };
+
+function readStringList(value: unknown, key: string): ListResult {
+  if (value === undefined || value === null) return { value: [] };
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    return { error: `key '${key}' must be a string or a list of non-empty strings` };
+  }
+  return { value: list.map((item: string) => item.trim()) };
+}
+
+function readPathList(value: unknown, key: string, fallback: string[]): ListResult {
+  if (value === undefined || value === null) return { value: fallback };
+  const list = readStringList(value, key);
+  if ('error' in list) return list;
+  const paths: string[] = [];
+  for (const item of list.value) {
+    const checked = checkRepoPath(item);
+    if (typeof checked !== 'string') return { error: `key '${key}' ${checked.error}` };
+    paths.push(checked);
+  }
+  return { value: [...new Set(paths)] };
+}
+
+/** Normalises a repo-relative path, refusing absolute paths, `..` and `.git`. */
+export function checkRepoPath(raw: string): string | { error: string } {
+  const path = raw.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  if (path === '') return { error: 'is empty' };
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return { error: `must be a repo-relative path, not '${raw}'` };
+  const parts = path.split('/');
+  if (parts.some((part) => part === '..')) return { error: `must stay inside the repo, not '${raw}'` };
+  if (parts.some((part) => part === '.git')) return { error: `must not point into .git ('${raw}')` };
+  return parts.filter((part) => part !== '.' && part !== '').join('/');
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]?.trim() ?? message;
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+
+export const LOCK_FILE = 'ainative.lock';
+export const LOCK_VERSION = 1;
+
+/** What an intent was built from; any change makes it stale. */
+export interface IntentInputs {
+  /** sha256 of the intent file. */
+  intent: string;
+  /** sha256 over the test files' paths and contents. */
+  tests: string;
+  /** sha256 of the public API (declarations) of each used intent's module, by intent id. */
+  uses: Record<string, string>;
+  /** sha256 of the prompt templates. */
+  prompt: string;
+  model: string;
+}
+
+/** One intent's record in `ainative.lock`. */
+export interface LockEntry {
+  intent: string;
+  module: string;
+  inputs: IntentInputs;
+  /** sha256 of the module as written, and of its declarations (what dependents see). */
+  output: { sha256: string; api: string };
+}
+
+export interface Lockfile {
+  version: number;
+  intents: Record<string, LockEntry>;
+}
+
+/** An empty lock. */
+export function emptyLock(): Lockfile {
+  return { version: LOCK_VERSION, intents: {} };
+}
+
+/** sha256 hex of a text. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** One hash over several named texts; names are sorted so order of discovery does not matter. */
+export function hashNamedTexts(texts: Record<string, string>): string {
+  const hash = createHash('sha256');
+  for (const name of Object.keys(texts).sort()) {
+    hash.update(`${name}\0${sha256(texts[name]!)}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/** Serialises the lock with sorted keys at every level, so a change touches only its own lines. */
+export function serializeLock(lock: Lockfile): string {
+  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+}
+
+/** Parses `ainative.lock`; returns an error line when it is not a lock this version understands. */
+export function parseLock(text: string): { ok: true; lock: Lockfile } | { ok: false; error: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `${LOCK_FILE}: not valid JSON (${(error as Error).message})` };
+  }
+  if (typeof data !== 'object' || data === null) return { ok: false, error: `${LOCK_FILE}: expected a JSON object` };
+  const record = data as Partial<Lockfile>;
+  if (record.version !== LOCK_VERSION) {
+    return { ok: false, error: `${LOCK_FILE}: unsupported version ${String(record.version)} (this ainative writes ${LOCK_VERSION})` };
+  }
+  if (typeof record.intents !== 'object' || record.intents === null) {
+    return { ok: false, error: `${LOCK_FILE}: key 'intents' must be an object` };
+  }
+  for (const [id, entry] of Object.entries(record.intents)) {
+    if (!isLockEntry(entry)) return { ok: false, error: `${LOCK_FILE}: entry '${id}' is malformed` };
+  }
+  return { ok: true, lock: record as Lockfile };
+}
+
+function isLockEntry(value: unknown): value is LockEntry {
+  const entry = value as LockEntry;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.module === 'string' &&
+    typeof entry.inputs === 'object' &&
+    entry.inputs !== null &&
+    typeof entry.output === 'object' &&
+    entry.output !== null &&
+    typeof entry.output.sha256 === 'string'
+  );
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return sorted;
+}

@@ -1,0 +1,89 @@
+// The small interfaces through which the pure core talks to the world. Adapters in src/adapters implement them;
+// core tests use in-memory fakes.
+
+/** One chat message as sent to an OpenAI-compatible chat-completions endpoint. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Token counts of one model call. */
+export interface TokenUsage {
+  prompt: number;
+  completion: number;
+}
+
+/** What the model answered; expected oddities (truncation, refusal) are data, not exceptions. */
+export interface ModelReply {
+  content: string;
+  /** `stop`, `length`, `content_filter`, ... or null when the stream ended without one. */
+  finishReason: string | null;
+  refusal: string | null;
+  usage: TokenUsage;
+}
+
+/** A chat-completions client. Throws ProviderError when the provider cannot answer at all. */
+export interface ModelClient {
+  complete(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<ModelReply>;
+}
+
+/** One failing test as the runner saw it. */
+export interface TestFailure {
+  /** Full name: describe blocks and test title joined with " > ". */
+  name: string;
+  /** Repo-relative test file. */
+  file: string;
+  message: string;
+  expected?: string;
+  actual?: string;
+  /** 1-based line in the test file where the failure was raised, when known. */
+  line?: number;
+  /** That line's source text, trimmed, when known. */
+  source?: string;
+}
+
+/** An error that stopped a whole test file (import error, syntax error, crash). */
+export interface FileError {
+  file: string;
+  message: string;
+}
+
+/** The outcome of one run of some test files. */
+export interface TestRunResult {
+  /** Tests collected in the files (passed + failed + skipped + todo). */
+  collected: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: TestFailure[];
+  fileErrors: FileError[];
+}
+
+/** Runs test files; kept warm across runs. Paths are repo-relative. */
+export interface TestRunner {
+  /** Runs `files`; `changed` are source files rewritten on disk since the last run (their cached copies are dropped). */
+  run(files: string[], changed: string[]): Promise<TestRunResult>;
+  close(): Promise<void>;
+}
+
+/** A type or syntax problem in a module, or a required export that is missing or mistyped. */
+export interface TypeProblem {
+  message: string;
+  /** 1-based line in the module, when the problem has one. */
+  line?: number;
+}
+
+/** Type-checks candidate module text and extracts public APIs. Paths are repo-relative. */
+export interface TypeChecker {
+  check(modulePath: string, code: string, requiredExports: string[]): Promise<TypeProblem[]>;
+  /** Declarations only (what a .d.ts would hold) of the module as it is on disk; '' when it does not exist. */
+  extractApi(modulePath: string): Promise<string>;
+}
+
+/** The user's files, repo-relative. Writes are atomic. */
+export interface Workspace {
+  read(path: string): Promise<string | undefined>;
+  write(path: string, content: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+}

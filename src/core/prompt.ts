@@ -1,0 +1,98 @@
+import type { Intent } from './intent.js';
+import type { ChatMessage } from './ports.js';
+
+/** The prompt templates from `templates/prompts/`, as text. */
+export interface PromptTemplates {
+  system: string;
+  task: string;
+  retry: string;
+}
+
+/** The public API of one intent that the module may use. */
+export interface UsedApi {
+  id: string;
+  module: string;
+  declarations: string;
+}
+
+/** A read-only file shown to the model. */
+export interface ShownFile {
+  path: string;
+  content: string;
+}
+
+/** What the model saw last: its code and why that attempt failed. */
+export interface PreviousAttempt {
+  /** The code of the last usable reply, or the raw reply when it had no usable code. */
+  reply: string;
+  feedback: string;
+  /** Number of the attempt that failed, 1-based. */
+  attempt: number;
+}
+
+export interface BuildMessagesOptions {
+  templates: PromptTemplates;
+  intent: Intent;
+  usedApis: UsedApi[];
+  tests: ShownFile[];
+  maxAttempts: number;
+  previous?: PreviousAttempt;
+}
+
+/** Builds the chat for one attempt: system, task, and on later attempts the last reply plus its feedback. */
+export function buildMessages(options: BuildMessagesOptions): ChatMessage[] {
+  const { templates, intent } = options;
+  const task = renderTemplate(templates.task, {
+    id: intent.id,
+    intentFile: intent.file,
+    module: intent.module,
+    intent: intent.body,
+    exports: intent.exports.map((signature) => `- \`${signature}\``).join('\n'),
+    uses: options.usedApis.map(formatUsedApi).join('\n\n'),
+    tests: options.tests.map((file) => formatFile(file, 'read-only')).join('\n\n'),
+  });
+  const messages: ChatMessage[] = [
+    { role: 'system', content: templates.system.trim() },
+    { role: 'user', content: task.trim() },
+  ];
+  if (options.previous) {
+    messages.push({ role: 'assistant', content: options.previous.reply });
+    const retry = renderTemplate(templates.retry, {
+      attempt: String(options.previous.attempt),
+      maxAttempts: String(options.maxAttempts),
+      module: intent.module,
+      feedback: options.previous.feedback,
+    });
+    messages.push({ role: 'user', content: retry.trim() });
+  }
+  return messages;
+}
+
+/** Replays code as the model would have written it, so the next attempt sees its own last module. */
+export function formatCodeReply(path: string, code: string): string {
+  return `\`\`\`ts ${path}\n${code.endsWith('\n') ? code : `${code}\n`}\`\`\``;
+}
+
+/** `{{name}}` is replaced by the value; `{{#name}}...{{/name}}` is kept only when the value is non-empty. */
+export function renderTemplate(template: string, values: Record<string, string>): string {
+  const withSections = template.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_match, name: string, inner: string) =>
+    values[name] ? inner : '',
+  );
+  return withSections.replace(/\{\{(\w+)\}\}/g, (match, name: string) => values[name] ?? match);
+}
+
+function formatUsedApi(api: UsedApi): string {
+  return `### ${api.module} (intent \`${api.id}\`)\n\`\`\`ts\n${api.declarations.trim()}\n\`\`\``;
+}
+
+function formatFile(file: ShownFile, label: string): string {
+  const fence = longestFence(file.content);
+  return `### ${file.path} (${label})\n${fence}ts\n${file.content.trimEnd()}\n${fence}`;
+}
+
+/** A fence longer than any backtick run inside the file, so test files holding ``` cannot end the block early. */
+function longestFence(content: string): string {
+  const runs = content.match(/`{3,}/g) ?? [];
+  const longest = runs.reduce((max, run) => Math.max(max, run.length), 2);
+  return '`'.repeat(longest + 1);
+}
