@@ -57,12 +57,32 @@ async function startVitest(options: VitestRunnerOptions, collector: RunCollector
     // Vite warns about the user's config file through this logger, before vitest installs its own.
     customLogger: viteLogger(log),
   };
+  const before = snapshotListeners();
   try {
     const vitest = await createVitest('test', cliOptions(options, collector), viteOverrides, streams);
     await vitest.standalone();
     return vitest;
   } finally {
     process.exitCode = exitCode;
+    removeListenersAddedSince(before);
+  }
+}
+
+const OWNED_EVENTS = ['SIGINT', 'SIGTERM', 'exit', 'unhandledRejection'] as const;
+
+function snapshotListeners(): Map<string, Set<Function>> {
+  return new Map(OWNED_EVENTS.map((event) => [event, new Set<Function>(process.listeners(event as NodeJS.Signals))]));
+}
+
+/**
+ * vitest's logger installs SIGINT/SIGTERM/exit/unhandledRejection handlers that call process.exit(). Inside ainative
+ * the host owns those events: an interrupted build must restore the user's files before it exits.
+ */
+function removeListenersAddedSince(before: Map<string, Set<Function>>): void {
+  for (const event of OWNED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.off(event, listener as (...args: unknown[]) => void);
+    }
   }
 }
 

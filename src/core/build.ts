@@ -76,6 +76,7 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
       results.push(result);
       ports.reporter.intentEnd(result);
     }
+    options.signal?.throwIfAborted();
   } catch (error) {
     // Provider failure, refusal or interruption: leave every module exactly as it was before the build.
     await restoreAll(ports.workspace, originals);

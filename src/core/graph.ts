@@ -73,7 +73,8 @@ export function findCycle(intents: Intent[]): string[] | undefined {
     state.set(id, 'active');
     stack.push(id);
     for (const used of byId.get(id)?.uses ?? []) {
-      if (!byId.has(used)) continue;
+      // Self-use is reported on its own by validateIntentSet; as a cycle it would be the same problem twice.
+      if (used === id || !byId.has(used)) continue;
       const cycle = visit(used);
       if (cycle) return cycle;
     }
