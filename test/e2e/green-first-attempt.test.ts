@@ -52,3 +52,16 @@ it('accepts tests that import the module without the .ts extension', async () =>
   expect(run.exitCode).toBe(0);
   expect(run.stdout).toMatch(/sum built src\/sum\.ts in 1 attempt\s+tests 2 passed, 0 failed/);
 });
+
+it('asks the model named by AINATIVE_MODEL (or --model) for a streamed reply with usage, and a new model makes the intent stale', async () => {
+  repo = await createTempRepo(sumRepoFiles(), { commit: true });
+  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build'], { AINATIVE_MODEL: 'local-coder' });
+
+  expect(run.exitCode).toBe(0);
+  expect(run.requests[0]!.body).toMatchObject({ model: 'local-coder', stream: true, stream_options: { include_usage: true } });
+  expect(run.stdout).not.toMatch(/\u001b\[/);
+
+  const flagged = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', '--model', 'bigger-coder', '--json'], { AINATIVE_MODEL: 'local-coder' });
+  expect(flagged.requests[0]!.body.model).toBe('bigger-coder');
+  expect(JSON.parse(flagged.stdout).modules[0].reasons).toEqual(['model changed (local-coder -> bigger-coder)']);
+});
