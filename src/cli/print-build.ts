@@ -17,7 +17,7 @@ export interface BuildCliOptions {
 /** Runs `ainative build` with progress (or JSON) output; returns the exit code. Errors that stop the run propagate. */
 export async function runBuildCli(options: BuildCliOptions): Promise<number> {
   const color = !options.json && colorEnabled(options.stdout);
-  const terminal = options.json ? undefined : createTerminalReporter({ stream: options.stdout, live: options.stdout.isTTY === true, color });
+  const terminal = options.json ? undefined : createTerminalReporter({ stream: options.stdout, live: isSizedTerminal(options.stdout), color });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
@@ -70,4 +70,9 @@ function summarize(modules: ModuleResult[], color: boolean): string {
   const attempts = modules.reduce((sum, module) => sum + module.attempts, 0);
   lines.push('', `${count('built')} built, ${count('fresh')} fresh, ${count('failed')} failed · ${attempts} model calls · tokens ${prompt} prompt + ${completion} completion`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Live redrawing needs a real terminal size; some CI ptys report 0 rows, and log-update would then draw nothing. */
+function isSizedTerminal(stream: NodeJS.WriteStream): boolean {
+  return stream.isTTY === true && (stream.rows ?? 0) > 0 && (stream.columns ?? 0) > 0;
 }
