@@ -1,8 +1,8 @@
-import { InterruptedError, RefusalError } from './errors.js';
+import { BudgetExceededError, InterruptedError, RefusalError } from './errors.js';
 import type { Intent } from './intent.js';
 import { emptyLock, hashNamedTexts, sha256, type IntentInputs, type LockEntry, type Lockfile } from './lock.js';
-import { runBuildLoop, type AttemptReport } from './loop.js';
-import type { ModelClient, TestRunner, TokenUsage, TypeChecker, Workspace } from './ports.js';
+import { runBuildLoop, type AttemptReport, type TokenBudget } from './loop.js';
+import type { CodeGuard, ModelClient, ProtectedFiles, TestRunner, TokenUsage, TypeChecker, Workspace } from './ports.js';
 import type { PromptTemplates, ShownFile, UsedApi } from './prompt.js';
 import { assessStaleness, moduleEditedSinceBuild } from './staleness.js';
 
@@ -10,7 +10,8 @@ import { assessStaleness, moduleEditedSinceBuild } from './staleness.js';
 export interface ModuleResult {
   id: string;
   module: string;
-  status: 'fresh' | 'built' | 'failed';
+  /** `overfit`: visible tests passed but hidden holdout tests failed; the module was not kept. */
+  status: 'fresh' | 'built' | 'failed' | 'overfit';
   attempts: number;
   tests: { passed: number; failed: number };
   tokens: TokenUsage;
@@ -30,6 +31,8 @@ export interface BuildReporter {
 /** The edges a build needs; expensive ones are created on first use so a no-op build loads none of them. */
 export interface BuildPorts {
   workspace: Workspace;
+  guard: CodeGuard;
+  protectedFiles: ProtectedFiles;
   model(): Promise<ModelClient>;
   runner(): Promise<TestRunner>;
   checker(): Promise<TypeChecker>;
@@ -47,11 +50,20 @@ export interface RunBuildOptions {
   force: boolean;
   /** Says why a module may not be overwritten (e.g. uncommitted human edits), or undefined when it may. */
   guardOverwrite(path: string): Promise<string | undefined>;
+  /** Secret files (.env, keys) are never put in a prompt, even when an intent lists them. */
+  isSecretPath?: (path: string) => boolean;
+  /** Total prompt + completion tokens this build may spend; undefined for no limit. */
+  maxTokens?: number;
+  /** The user's interrupt (SIGINT/SIGTERM): everything is restored. */
   signal?: AbortSignal;
+  /** The build's time budget (--timeout): what finished is kept. */
+  deadline?: AbortSignal;
 }
 
 export interface RunBuildResult {
   ok: boolean;
+  /** Set when a budget ran out: why. */
+  budgetExhausted?: string;
   modules: ModuleResult[];
   lock: Lockfile;
   lockChanged: boolean;
@@ -63,16 +75,28 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   const originals = new Map<string, string | undefined>();
   const results: ModuleResult[] = [];
   const failed = new Set<string>();
-  let lockChanged = false;
+  const budget = tokenBudget(options.maxTokens);
+  const signal = options.deadline && options.signal ? AbortSignal.any([options.signal, options.deadline]) : (options.signal ?? options.deadline);
+  let budgetExhausted: string | undefined;
   try {
     for (const intent of options.intents) {
-      options.signal?.throwIfAborted();
+      let result: ModuleResult;
       const blocked = intent.uses.find((id) => failed.has(id));
-      const result = blocked
-        ? failedDependency(intent, blocked)
-        : await buildIntent(intent, options, ports, lock, originals);
-      if (result.status === 'failed') failed.add(intent.id);
-      if (result.status === 'built') lockChanged = true;
+      if (budgetExhausted) result = notBuilt(intent, `not built: ${budgetExhausted}`);
+      else if (blocked) result = notBuilt(intent, `not built: it uses '${blocked}', which failed`);
+      else {
+        try {
+          options.signal?.throwIfAborted();
+          result = await buildIntent(intent, { ...options, signal }, ports, lock, originals, budget);
+        } catch (error) {
+          const exhausted = budgetReason(error, options);
+          if (!exhausted) throw error;
+          budgetExhausted = exhausted;
+          await restore(ports.workspace, intent.module, originals.get(intent.module), originals.has(intent.module));
+          result = notBuilt(intent, exhausted);
+        }
+      }
+      if (result.status !== 'fresh' && result.status !== 'built') failed.add(intent.id);
       results.push(result);
       ports.reporter.intentEnd(result);
     }
@@ -83,7 +107,28 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
     if (options.signal?.aborted) throw new InterruptedError('interrupted: every file was restored to what it was before the build', { cause: error });
     throw error;
   }
-  return { ok: failed.size === 0, modules: results, lock, lockChanged };
+  const lockChanged = results.some((result) => result.status === 'built');
+  return { ok: failed.size === 0, modules: results, lock, lockChanged, budgetExhausted };
+}
+
+/** The message for a budget that ran out, or undefined when `error` is something else. */
+function budgetReason(error: unknown, options: RunBuildOptions): string | undefined {
+  if (error instanceof BudgetExceededError) return error.message;
+  if (options.deadline?.aborted && !options.signal?.aborted) return 'time budget (--timeout) exhausted';
+  return undefined;
+}
+
+/** Counts tokens across the whole build; undefined max means no limit. */
+function tokenBudget(maxTokens: number | undefined): TokenBudget {
+  let spent = 0;
+  return {
+    check() {
+      if (maxTokens !== undefined && spent >= maxTokens) throw new BudgetExceededError(`token budget exhausted (${spent} of --max-tokens ${maxTokens} spent)`);
+    },
+    spend(usage) {
+      spent += usage.prompt + usage.completion;
+    },
+  };
 }
 
 async function buildIntent(
@@ -92,6 +137,7 @@ async function buildIntent(
   ports: BuildPorts,
   lock: Lockfile,
   originals: Map<string, string | undefined>,
+  budget: TokenBudget,
 ): Promise<ModuleResult> {
   const { workspace } = ports;
   const tests = await readTests(workspace, intent);
@@ -107,28 +153,39 @@ async function buildIntent(
   if (!originals.has(intent.module)) originals.set(intent.module, original);
   const [model, checker, runner] = await Promise.all([ports.model(), ports.checker(), ports.runner()]);
   const usedApis = await Promise.all(intent.uses.map((id) => usedApi(id, options.intents, checker)));
+  const holdoutSources = await Promise.all(intent.holdout.map(async (path) => (await workspace.read(path)) ?? ''));
   const loop = await runBuildLoop({
     intent,
     templates: options.templates,
     usedApis,
-    tests,
+    tests: tests.filter((file) => !options.isSecretPath?.(file.path)),
+    holdoutSources,
     maxAttempts: options.maxAttempts,
     header: generatedHeader(intent),
+    expectedTests: entry && entry.inputs.tests === inputs.tests ? entry.output.tests : undefined,
     model,
     checker,
+    guard: ports.guard,
+    protectedFiles: ports.protectedFiles,
     runner,
     workspace,
+    budget,
     onAttemptStart: (attempt) => ports.reporter.attemptStart(intent.id, attempt, options.maxAttempts),
     onAttempt: (report) => ports.reporter.attempt(report),
     signal: options.signal,
   });
   const result: ModuleResult = { ...base, status: loop.status, attempts: loop.attempts, tests: loop.tests, tokens: loop.tokens };
-  if (loop.status === 'failed') {
+  if (loop.status !== 'built') {
     await restore(workspace, intent.module, original);
     return { ...result, failure: loop.lastFeedback };
   }
   const api = await checker.extractApi(intent.module);
-  lock.intents[intent.id] = { intent: intent.file, module: intent.module, inputs, output: { sha256: sha256(loop.content!), api: sha256(api) } };
+  lock.intents[intent.id] = {
+    intent: intent.file,
+    module: intent.module,
+    inputs,
+    output: { sha256: sha256(loop.content!), api: sha256(api), tests: loop.collected },
+  };
   return result;
 }
 
@@ -137,7 +194,7 @@ async function refuseUnsafeOverwrite(intent: Intent, options: RunBuildOptions, e
   if (options.force || original === undefined) return;
   const hash = sha256(original);
   if (entry && entry.module === intent.module && entry.output.sha256 === hash) return;
-  if (entry && moduleEditedSinceBuild(entry, hash)) {
+  if (entry && entry.module === intent.module && moduleEditedSinceBuild(entry, hash)) {
     throw new RefusalError(`${intent.module}: edited since ainative generated it (its hash differs from ainative.lock); commit or discard the edit, or use --force`);
   }
   const reason = await options.guardOverwrite(intent.module);
@@ -186,15 +243,15 @@ async function usedApi(id: string, intents: Intent[], checker: TypeChecker): Pro
   return { id, module: used.module, declarations: await checker.extractApi(used.module) };
 }
 
-function failedDependency(intent: Intent, blocked: string): ModuleResult {
+function notBuilt(intent: Intent, failure: string): ModuleResult {
   return {
     id: intent.id, module: intent.module, status: 'failed', attempts: 0,
-    tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: [],
-    failure: `not built: it uses '${blocked}', which failed`,
+    tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: [], failure,
   };
 }
 
-async function restore(workspace: Workspace, path: string, original: string | undefined): Promise<void> {
+async function restore(workspace: Workspace, path: string, original: string | undefined, known = true): Promise<void> {
+  if (!known) return;
   if (original === undefined) await workspace.remove(path);
   else if ((await workspace.read(path)) !== original) await workspace.write(path, original);
 }

@@ -8,7 +8,18 @@ export interface Config {
   intentsDir: string;
   /** Per model request. */
   requestTimeoutMs: number;
+  /** Run the tests under bubblewrap: when available (auto), always (required: refuse without it), never (off). */
+  sandbox: SandboxMode;
+  /** Per test run; on timeout the test process group is killed. */
+  testRunTimeoutMs: number;
+  /** Total tokens the build may spend; undefined for no limit. */
+  maxTokens: number | undefined;
+  /** Wall-clock budget of the whole build; undefined for no limit. */
+  buildTimeoutMs: number | undefined;
 }
+
+export type SandboxMode = 'auto' | 'required' | 'off';
+export const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'required', 'off'];
 
 export const CONFIG_FILE = 'ainative.config.json';
 export const DEFAULT_CONFIG = {
@@ -16,15 +27,21 @@ export const DEFAULT_CONFIG = {
   maxAttempts: 4,
   intentsDir: 'intents',
   requestTimeoutMs: 300_000, // 5 minutes: long replies from slow local models
+  sandbox: 'auto',
+  testRunTimeoutMs: 60_000, // 1 minute a run: generous for unit tests, short enough to stop an endless loop
 } as const;
 
-const FILE_KEYS: Record<string, 'string' | 'positiveInteger'> = {
+const FILE_KEYS: Record<string, 'string' | 'positiveInteger' | 'sandbox'> = {
   $schema: 'string',
   model: 'string',
   baseUrl: 'string',
   maxAttempts: 'positiveInteger',
   intentsDir: 'string',
   requestTimeoutMs: 'positiveInteger',
+  sandbox: 'sandbox',
+  testRunTimeoutMs: 'positiveInteger',
+  maxTokens: 'positiveInteger',
+  buildTimeoutMs: 'positiveInteger',
 };
 
 /** Checks the JSON of `ainative.config.json`; one line per problem, naming the file and key. */
@@ -39,6 +56,7 @@ export function validateConfigFile(data: unknown): { values: Partial<Config>; er
     if (!kind) errors.push(`${CONFIG_FILE}: unknown key '${key}' (known keys: ${Object.keys(FILE_KEYS).filter((k) => k !== '$schema').join(', ')})`);
     else if (kind === 'string' && (typeof value !== 'string' || value.trim() === '')) errors.push(`${CONFIG_FILE}: key '${key}' must be a non-empty string`);
     else if (kind === 'positiveInteger' && !(Number.isInteger(value) && (value as number) > 0)) errors.push(`${CONFIG_FILE}: key '${key}' must be a positive integer`);
+    else if (kind === 'sandbox' && !SANDBOX_MODES.includes(value as SandboxMode)) errors.push(`${CONFIG_FILE}: key '${key}' must be one of ${SANDBOX_MODES.join(', ')}`);
     else if (key !== '$schema') values[key] = value;
   }
   return { values: values as Partial<Config>, errors };
@@ -54,5 +72,9 @@ export function resolveConfig(layers: { file: Partial<Config>; env: Partial<Conf
     maxAttempts: pick('maxAttempts') ?? DEFAULT_CONFIG.maxAttempts,
     intentsDir: pick('intentsDir') ?? DEFAULT_CONFIG.intentsDir,
     requestTimeoutMs: pick('requestTimeoutMs') ?? DEFAULT_CONFIG.requestTimeoutMs,
+    sandbox: pick('sandbox') ?? DEFAULT_CONFIG.sandbox,
+    testRunTimeoutMs: pick('testRunTimeoutMs') ?? DEFAULT_CONFIG.testRunTimeoutMs,
+    maxTokens: pick('maxTokens'),
+    buildTimeoutMs: pick('buildTimeoutMs'),
   };
 }

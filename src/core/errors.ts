@@ -5,6 +5,8 @@ export const EXIT = {
   usage: 2,
   provider: 3,
   refused: 4,
+  locked: 5,
+  budget: 6,
   interrupted: 130,
   /** A bug in ainative itself (EX_SOFTWARE). */
   internal: 70,
@@ -49,5 +51,12 @@ export class RefusalError extends AinativeError {
 export class InterruptedError extends AinativeError {
   constructor(message = 'interrupted', options?: { cause?: unknown }) {
     super(message, EXIT.interrupted, options);
+  }
+}
+
+/** A build budget (--max-tokens, --timeout) ran out; what finished is kept, the rest is not built. */
+export class BudgetExceededError extends AinativeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, EXIT.budget, options);
   }
 }

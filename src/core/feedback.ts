@@ -13,7 +13,11 @@ export const FEEDBACK_LIMITS = {
 export interface AttemptFailure {
   /** The reply itself was unusable (no block, wrong path, cut off, refused). */
   replyProblem?: string;
+  /** Why a run that reached the tests still did not count (tampering, missing or skipped tests, unsafe code). */
+  note?: string;
   typeProblems: TypeProblem[];
+  /** Static guard findings: code that would game the tests or reach outside the module's job. */
+  unsafe?: TypeProblem[];
   tests?: TestRunResult;
   modulePath: string;
 }
@@ -30,18 +34,20 @@ export function stripAnsi(text: string): string {
 export function summarizeFailures(failure: AttemptFailure): string {
   const sections: string[] = [];
   if (failure.replyProblem) sections.push(`Your reply could not be used: ${clip(clean(failure.replyProblem), FEEDBACK_LIMITS.messageChars)}`);
-  if (failure.typeProblems.length > 0) sections.push(summarizeTypeProblems(failure.modulePath, failure.typeProblems));
+  if (failure.note) sections.push(clip(clean(failure.note), FEEDBACK_LIMITS.messageChars));
+  if (failure.unsafe?.length) sections.push(summarizeTypeProblems(`Unsafe code in ${failure.modulePath}`, failure.unsafe));
+  if (failure.typeProblems.length > 0) sections.push(summarizeTypeProblems(`Type errors in ${failure.modulePath}`, failure.typeProblems));
   if (failure.tests) sections.push(...summarizeTests(failure.tests));
   const text = sections.join('\n\n');
   if (text.length <= FEEDBACK_LIMITS.totalChars) return text;
   return `${text.slice(0, FEEDBACK_LIMITS.totalChars)}\n[feedback truncated: ${text.length - FEEDBACK_LIMITS.totalChars} more characters]`;
 }
 
-function summarizeTypeProblems(modulePath: string, problems: TypeProblem[]): string {
+function summarizeTypeProblems(title: string, problems: TypeProblem[]): string {
   const unique = dedupe(problems.map((problem) => `${problem.line ? `line ${problem.line}: ` : ''}${clip(clean(problem.message), FEEDBACK_LIMITS.messageChars)}`));
   const shown = unique.slice(0, FEEDBACK_LIMITS.typeProblems).map((line) => `- ${line}`);
   if (unique.length > shown.length) shown.push(`- ... and ${unique.length - shown.length} more`);
-  return `Type errors in ${modulePath} (${unique.length}):\n${shown.join('\n')}`;
+  return `${title} (${unique.length}):\n${shown.join('\n')}`;
 }
 
 function summarizeTests(result: TestRunResult): string[] {

@@ -16,7 +16,8 @@ describe('validateIntentSet', () => {
   });
 
   it('reports a module that is another intent\'s test file', () => {
-    const errors = validateIntentSet([makeIntent('a'), makeIntent('b', { module: 'test/a.test.ts' })], allExist);
+    const intents = [makeIntent('a', { tests: ['test/a.test.ts', 'test/shared.ts'] }), makeIntent('b', { module: 'test/shared.ts' })];
+    const errors = validateIntentSet(intents, allExist);
     expect(errors).toEqual([expect.stringMatching(/^intents\/b\.intent\.md: key 'module' .*test file/)]);
   });
 

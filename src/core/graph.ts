@@ -5,7 +5,7 @@ export function validateIntentSet(intents: Intent[], fileExists: (path: string) 
   const errors: string[] = [];
   const byId = new Map(intents.map((intent) => [intent.id, intent]));
   const owners = new Map<string, Intent>();
-  const allTests = new Set(intents.flatMap((intent) => intent.tests));
+  const allTests = new Set(intents.flatMap((intent) => [...intent.tests, ...intent.holdout]));
   for (const intent of intents) {
     const owner = owners.get(intent.module);
     if (owner) errors.push(`${intent.file}: key 'module' names ${intent.module}, which ${owner.file} already owns`);
@@ -17,6 +17,9 @@ export function validateIntentSet(intents: Intent[], fileExists: (path: string) 
     }
     for (const test of intent.tests) {
       if (!fileExists(test)) errors.push(`${intent.file}: key 'tests' names ${test}, which does not exist`);
+    }
+    for (const test of intent.holdout) {
+      if (!fileExists(test)) errors.push(`${intent.file}: key 'holdout' names ${test}, which does not exist`);
     }
   }
   const cycle = findCycle(intents);

@@ -23,6 +23,8 @@ describe('parseIntent', () => {
         tests: ['test/slug.test.ts'],
         uses: ['text', 'words'],
         exports: ['slugify(text: string): string', 'MAX_LENGTH: number'],
+        holdout: [],
+        allow: [],
         body: '# Slugify\n\nTurns a title into a URL slug.',
         text,
       },

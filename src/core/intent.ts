@@ -13,6 +13,10 @@ export interface Intent {
   uses: string[];
   /** TypeScript signatures the module must export. */
   exports: string[];
+  /** Tests that judge the module but are never shown to the model. */
+  holdout: string[];
+  /** Node built-ins the module may use although the static guard forbids them by default (e.g. `fs`). */
+  allow: string[];
   /** The Markdown body: the behaviour. */
   body: string;
   /** The whole file text, as hashed for staleness. */
@@ -21,7 +25,7 @@ export interface Intent {
 
 export type ParseIntentResult = { ok: true; intent: Intent } | { ok: false; error: string };
 
-const KNOWN_KEYS = ['module', 'tests', 'uses', 'exports'] as const;
+const KNOWN_KEYS = ['module', 'tests', 'uses', 'exports', 'holdout', 'allow'] as const;
 const INTENT_SUFFIX = '.intent.md';
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.tsx'];
 
@@ -65,8 +69,15 @@ export function parseIntent(file: string, text: string): ParseIntentResult {
   if (tests.value.includes(modulePath)) return fail(`key 'tests' names the module itself ('${modulePath}')`);
   const uses = readStringList(record.uses, 'uses');
   if ('error' in uses) return fail(uses.error);
+  uses.value = [...new Set(uses.value)];
   const exports = readStringList(record.exports, 'exports');
   if ('error' in exports) return fail(exports.error);
+  const holdout = readPathList(record.holdout, 'holdout', []);
+  if ('error' in holdout) return fail(holdout.error);
+  const shared = holdout.value.find((path) => tests.value.includes(path));
+  if (shared) return fail(`key 'holdout' names ${shared}, which is also in 'tests' (hidden tests must not be shown)`);
+  const allow = readStringList(record.allow, 'allow');
+  if ('error' in allow) return fail(allow.error);
   const intent: Intent = {
     id,
     file,
@@ -74,6 +85,8 @@ export function parseIntent(file: string, text: string): ParseIntentResult {
     tests: tests.value,
     uses: uses.value,
     exports: exports.value,
+    holdout: holdout.value,
+    allow: allow.value.map((name) => name.replace(/^node:/, '')),
     body: parsed.content.trim(),
     text,
   };
@@ -108,6 +121,7 @@ function readPathList(value: unknown, key: string, fallback: string[]): ListResu
 export function checkRepoPath(raw: string): string | { error: string } {
   const path = raw.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
   if (path === '') return { error: 'is empty' };
+  if (/[\u0000-\u001f]/.test(path)) return { error: `must not contain control characters (${JSON.stringify(raw)})` };
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return { error: `must be a repo-relative path, not '${raw}'` };
   const parts = path.split('/');
   if (parts.some((part) => part === '..')) return { error: `must stay inside the repo, not '${raw}'` };

@@ -1,19 +1,26 @@
 import { summarizeFailures, type AttemptFailure } from './feedback.js';
 import type { Intent } from './intent.js';
-import type { ModelClient, ModelReply, TestRunResult, TestRunner, TokenUsage, TypeChecker, Workspace } from './ports.js';
+import type { CodeGuard, ModelClient, ModelReply, ProtectedFiles, TestRunResult, TestRunner, TokenUsage, TypeChecker, Workspace } from './ports.js';
 import { buildMessages, formatCodeReply, type PreviousAttempt, type PromptTemplates, type ShownFile, type UsedApi } from './prompt.js';
 import { parseReply } from './reply.js';
+import { countProblem, testsDeclareSkips } from './test-count.js';
 
 /** What happened in one attempt, for the reporter. */
 export interface AttemptReport {
   id: string;
   attempt: number;
   maxAttempts: number;
-  /** `reply` = unusable reply, `types` = type errors, `tests` = tests ran. */
-  stage: 'reply' | 'types' | 'tests';
+  /** `reply` = unusable reply, `guard` = unsafe code, `types` = type errors, `tests` = tests ran, `holdout` = hidden tests failed. */
+  stage: 'reply' | 'guard' | 'types' | 'tests' | 'holdout';
   green: boolean;
   tests: { passed: number; failed: number };
   tokens: TokenUsage;
+}
+
+/** Spends tokens against the build's budget; throws (stopping the build) once it is used up. */
+export interface TokenBudget {
+  check(): void;
+  spend(usage: TokenUsage): void;
 }
 
 export interface BuildLoopOptions {
@@ -21,26 +28,36 @@ export interface BuildLoopOptions {
   templates: PromptTemplates;
   usedApis: UsedApi[];
   tests: ShownFile[];
+  /** Holdout test sources are never shown; only used to know whether they skip tests themselves. */
+  holdoutSources: string[];
   maxAttempts: number;
   /** Put above the module so readers know it is generated and from where. */
   header: string;
+  /** Tests collected in the intent's test files at the last green build, when those files have not changed since. */
+  expectedTests?: number;
   model: ModelClient;
   checker: TypeChecker;
+  guard: CodeGuard;
+  protectedFiles: ProtectedFiles;
   runner: TestRunner;
   workspace: Workspace;
+  budget?: TokenBudget;
   onAttemptStart?: (attempt: number) => void;
   onAttempt?: (report: AttemptReport) => void;
   signal?: AbortSignal;
 }
 
 export interface BuildLoopResult {
-  status: 'built' | 'failed';
+  /** `overfit`: the visible tests passed but hidden holdout tests did not. */
+  status: 'built' | 'failed' | 'overfit';
   attempts: number;
   tokens: TokenUsage;
   tests: { passed: number; failed: number };
+  /** Tests collected in the visible test files by the green run. */
+  collected?: number;
   /** The module as written to disk (header included) when built. */
   content?: string;
-  /** Feedback of the last failed attempt, when failed. */
+  /** Feedback of the last failed attempt, when not built. */
   lastFeedback?: string;
 }
 
@@ -48,23 +65,33 @@ export interface BuildLoopResult {
 export async function runBuildLoop(options: BuildLoopOptions): Promise<BuildLoopResult> {
   const { intent, maxAttempts } = options;
   const tokens: TokenUsage = { prompt: 0, completion: 0 };
+  const state: LoopState = { baseline: options.expectedTests, skipsDeclared: testsDeclareSkips(options.tests.map((file) => file.content)), overfit: false };
   let tests = { passed: 0, failed: 0 };
   let previous: PreviousAttempt | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     options.signal?.throwIfAborted();
+    options.budget?.check();
     options.onAttemptStart?.(attempt);
-    const messages = buildMessages({ ...options, previous });
-    const reply = await options.model.complete(messages, { signal: options.signal });
+    const reply = await options.model.complete(buildMessages({ ...options, previous }), { signal: options.signal });
     tokens.prompt += reply.usage.prompt;
     tokens.completion += reply.usage.completion;
-    const outcome = await tryReply(options, reply);
-    tests = outcome.tests ? { passed: outcome.tests.passed, failed: outcome.tests.failed + outcome.tests.fileErrors.length } : tests;
-    const report = { id: intent.id, attempt, maxAttempts, stage: outcome.stage, green: outcome.green, tests, tokens: { ...tokens } };
-    options.onAttempt?.(report);
-    if (outcome.green) return { status: 'built', attempts: attempt, tokens, tests, content: outcome.content };
-    previous = { attempt, reply: outcome.code ? formatCodeReply(intent.module, outcome.code) : reply.content || '(empty reply)', feedback: outcome.feedback! };
+    options.budget?.spend(reply.usage);
+    const outcome = await tryReply(options, reply, state);
+    options.signal?.throwIfAborted();
+    if (outcome.tests) tests = { passed: outcome.tests.passed, failed: outcome.tests.failed + outcome.tests.fileErrors.length };
+    options.onAttempt?.({ id: intent.id, attempt, maxAttempts, stage: outcome.stage, green: outcome.green, tests, tokens: { ...tokens } });
+    if (outcome.green) return { status: 'built', attempts: attempt, tokens, tests, collected: outcome.tests?.collected, content: outcome.content };
+    const shown = outcome.code ? formatCodeReply(intent.module, outcome.code) : reply.content || '(empty reply)';
+    previous = { attempt, reply: shown, feedback: outcome.feedback! };
   }
-  return { status: 'failed', attempts: maxAttempts, tokens, tests, lastFeedback: previous?.feedback };
+  return { status: state.overfit ? 'overfit' : 'failed', attempts: maxAttempts, tokens, tests, lastFeedback: previous?.feedback };
+}
+
+interface LoopState {
+  /** Tests the visible files collect; a run collecting fewer lost some. */
+  baseline: number | undefined;
+  skipsDeclared: boolean;
+  overfit: boolean;
 }
 
 interface AttemptOutcome {
@@ -76,43 +103,69 @@ interface AttemptOutcome {
   feedback?: string;
 }
 
-async function tryReply(options: BuildLoopOptions, reply: ModelReply): Promise<AttemptOutcome> {
+async function tryReply(options: BuildLoopOptions, reply: ModelReply, state: LoopState): Promise<AttemptOutcome> {
   const modulePath = options.intent.module;
   const problem = replyProblem(reply);
   const parsed = problem ? { ok: false as const, reason: problem } : parseReply(reply.content, modulePath);
-  if (!parsed.ok) {
-    return { stage: 'reply', green: false, feedback: summarizeFailures({ modulePath, replyProblem: parsed.reason, typeProblems: [] }) };
-  }
+  if (!parsed.ok) return reject('reply', undefined, { replyProblem: parsed.reason });
   const code = stripHeader(parsed.code, options.header);
-  const content = options.header + code;
+  const unsafe = options.guard.inspect(options.intent, code);
+  if (unsafe.length > 0) return reject('guard', code, { note: 'The module was rejected before it ran.', unsafe });
   // The header is one comment line; checking without it keeps line numbers the same as the code the model wrote.
   const typeProblems = await options.checker.check(modulePath, code, options.intent.exports);
-  if (typeProblems.some((problem) => /^TS1\d{3}:/.test(problem.message))) {
-    // Syntax errors: the tests could not even load the module, so running them adds nothing.
-    return { stage: 'types', green: false, code, feedback: summarizeFailures({ modulePath, typeProblems }) };
-  }
+  // Syntax errors: the tests could not even load the module, so running them adds nothing.
+  if (typeProblems.some((found) => /^TS1\d{3}:/.test(found.message))) return reject('types', code, { typeProblems });
+  const content = options.header + code;
   await options.workspace.write(modulePath, content);
-  const tests = await options.runner.run(options.intent.tests, [modulePath]);
-  const green = typeProblems.length === 0 && isGreen(tests);
-  const failure: AttemptFailure = { modulePath, typeProblems, tests };
-  return {
-    stage: typeProblems.length > 0 ? 'types' : 'tests',
-    green,
-    code,
-    content,
-    tests,
-    feedback: green ? undefined : summarizeFailures(failure),
-  };
+  const run = await guardedRun(options, options.intent.tests);
+  if (run.tampered.length > 0) return reject('tests', code, { note: tamperMessage(run.tampered), typeProblems });
+  const tests = run.tests;
+  if (tests.fileErrors.length === 0) state.baseline = Math.max(state.baseline ?? 0, tests.collected);
+  const counted = tests.failed === 0 && tests.fileErrors.length === 0 ? countProblem(tests, state.baseline, state.skipsDeclared) : undefined;
+  const visibleGreen = typeProblems.length === 0 && tests.failed === 0 && tests.fileErrors.length === 0 && tests.passed > 0 && !counted;
+  if (!visibleGreen) {
+    return reject(typeProblems.length > 0 ? 'types' : 'tests', code, { typeProblems, note: counted }, tests, content);
+  }
+  const hidden = await runHoldout(options);
+  if (hidden) {
+    state.overfit = true;
+    return { stage: 'holdout', green: false, code, content, tests, feedback: hidden };
+  }
+  return { stage: 'tests', green: true, code, content, tests };
+
+  function reject(stage: AttemptOutcome['stage'], rejected: string | undefined, failure: Partial<AttemptFailure>, ran?: TestRunResult, written?: string): AttemptOutcome {
+    const feedback = summarizeFailures({ modulePath, typeProblems: [], ...failure, tests: ran });
+    return { stage, green: false, code: rejected, content: written, tests: ran, feedback };
+  }
 }
 
-/** Green means tests ran, none failed, and no test file broke. */
-export function isGreen(result: TestRunResult): boolean {
-  return result.failed === 0 && result.fileErrors.length === 0 && result.passed > 0;
+/** Runs tests between two snapshots of the protected files; anything the run changed is put back. */
+async function guardedRun(options: BuildLoopOptions, files: string[]): Promise<{ tests: TestRunResult; tampered: string[] }> {
+  const before = await options.protectedFiles.snapshot();
+  const tests = await options.runner.run(files, [options.intent.module]);
+  const tampered = await options.protectedFiles.restoreChanged(before);
+  return { tests, tampered };
+}
+
+/** Feedback when hidden tests fail: only how many, never which, so they cannot be fitted. */
+async function runHoldout(options: BuildLoopOptions): Promise<string | undefined> {
+  if (options.intent.holdout.length === 0) return undefined;
+  const run = await guardedRun(options, options.intent.holdout);
+  if (run.tampered.length > 0) return tamperMessage(run.tampered);
+  const { tests } = run;
+  const skipped = tests.skipped > 0 && !testsDeclareSkips(options.holdoutSources);
+  if (tests.failed === 0 && tests.fileErrors.length === 0 && tests.passed > 0 && !skipped) return undefined;
+  const failed = Math.max(tests.failed + (skipped ? tests.skipped : 0), tests.fileErrors.length > 0 ? 1 : 0, 1);
+  return `The visible tests pass, but ${failed} hidden test${failed === 1 ? '' : 's'} failed. The hidden tests check the behaviour the intent describes: implement it for every input, not only for the values the visible tests use.`;
+}
+
+function tamperMessage(paths: string[]): string {
+  return `The code changed protected files while the tests ran (${paths.join(', ')}); they were restored and the attempt was rejected. Never write to tests, intents or configuration.`;
 }
 
 function replyProblem(reply: ModelReply): string | undefined {
   if (reply.refusal) return `The model refused: ${reply.refusal}`;
-  if (reply.finishReason === 'content_filter') return 'The reply was stopped by the provider\'s content filter.';
+  if (reply.finishReason === 'content_filter') return "The reply was stopped by the provider's content filter.";
   if (reply.finishReason === 'length') return 'The reply was cut off at the token limit (finish_reason "length"). Send only the module, without commentary.';
   if (reply.finishReason === 'cut') return 'The reply stream was cut off before it finished. Send the whole module again.';
   if (reply.content.trim() === '') return 'The reply was empty.';

@@ -80,6 +80,23 @@ export interface TypeChecker {
   extractApi(modulePath: string): Promise<string>;
 }
 
+/** Inspects candidate source for code that games the tests or reaches outside its job; one problem per violation. */
+export interface CodeGuard {
+  inspect(intent: { module: string; allow: string[] }, code: string): TypeProblem[];
+}
+
+/** What the protected files held at one moment; opaque to the core. */
+export interface ProtectedSnapshot {
+  readonly paths: readonly string[];
+}
+
+/** Files the agent's code must never change (tests, intents, lock, configs): checked around every test run. */
+export interface ProtectedFiles {
+  snapshot(): Promise<ProtectedSnapshot>;
+  /** Puts back, byte for byte, every protected file that differs from the snapshot; returns their paths. */
+  restoreChanged(snapshot: ProtectedSnapshot): Promise<string[]>;
+}
+
 /** The user's files, repo-relative. Writes are atomic. */
 export interface Workspace {
   read(path: string): Promise<string | undefined>;

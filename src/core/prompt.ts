@@ -70,7 +70,8 @@ export function buildMessages(options: BuildMessagesOptions): ChatMessage[] {
 
 /** Replays code as the model would have written it, so the next attempt sees its own last module. */
 export function formatCodeReply(path: string, code: string): string {
-  return `\`\`\`ts ${path}\n${code.endsWith('\n') ? code : `${code}\n`}\`\`\``;
+  const fence = longestFence(code);
+  return `${fence}ts ${path}\n${code.endsWith('\n') ? code : `${code}\n`}${fence}`;
 }
 
 /** `{{name}}` is replaced by the value; `{{#name}}...{{/name}}` is kept only when the value is non-empty. */
@@ -82,7 +83,9 @@ export function renderTemplate(template: string, values: Record<string, string>)
 }
 
 function formatUsedApi(api: UsedApi): string {
-  return `### ${api.module} (intent \`${api.id}\`)\n\`\`\`ts\n${api.declarations.trim()}\n\`\`\``;
+  // Doc comments are kept in declarations and may hold ``` examples.
+  const fence = longestFence(api.declarations);
+  return `### ${api.module} (intent \`${api.id}\`)\n${fence}ts\n${api.declarations.trim()}\n${fence}`;
 }
 
 function formatFile(file: ShownFile, label: string): string {
@@ -90,7 +93,7 @@ function formatFile(file: ShownFile, label: string): string {
   return `### ${file.path} (${label})\n${fence}ts\n${file.content.trimEnd()}\n${fence}`;
 }
 
-/** A fence longer than any backtick run inside the file, so test files holding ``` cannot end the block early. */
+/** A fence longer than any backtick run inside the text, so files holding ``` cannot end the block early. */
 function longestFence(content: string): string {
   const runs = content.match(/`{3,}/g) ?? [];
   const longest = runs.reduce((max, run) => Math.max(max, run.length), 2);

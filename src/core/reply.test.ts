@@ -26,6 +26,7 @@ describe('parseReply accepts the edit format and its common variants', () => {
     ['bold path before', `**src/a.ts**\n\`\`\`ts\n${CODE}\n\`\`\``],
     ['heading path before', `### src/a.ts\n\`\`\`ts\n${CODE}\n\`\`\``],
     ['path with colon before', `src/a.ts:\n\`\`\`typescript\n${CODE}\n\`\`\``],
+    ['bold path with colon inside before', `**src/a.ts:**\n\`\`\`ts\n${CODE}\n\`\`\``],
     ['./ path', `\`\`\`ts ./src/a.ts\n${CODE}\n\`\`\``],
     ['tilde fence', `~~~ts src/a.ts\n${CODE}\n~~~`],
     ['CRLF line endings', `Sure.\r\n\`\`\`ts src/a.ts\r\n${CODE}\r\n\`\`\`\r\n`],
@@ -33,6 +34,10 @@ describe('parseReply accepts the edit format and its common variants', () => {
 
   it.each(accepted)('%s', (_name, reply) => {
     expect(codeOf(reply)).toBe(`${CODE}\n`);
+  });
+
+  it('takes the path from a line one blank line above the fence', () => {
+    expect(parseReply(`### src/a.ts\n\n\`\`\`ts\n${CODE}\n\`\`\``, 'src/a.ts')).toEqual({ ok: true, code: `${CODE}\n` });
   });
 
   it('keeps triple backticks inside a four-backtick fence', () => {

@@ -24,7 +24,9 @@ export function extractCodeBlocks(reply: string): CodeBlock[] {
     let j = i + 1;
     while (j < lines.length && !isClosingFence(lines[j]!, fence)) body.push(lines[j++]!);
     const closed = j < lines.length;
-    blocks.push({ path: pathFromInfo(open[2]!) ?? pathFromLine(lines[i - 1]), code: body.join('\n'), closed });
+    // A path line may be separated from its fence by one blank line.
+    const before = lines[i - 1]?.trim() === '' ? lines[i - 2] : lines[i - 1];
+    blocks.push({ path: pathFromInfo(open[2]!) ?? pathFromLine(before), code: body.join('\n'), closed });
     i = j;
   }
   return blocks;
@@ -83,6 +85,8 @@ function pathFromLine(line: string | undefined): string | undefined {
     .replace(/^(?:file|path)\s*:\s*/i, '')
     .replace(/[:]$/, '')
     .replace(/^[*_`]+|[*_`]+$/g, '')
+    // `**src/a.ts:**` puts the colon inside the markup.
+    .replace(/[:]$/, '')
     .trim();
   return PATH_LIKE.test(cleaned) ? cleaned : undefined;
 }

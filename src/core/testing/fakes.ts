@@ -2,8 +2,11 @@
 import type { Intent } from '../intent.js';
 import type {
   ChatMessage,
+  CodeGuard,
   ModelClient,
   ModelReply,
+  ProtectedFiles,
+  ProtectedSnapshot,
   TestFailure,
   TestRunResult,
   TestRunner,
@@ -72,25 +75,21 @@ export function codeReply(path: string, code: string, overrides: Partial<ModelRe
   return modelReply(`Here is the module.\n\n\`\`\`ts ${path}\n${code}\n\`\`\`\n`, overrides);
 }
 
-/** A TestRunner whose result is computed from the module's current workspace content. Records every run. */
+/** A TestRunner whose result is computed from the repo as it is when run: the tests judge what is on disk. Records every run. */
 export class ContentRunner implements TestRunner {
   readonly runs: Array<{ files: string[]; changed: string[] }> = [];
-  closed = false;
 
   constructor(
-    private readonly workspace: Workspace,
-    private readonly modulePath: string,
-    private readonly judge: (content: string | undefined) => TestRunResult,
+    private readonly workspace: MemoryWorkspace,
+    private readonly judge: (repo: ReadonlyMap<string, string>, run: { files: string[]; changed: string[] }) => TestRunResult,
   ) {}
 
   async run(files: string[], changed: string[]): Promise<TestRunResult> {
     this.runs.push({ files, changed });
-    return this.judge(await this.workspace.read(this.modulePath));
+    return this.judge(this.workspace.files, { files, changed });
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-  }
+  async close(): Promise<void> {}
 }
 
 /** A run where every one of `count` tests passed. */
@@ -126,6 +125,40 @@ export class ScriptedChecker implements TypeChecker {
   }
 }
 
+/** A CodeGuard reporting what `find` returns for the code; nothing by default. */
+export class ScriptedGuard implements CodeGuard {
+  constructor(private readonly find: (code: string) => TypeProblem[] = () => []) {}
+
+  inspect(_intent: { module: string; allow: string[] }, code: string): TypeProblem[] {
+    return this.find(code);
+  }
+}
+
+interface MemorySnapshot extends ProtectedSnapshot {
+  contents: Map<string, string | undefined>;
+}
+
+/** ProtectedFiles over some paths of a MemoryWorkspace. */
+export class MemoryProtectedFiles implements ProtectedFiles {
+  constructor(
+    private readonly workspace: MemoryWorkspace,
+    private readonly paths: string[],
+  ) {}
+
+  async snapshot(): Promise<MemorySnapshot> {
+    return { paths: this.paths, contents: new Map(this.paths.map((path) => [path, this.workspace.files.get(path)])) };
+  }
+
+  async restoreChanged(snapshot: ProtectedSnapshot): Promise<string[]> {
+    const changed = [...(snapshot as MemorySnapshot).contents].filter(([path, content]) => this.workspace.files.get(path) !== content);
+    for (const [path, content] of changed) {
+      if (content === undefined) this.workspace.files.delete(path);
+      else this.workspace.files.set(path, content);
+    }
+    return changed.map(([path]) => path);
+  }
+}
+
 /** An intent with sensible defaults for `id`. */
 export function makeIntent(id: string, overrides: Partial<Intent> = {}): Intent {
   const module = overrides.module ?? `src/${id}.ts`;
@@ -136,6 +169,8 @@ export function makeIntent(id: string, overrides: Partial<Intent> = {}): Intent 
     tests: [`test/${id}.test.ts`],
     uses: [],
     exports: [],
+    holdout: [],
+    allow: [],
     body: `The ${id} module.`,
     text: `---\nmodule: ${module}\n---\nThe ${id} module.\n`,
     ...overrides,
@@ -145,6 +180,6 @@ export function makeIntent(id: string, overrides: Partial<Intent> = {}): Intent 
 /** Small templates for tests about behaviour rather than prompt wording (prompt.test.ts uses the real ones). */
 export const TEST_TEMPLATES: PromptTemplates = {
   system: 'You write one module.',
-  task: 'Write {{module}}.\n{{intent}}\n{{tests}}',
+  task: 'Write {{module}}.\n{{intent}}\n{{uses}}\n{{tests}}',
   retry: 'Attempt {{attempt}} of {{maxAttempts}} failed:\n{{feedback}}',
 };

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, resolveConfig, validateConfigFile } from './config.js';
+
+describe('validateConfigFile', () => {
+  it('accepts every known key and drops $schema', () => {
+    const data = { $schema: './schema.json', model: 'gpt-4.1', baseUrl: 'http://localhost:11434/v1', maxAttempts: 6, intentsDir: 'specs', requestTimeoutMs: 1_000 };
+    expect(validateConfigFile(data)).toEqual({
+      values: { model: 'gpt-4.1', baseUrl: 'http://localhost:11434/v1', maxAttempts: 6, intentsDir: 'specs', requestTimeoutMs: 1_000 },
+      errors: [],
+    });
+  });
+
+  it('names the file and an unknown key, listing the known ones', () => {
+    const { errors } = validateConfigFile({ modle: 'gpt-4.1' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^ainative\.config\.json: unknown key 'modle' \(known keys: model, baseUrl, maxAttempts, .*\)$/);
+  });
+
+  it('does not take an API key from the file, which is usually committed', () => {
+    expect(validateConfigFile({ apiKey: 'sk-123' }).errors).toEqual([expect.stringContaining("unknown key 'apiKey'")]);
+  });
+
+  it('reports every value of the wrong type, one line each', () => {
+    const result = validateConfigFile({ model: 42, baseUrl: '  ', maxAttempts: 0, requestTimeoutMs: 2.5, intentsDir: ['a'] });
+    expect(result.errors).toEqual([
+      "ainative.config.json: key 'model' must be a non-empty string",
+      "ainative.config.json: key 'baseUrl' must be a non-empty string",
+      "ainative.config.json: key 'maxAttempts' must be a positive integer",
+      "ainative.config.json: key 'requestTimeoutMs' must be a positive integer",
+      "ainative.config.json: key 'intentsDir' must be a non-empty string",
+    ]);
+    expect(result.values).toEqual({});
+  });
+
+  it('rejects a number given as a string', () => {
+    expect(validateConfigFile({ maxAttempts: '3' }).errors).toEqual(["ainative.config.json: key 'maxAttempts' must be a positive integer"]);
+  });
+
+  it.each([[null], [[]], ['gpt-4.1']])('rejects %j as the whole file', (data) => {
+    expect(validateConfigFile(data)).toEqual({ values: {}, errors: ['ainative.config.json: expected a JSON object'] });
+  });
+});
+
+describe('resolveConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    expect(resolveConfig({ file: {}, env: {}, flags: {} })).toEqual({ ...DEFAULT_CONFIG, baseUrl: undefined, apiKey: undefined });
+  });
+
+  it('lets flags win over environment, environment over the file, and the file over defaults', () => {
+    const config = resolveConfig({
+      file: { model: 'from-file', baseUrl: 'http://file', maxAttempts: 2, intentsDir: 'specs' },
+      env: { model: 'from-env', baseUrl: 'http://env', apiKey: 'env-key' },
+      flags: { model: 'from-flag', maxAttempts: 7 },
+    });
+    expect(config).toMatchObject({
+      model: 'from-flag',
+      baseUrl: 'http://env',
+      apiKey: 'env-key',
+      maxAttempts: 7,
+      intentsDir: 'specs',
+      requestTimeoutMs: DEFAULT_CONFIG.requestTimeoutMs,
+    });
+  });
+
+  it('ignores a layer that leaves a key undefined', () => {
+    const config = resolveConfig({ file: { model: 'from-file' }, env: { model: undefined }, flags: { model: undefined } });
+    expect(config.model).toBe('from-file');
+  });
+});
