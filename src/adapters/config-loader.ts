@@ -35,3 +35,8 @@ export async function loadConfig(root: string, flags: Partial<Config>, env: Node
 export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
+
+/** The process environment, for the parts that must scrub or scan it (sandbox, secret redaction). */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}

@@ -2,6 +2,9 @@ import type OpenAI from 'openai';
 import { ProviderError } from '../core/errors.js';
 import type { ChatMessage, ModelClient, ModelReply } from '../core/ports.js';
 
+/** Sampling parameters sent with every request (part of the response-cache key). */
+export const SAMPLING = { temperature: 0 } as const;
+
 export interface OpenAiModelOptions {
   model: string;
   apiKey: string | undefined;
@@ -54,7 +57,7 @@ async function streamCompletion(client: OpenAI, model: string, messages: ChatMes
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
   try {
     const stream = await client.chat.completions.create(
-      { model, messages, stream: true, stream_options: { include_usage: true }, temperature: 0 },
+      { model, messages, stream: true, stream_options: { include_usage: true }, ...SAMPLING },
       { signal },
     );
     try {

@@ -20,6 +20,11 @@ export interface VitestRunnerOptions {
   testTimeoutMs?: number;
   /** Where vitest's own console output and the tests' console output go; default: discarded. */
   log?: (line: string) => void;
+  /**
+   * How vite loads the user's config: `bundle` (vite's default) writes a temporary file into the repo, which fails
+   * when the repo is read-only (the sandbox); `runner` transforms it in memory but does not support CJS configs.
+   */
+  configLoader?: 'bundle' | 'runner';
 }
 
 type ViteOverrides = NonNullable<Parameters<typeof createVitest>[2]>;
@@ -94,6 +99,7 @@ function cliOptions(options: VitestRunnerOptions, collector: RunCollector): CliO
     config: configFile,
     // With the user's config, their include decides; files asked for outside it still run (see specsFor).
     ...(configFile === false ? { include: TEST_PATTERNS } : {}),
+    ...(options.configLoader ? { configLoader: options.configLoader } : {}),
     watch: false,
     pool: 'threads',
     isolate: true,

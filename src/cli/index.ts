@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { AinativeError, EXIT } from '../core/errors.js';
+import { AinativeError, EXIT, InputError } from '../core/errors.js';
 import { packageVersion } from '../adapters/package-files.js';
 
 // The CLI only parses arguments, wires commands and prints; this file alone decides the exit code.
@@ -24,19 +24,45 @@ program
   .description('regenerate every stale intent until its tests pass')
   .option('--model <name>', 'model name (default: AINATIVE_MODEL, config, gpt-4o-mini)')
   .addOption(new Option('--max-attempts <n>', 'attempts per intent (default 4)').argParser(positiveInteger))
+  .addOption(new Option('--max-tokens <n>', 'total prompt + completion tokens the build may spend').argParser(positiveInteger))
+  .addOption(new Option('--timeout <duration>', 'wall-clock budget for the whole build, e.g. 90s, 10m, 1h').argParser(duration))
+  .addOption(new Option('--sandbox <mode>', 'run tests under bubblewrap: auto, required or off (default auto)').choices(['auto', 'required', 'off']))
+  .option('--frozen', 'use only replies from .ainative/cache; a miss is an error (exit 7) and nothing is written')
+  .option('--no-cache', 'neither read nor write .ainative/cache')
   .option('--force', 'overwrite generated modules that were edited by hand')
   .option('--json', 'print one JSON document on stdout instead of progress')
-  .action(async (options: { model?: string; maxAttempts?: number; force?: boolean; json?: boolean }) => {
+  .action(async (options: BuildFlags) => {
+    if (options.frozen && options.cache === false) throw new InputError('--frozen and --no-cache contradict each other');
     const { runBuildCli } = await import('./print-build.js');
     process.exitCode = await runBuildCli({
       cwd: process.cwd(),
-      flags: { model: options.model, maxAttempts: options.maxAttempts },
+      flags: {
+        model: options.model,
+        maxAttempts: options.maxAttempts,
+        maxTokens: options.maxTokens,
+        buildTimeoutMs: options.timeout,
+        sandbox: options.sandbox,
+        cache: options.frozen ? 'frozen' : options.cache === false ? 'off' : undefined,
+      },
       force: options.force ?? false,
       json: options.json ?? false,
       stdout: process.stdout,
       stderr: process.stderr,
     });
   });
+
+interface BuildFlags {
+  model?: string;
+  maxAttempts?: number;
+  maxTokens?: number;
+  timeout?: number;
+  sandbox?: 'auto' | 'required' | 'off';
+  frozen?: boolean;
+  /** false with --no-cache. */
+  cache?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
 
 program
   .command('status')
@@ -46,6 +72,34 @@ program
   .action(async (options: { model?: string; json?: boolean }) => {
     const { runStatus } = await import('./print-status.js');
     process.exitCode = await runStatus(process.cwd(), { model: options.model }, options.json ?? false, process.stdout);
+  });
+
+/** `90`, `90s`, `10m`, `1h` to milliseconds. */
+function duration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected a duration such as 90s, 10m or 1h');
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const ms = Math.round(Number(match[1]) * unit);
+  if (ms < 1) throw new InvalidArgumentError('expected a positive duration');
+  return ms;
+}
+
+const cache = program.command('cache').description('inspect or clean the response cache in .ainative/cache');
+cache
+  .command('stats')
+  .description('entries and size of the response cache')
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (options: { json?: boolean }) => {
+    const { runCacheStats } = await import('./print-cache.js');
+    process.exitCode = await runCacheStats(process.cwd(), options.json ?? false, process.stdout);
+  });
+cache
+  .command('prune')
+  .description('remove cached replies that ainative.lock no longer references')
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (options: { json?: boolean }) => {
+    const { runCachePrune } = await import('./print-cache.js');
+    process.exitCode = await runCachePrune(process.cwd(), options.json ?? false, process.stdout);
   });
 
 function positiveInteger(value: string): number {

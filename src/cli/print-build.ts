@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import type { Config } from '../core/config.js';
-import type { BuildReporter, ModuleResult } from '../core/build.js';
+import type { BuildReporter, ModuleResult, RunBuildResult } from '../core/build.js';
 import { colorEnabled } from '../adapters/config-loader.js';
 import { buildCommand } from '../commands/build.js';
 import { createTerminalReporter } from './reporter.js';
@@ -23,16 +23,18 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { exitCode, build } = await buildCommand({
+    const { exitCode, build, redact, replayed } = await buildCommand({
       cwd: options.cwd,
       flags: options.flags,
       force: options.force,
       reporter: terminal ?? silentReporter,
       signal: controller.signal,
+      warn: (message) => options.stderr.write(`ainative: warning: ${message}\n`),
     });
     terminal?.finish();
-    if (options.json) options.stdout.write(`${JSON.stringify({ ok: build.ok, modules: build.modules.map(toJson) }, null, 2)}\n`);
-    else options.stdout.write(summarize(build.modules, color));
+    const report = { ok: build.ok, ...(build.budgetExhausted ? { budgetExhausted: build.budgetExhausted } : {}), replayed, modules: build.modules.map(toJson) };
+    if (options.json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));
+    else options.stdout.write(redact(summarize(build, replayed, color)));
     return exitCode;
   } finally {
     terminal?.finish();
@@ -57,18 +59,23 @@ function toJson(result: ModuleResult) {
 }
 
 /** The closing lines: last failures of what stayed red, then counts. */
-function summarize(modules: ModuleResult[], color: boolean): string {
+function summarize(build: RunBuildResult, replayed: number, color: boolean): string {
+  const { modules } = build;
   const chalk = new Chalk({ level: color ? 1 : 0 });
   const lines: string[] = [];
-  for (const result of modules.filter((module) => module.status === 'failed' && module.attempts > 0)) {
-    lines.push('', chalk.red(`${result.id}: tests still failing after ${result.attempts} attempts; ${result.module} was restored to what it was before the build.`));
+  for (const result of modules.filter((module) => module.status === 'failed' || module.status === 'overfit')) {
+    if (result.attempts === 0) continue;
+    const what = result.status === 'overfit' ? 'visible tests pass but hidden holdout tests fail (overfit)' : 'tests still failing';
+    lines.push('', chalk.red(`${result.id}: ${what} after ${result.attempts} attempts; ${result.module} was restored to what it was before the build.`));
     if (result.failure) lines.push(result.failure);
   }
+  if (build.budgetExhausted) lines.push('', chalk.red(`stopped: ${build.budgetExhausted}; what was built before is kept.`));
   const count = (status: ModuleResult['status']) => modules.filter((module) => module.status === status).length;
   const prompt = modules.reduce((sum, module) => sum + module.tokens.prompt, 0);
   const completion = modules.reduce((sum, module) => sum + module.tokens.completion, 0);
   const attempts = modules.reduce((sum, module) => sum + module.attempts, 0);
-  lines.push('', `${count('built')} built, ${count('fresh')} fresh, ${count('failed')} failed · ${attempts} model calls · tokens ${prompt} prompt + ${completion} completion`);
+  const overfit = count('overfit') > 0 ? `, ${count('overfit')} overfit` : '';
+  lines.push('', `${count('built')} built, ${count('fresh')} fresh, ${count('failed')} failed${overfit} · ${attempts} model calls (${replayed} replayed from .ainative/cache) · tokens ${prompt} prompt + ${completion} completion`);
   return `${lines.join('\n')}\n`;
 }
 

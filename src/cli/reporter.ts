@@ -45,7 +45,9 @@ export function createTerminalReporter(options: ReporterOptions): BuildReporter 
 
 function describeAttempt(report: AttemptReport, chalk: ChalkInstance): string {
   if (report.stage === 'reply') return chalk.yellow('reply unusable');
+  if (report.stage === 'guard') return chalk.red('unsafe code rejected');
   const tests = `tests ${chalk.green(`${report.tests.passed} passed`)}, ${report.tests.failed > 0 ? chalk.red(`${report.tests.failed} failed`) : '0 failed'}`;
+  if (report.stage === 'holdout') return `${tests}  ${chalk.red('hidden tests failed')}`;
   return report.stage === 'types' ? `${chalk.red('type errors')}  ${tests}` : tests;
 }
 
@@ -57,6 +59,7 @@ export function describeResult(result: ModuleResult, chalk: ChalkInstance): stri
   const tests = `tests ${result.tests.passed} passed, ${result.tests.failed} failed`;
   if (result.status === 'built') return `${chalk.green('✔')} ${name} built ${chalk.dim(result.module)} in ${attempts}  ${tests}  ${chalk.dim(tokens(result.tokens))}`;
   if (result.attempts === 0) return `${chalk.red('✖')} ${name} ${chalk.red('failed')}: ${result.failure ?? ''}`;
+  if (result.status === 'overfit') return `${chalk.red('✖')} ${name} ${chalk.red('overfit')}: visible tests pass, hidden tests fail after ${attempts}  ${chalk.dim(tokens(result.tokens))}`;
   return `${chalk.red('✖')} ${name} ${chalk.red('failed')} after ${attempts}  ${tests}  ${chalk.dim(tokens(result.tokens))}`;
 }
 

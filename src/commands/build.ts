@@ -5,10 +5,19 @@ import { EXIT, InterruptedError } from '../core/errors.js';
 import { runBuild, type BuildReporter, type RunBuildResult } from '../core/build.js';
 import { LOCK_FILE, serializeLock } from '../core/lock.js';
 import type { ModelClient, TestRunner, TypeChecker } from '../core/ports.js';
+import { redactingModel } from '../core/redacting-model.js';
+import { redactSecrets } from '../core/redact.js';
+import { acquireBuildLock } from '../adapters/build-lock.js';
+import { processEnvironment } from '../adapters/config-loader.js';
 import { createFsWorkspace } from '../adapters/fs-workspace.js';
-import { uncommittedReason } from '../adapters/git.js';
-import { createOpenAiModel } from '../adapters/openai-model.js';
+import { findGitDir, uncommittedReason } from '../adapters/git.js';
+import { journaledWorkspace, openJournal, recoverJournal } from '../adapters/journal.js';
+import { createOpenAiModel, SAMPLING } from '../adapters/openai-model.js';
+import { cachedModel, ensureCacheGitattributes, type CachedModel } from '../adapters/response-cache.js';
 import { loadPromptTemplates } from '../adapters/package-files.js';
+import { createProtectedFiles, protectedPaths } from '../adapters/protected-files.js';
+import { collectSecrets } from '../adapters/secrets.js';
+import { findUnsafeCode } from '../adapters/static-guard.js';
 import { openProject, type Project } from './project.js';
 
 export interface BuildCommandOptions {
@@ -18,19 +27,50 @@ export interface BuildCommandOptions {
   reporter: BuildReporter;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /** One-line notices for the user (no sandbox, a journal recovered). */
+  warn: (message: string) => void;
 }
 
 export interface BuildCommandResult {
   exitCode: number;
   build: RunBuildResult;
+  /** Removes secrets from anything printed. */
+  redact: (text: string) => string;
+  /** Replies served from .ainative/cache instead of the model. */
+  replayed: number;
 }
 
-/** `ainative build`: regenerate every stale intent until its tests pass. */
+/** `ainative build`: regenerate every stale intent until its tests pass, safely. */
 export async function buildCommand(options: BuildCommandOptions): Promise<BuildCommandResult> {
   const project = await openProject(options.cwd, options.flags);
+  const stateDir = join(await findGitDir(project.gitRoot), 'ainative');
+  const release = await acquireBuildLock(stateDir, { pid: process.pid, command: 'ainative build', startedAt: new Date().toISOString() });
+  try {
+    const recovered = await recoverJournal(join(stateDir, 'journal'), project.root);
+    if (recovered.length > 0) options.warn(`restored ${recovered.join(', ')} left half-built by an earlier build that did not finish`);
+    return await buildWithLock(project, stateDir, options);
+  } finally {
+    await release();
+  }
+}
+
+async function buildWithLock(project: Project, stateDir: string, options: BuildCommandOptions): Promise<BuildCommandResult> {
+  const env = processEnvironment();
+  const { secrets, secretFiles } = await collectSecrets(project.root, env);
+  const redact = (text: string) => redactSecrets(text, secrets);
   const { templates, hash } = await loadPromptTemplates();
-  const workspace = createFsWorkspace(project.root);
-  const lazy = lazyPorts(project);
+  const journal = await openJournal(join(stateDir, 'journal'), project.root);
+  const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
+  const watched = project.intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]);
+  const guarded = await protectedPaths(project.root, watched);
+  const testDirs = testFolders(project);
+  const model = modelChain(project, hash, redact);
+  const lazy = lazyPorts(project, { env, hiddenPaths: secretFiles.map((path) => join(project.root, path)), redact, warn: options.warn });
+  const deadline = project.config.buildTimeoutMs ? AbortSignal.timeout(project.config.buildTimeoutMs) : undefined;
+  // On Ctrl-C or a spent time budget, stop the test process at once instead of waiting for its run to end.
+  const stopTests = () => void lazy.close();
+  options.signal.addEventListener('abort', stopTests, { once: true });
+  deadline?.addEventListener('abort', stopTests, { once: true });
   try {
     const build = await runBuild(
       {
@@ -40,33 +80,105 @@ export async function buildCommand(options: BuildCommandOptions): Promise<BuildC
         promptHash: hash,
         model: project.config.model,
         maxAttempts: project.config.maxAttempts,
+        maxTokens: project.config.maxTokens,
         force: options.force,
         guardOverwrite: (path) => uncommittedReason(project.gitRoot, join(project.root, path)),
+        isSecretPath: (path) => secretFiles.includes(path),
         signal: options.signal,
+        deadline,
       },
-      { workspace, reporter: options.reporter, ...lazy.ports },
+      {
+        workspace,
+        reporter: options.reporter,
+        guard: {
+          inspect: (intent, code) => findUnsafeCode({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow }),
+        },
+        protectedFiles: createProtectedFiles(project.root, guarded),
+        model: async () => model,
+        takeReplyKeys: () => model.takeKeys(),
+        ...lazy.ports,
+      },
     );
     if (options.signal.aborted) throw new InterruptedError();
     if (build.lockChanged) await workspace.write(LOCK_FILE, serializeLock(build.lock));
-    return { exitCode: build.ok ? EXIT.ok : EXIT.testsFailing, build };
+    await journal.commit();
+    // Replies reach .ainative/cache only now: a build stopped by an error or Ctrl-C leaves no trace of them.
+    if ((await model.flush()) > 0) await ensureCacheGitattributes(project.root);
+    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed };
+  } catch (error) {
+    // runBuild already put every module back; the journal has nothing left to restore.
+    await journal.commit();
+    throw error;
   } finally {
     await lazy.close();
   }
 }
 
-/** Model, type checker and test runner, each created on first use and at most once. */
-function lazyPorts(project: Project) {
-  let model: ModelClient | undefined;
+/** Folders holding tests and no module: the static guard forbids reaching into them. Colocated tests are covered by name. */
+function testFolders(project: Project): string[] {
+  const folderOf = (path: string) => path.split('/').slice(0, -1).join('/');
+  const moduleFolders = new Set(project.intents.map((intent) => folderOf(intent.module)));
+  const folders = project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]).map(folderOf);
+  return [...new Set(folders)].filter((folder) => folder !== '' && !moduleFolders.has(folder));
+}
+
+function exitCodeOf(build: RunBuildResult): number {
+  if (build.budgetExhausted) return EXIT.budget;
+  return build.ok ? EXIT.ok : EXIT.testsFailing;
+}
+
+interface SandboxSettings {
+  env: NodeJS.ProcessEnv;
+  hiddenPaths: string[];
+  redact: (text: string) => string;
+  warn: (message: string) => void;
+}
+
+/**
+ * Redaction outside the cache keeps secrets out of cache keys (so CI, with other secrets, still hits); redaction
+ * inside it keeps them out of the stored replies. The provider client is created only on a cache miss.
+ */
+function modelChain(project: Project, promptHash: string, redact: (text: string) => string): CachedModel {
+  const cache = cachedModel(async () => redactingModel(createOpenAiModel(project.config), redact), {
+    dir: join(project.root, '.ainative', 'cache'),
+    mode: project.config.cache,
+    model: project.config.model,
+    promptVersion: promptHash,
+    sampling: { ...SAMPLING },
+  });
+  const outer = redactingModel(cache, redact);
+  return {
+    complete: (messages, options) => outer.complete(messages, options),
+    get replayed() {
+      return cache.replayed;
+    },
+    get stored() {
+      return cache.stored;
+    },
+    takeKeys: () => cache.takeKeys(),
+    flush: () => cache.flush(),
+  };
+}
+
+/** Type checker and test runner, each created on first use and at most once. */
+function lazyPorts(project: Project, sandbox: SandboxSettings) {
   let checker: Promise<TypeChecker> | undefined;
   let runner: Promise<TestRunner> | undefined;
   return {
     ports: {
-      model: async () => (model ??= createOpenAiModel(project.config)),
       checker: () =>
         (checker ??= import('../adapters/ts-checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
       runner: () =>
-        (runner ??= import('../adapters/vitest-runner.js').then(({ createVitestRunner }) =>
-          createVitestRunner({ root: project.root, configFile: userVitestConfig(project.root) }),
+        (runner ??= import('../adapters/sandboxed-runner.js').then(({ createSandboxedRunner }) =>
+          createSandboxedRunner({
+            root: project.root,
+            configFile: userVitestConfig(project.root),
+            sandbox: project.config.sandbox,
+            runTimeoutMs: project.config.testRunTimeoutMs,
+            env: sandbox.env,
+            hiddenPaths: sandbox.hiddenPaths,
+            onWarning: sandbox.warn,
+          }),
         )),
     },
     async close() {

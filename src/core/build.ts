@@ -1,4 +1,4 @@
-import { BudgetExceededError, InterruptedError, RefusalError } from './errors.js';
+import { AinativeError, BudgetExceededError, EXIT, InterruptedError, RefusalError } from './errors.js';
 import type { Intent } from './intent.js';
 import { emptyLock, hashNamedTexts, sha256, type IntentInputs, type LockEntry, type Lockfile } from './lock.js';
 import { runBuildLoop, type AttemptReport, type TokenBudget } from './loop.js';
@@ -37,6 +37,8 @@ export interface BuildPorts {
   runner(): Promise<TestRunner>;
   checker(): Promise<TypeChecker>;
   reporter: BuildReporter;
+  /** Cache keys of the replies served since the last call (recorded in the lock so `cache prune` keeps them). */
+  takeReplyKeys?: () => string[];
 }
 
 export interface RunBuildOptions {
@@ -90,7 +92,7 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
           result = await buildIntent(intent, { ...options, signal }, ports, lock, originals, budget);
         } catch (error) {
           const exhausted = budgetReason(error, options);
-          if (!exhausted) throw error;
+          if (!exhausted) throw namingIntent(error, intent);
           budgetExhausted = exhausted;
           await restore(ports.workspace, intent.module, originals.get(intent.module), originals.has(intent.module));
           result = notBuilt(intent, exhausted);
@@ -109,6 +111,14 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   }
   const lockChanged = results.some((result) => result.status === 'built');
   return { ok: failed.size === 0, modules: results, lock, lockChanged, budgetExhausted };
+}
+
+/** A cache miss under --frozen says which intent needed the model. */
+function namingIntent(error: unknown, intent: Intent): unknown {
+  if (error instanceof AinativeError && error.exitCode === EXIT.cacheMiss) {
+    return new AinativeError(`${intent.file}: ${error.message}`, error.exitCode, { cause: error });
+  }
+  return error;
 }
 
 /** The message for a budget that ran out, or undefined when `error` is something else. */
@@ -153,6 +163,7 @@ async function buildIntent(
   if (!originals.has(intent.module)) originals.set(intent.module, original);
   const [model, checker, runner] = await Promise.all([ports.model(), ports.checker(), ports.runner()]);
   const usedApis = await Promise.all(intent.uses.map((id) => usedApi(id, options.intents, checker)));
+  ports.takeReplyKeys?.();
   const holdoutSources = await Promise.all(intent.holdout.map(async (path) => (await workspace.read(path)) ?? ''));
   const loop = await runBuildLoop({
     intent,
@@ -184,7 +195,7 @@ async function buildIntent(
     intent: intent.file,
     module: intent.module,
     inputs,
-    output: { sha256: sha256(loop.content!), api: sha256(api), tests: loop.collected },
+    output: { sha256: sha256(loop.content!), api: sha256(api), tests: loop.collected, replies: ports.takeReplyKeys?.() },
   };
   return result;
 }

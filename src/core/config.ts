@@ -16,6 +16,8 @@ export interface Config {
   maxTokens: number | undefined;
   /** Wall-clock budget of the whole build; undefined for no limit. */
   buildTimeoutMs: number | undefined;
+  /** Response cache: read-write (default), frozen (cache only; a miss is an error) or off. */
+  cache: 'read-write' | 'frozen' | 'off';
 }
 
 export type SandboxMode = 'auto' | 'required' | 'off';
@@ -76,5 +78,6 @@ export function resolveConfig(layers: { file: Partial<Config>; env: Partial<Conf
     testRunTimeoutMs: pick('testRunTimeoutMs') ?? DEFAULT_CONFIG.testRunTimeoutMs,
     maxTokens: pick('maxTokens'),
     buildTimeoutMs: pick('buildTimeoutMs'),
+    cache: layers.flags.cache ?? 'read-write',
   };
 }

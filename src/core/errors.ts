@@ -7,6 +7,7 @@ export const EXIT = {
   refused: 4,
   locked: 5,
   budget: 6,
+  cacheMiss: 7,
   interrupted: 130,
   /** A bug in ainative itself (EX_SOFTWARE). */
   internal: 70,

@@ -21,8 +21,8 @@ export interface LockEntry {
   intent: string;
   module: string;
   inputs: IntentInputs;
-  /** sha256 of the module as written, of its declarations (what dependents see), and the tests its green run collected. */
-  output: { sha256: string; api: string; tests?: number };
+  /** sha256 of the module as written and of its declarations (what dependents see), the tests its green run collected, and the cache keys of the replies that built it. */
+  output: { sha256: string; api: string; tests?: number; replies?: string[] };
 }
 
 export interface Lockfile {

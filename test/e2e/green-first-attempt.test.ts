@@ -17,6 +17,7 @@ it('builds a module that passes on the first attempt and records it in the lock'
   const report = JSON.parse(run.stdout);
   expect(report).toEqual({
     ok: true,
+    replayed: 0,
     modules: [
       expect.objectContaining({ id: 'sum', module: 'src/sum.ts', status: 'built', attempts: 1, tests: { passed: 2, failed: 0 }, tokens: { prompt: 900, completion: 40 } }),
     ],

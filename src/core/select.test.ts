@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { intentsTouchedBy } from './select.js';
+import { makeIntent } from './testing/fakes.js';
+
+// base <- mid <- top, plus an unrelated intent and one with holdout tests.
+const intents = [
+  makeIntent('top', { uses: ['mid'] }),
+  makeIntent('base'),
+  makeIntent('other', { holdout: ['test/hidden/other.test.ts'] }),
+  makeIntent('mid', { uses: ['base'] }),
+];
+
+describe('intentsTouchedBy', () => {
+  it('selects the intent whose intent file changed, and no users of it', () => {
+    expect(intentsTouchedBy(['intents/base.intent.md'], intents)).toEqual(['base']);
+  });
+
+  it('selects the intent whose test changed', () => {
+    expect(intentsTouchedBy(['test/mid.test.ts'], intents)).toEqual(['mid']);
+  });
+
+  it('selects the intent whose holdout test changed', () => {
+    expect(intentsTouchedBy(['test/hidden/other.test.ts'], intents)).toEqual(['other']);
+  });
+
+  it('selects an intent whose module changed and everything using it transitively, in the given order', () => {
+    expect(intentsTouchedBy(['src/base.ts'], intents)).toEqual(['top', 'base', 'mid']);
+    expect(intentsTouchedBy(['src/mid.ts'], intents)).toEqual(['top', 'mid']);
+    expect(intentsTouchedBy(['src/top.ts'], intents)).toEqual(['top']);
+  });
+
+  it('selects nothing for unrelated files', () => {
+    expect(intentsTouchedBy(['README.md', 'src/helpers.ts', 'test/helpers.ts'], intents)).toEqual([]);
+    expect(intentsTouchedBy([], intents)).toEqual([]);
+  });
+
+  it('selects every intent that shares a changed test file', () => {
+    const shared = [makeIntent('a', { tests: ['test/shared.test.ts'] }), makeIntent('b', { tests: ['test/shared.test.ts'] })];
+    expect(intentsTouchedBy(['test/shared.test.ts'], shared)).toEqual(['a', 'b']);
+  });
+
+  it('accepts ./ and backslash spellings of a path', () => {
+    expect(intentsTouchedBy(['./test\\mid.test.ts'], intents)).toEqual(['mid']);
+  });
+
+  it('unions several changes without duplicates', () => {
+    expect(intentsTouchedBy(['src/mid.ts', 'intents/top.intent.md', 'test/other.test.ts'], intents)).toEqual(['top', 'other', 'mid']);
+  });
+});

@@ -1,0 +1,29 @@
+import { dependentsOf } from './graph.js';
+import type { Intent } from './intent.js';
+
+/**
+ * Intents whose intent file, tests, holdout tests or own module changed, plus every intent that (transitively) uses
+ * the module of one whose module changed. Returns ids in the given order.
+ */
+export function intentsTouchedBy(changed: readonly string[], intents: readonly Intent[]): string[] {
+  const paths = new Set(changed.map(normalizePath));
+  const touched = new Set<string>();
+  for (const intent of intents) {
+    if (ownPaths(intent).some((path) => paths.has(path))) touched.add(intent.id);
+    // A hand edit to a module changes the API its users were built against, so they are rebuilt too.
+    if (paths.has(intent.module)) {
+      for (const id of dependentsOf(intent.id, [...intents])) touched.add(id);
+    }
+  }
+  return intents.filter((intent) => touched.has(intent.id)).map((intent) => intent.id);
+}
+
+/** The files that make up one intent: its Markdown, its module and the tests that judge it. */
+function ownPaths(intent: Intent): string[] {
+  return [intent.file, intent.module, ...intent.tests, ...intent.holdout];
+}
+
+/** Git and the OS may spell the same path `./src\\a.ts`; intents always say `src/a.ts`. */
+function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
