@@ -5,7 +5,7 @@ import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { TestRunResult } from '../core/ports.js';
 import { parseHostMessage, readLines, type HostMessage, type InitRequest, type RunRequest } from './sandbox-protocol.js';
-import { descendantPids, killAll, waitUntilGone } from './sandbox-process.js';
+import { descendantPids, killAll, killPids, waitUntilGone } from './sandbox-process.js';
 
 /** A result with every test listed can be large, but not this large; more means a misbehaving host. */
 const MAX_ANSWER_CHARS = 64 * 1024 * 1024;
@@ -120,14 +120,18 @@ export class HostProcess {
     }
   }
 
-  /** Asks the host to close vitest and exit; kills it when that takes longer than `graceMs`. */
+  /** Asks the host to close vitest and exit, kills it when that takes longer than `graceMs`, and waits until all is gone. */
   async close(graceMs: number): Promise<void> {
+    const pids = descendantPids(this.pid);
     this.child.stdin!.end();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
     const outcome = await Promise.race([this.exited, late]);
     clearTimeout(timer);
-    if (outcome === 'late') await this.kill(`it did not exit within ${graceMs} ms of being closed`);
+    if (outcome === 'late') return this.kill(`it did not exit within ${graceMs} ms of being closed`);
+    // bwrap's monitor exits as soon as the command does; its pid-namespace init may still be winding down.
+    const left = await waitUntilGone(pids, KILL_WAIT_MS);
+    killPids(left);
   }
 
   private async handshake(init: HostInit, startupTimeoutMs: number): Promise<void> {

@@ -66,10 +66,14 @@ export function isGone(pid: number): boolean {
 export function killAll(leader: number, pids: number[]): void {
   // pid 0 or 1 would signal our own process group or everything: never.
   if (leader <= 1) return;
-  // Children before parents, so each parent still alive can reap its child instead of leaving a zombie to init.
-  for (const pid of [...pids].reverse()) if (pid > 1) signal(pid);
+  killPids(pids);
   signal(-leader);
   signal(leader);
+}
+
+/** SIGKILLs each of `pids`, last first: children before parents, so a parent still alive can reap its child. */
+export function killPids(pids: number[]): void {
+  for (const pid of [...pids].reverse()) if (pid > 1) signal(pid);
 }
 
 function signal(pid: number): void {

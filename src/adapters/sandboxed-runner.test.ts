@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { RefusalError } from '../core/errors.js';
 import type { TestRunResult } from '../core/ports.js';
@@ -12,7 +14,7 @@ import { bwrapArgs, isInside } from './sandbox-bwrap.js';
 import { scrubEnv } from './sandbox-env.js';
 import { packageDir } from './sandbox-paths.js';
 import { findSecretFiles } from './sandbox-secrets.js';
-import { descendantPids, isGone } from './sandbox-process.js';
+import { descendantPids, isGone, waitUntilGone } from './sandbox-process.js';
 import { parseHostMessage, parseTestRunResult } from './sandbox-protocol.js';
 import {
   BWRAP_MISSING_WARNING,
@@ -48,8 +50,13 @@ const SUM_TEST = [
 ].join('\n');
 const LOOP_TEST = [
   "import { spawn } from 'node:child_process';",
+  "import fs from 'node:fs';",
+  "import os from 'node:os';",
+  "import path from 'node:path';",
   "import { it } from 'vitest';",
   "it('never ends', () => {",
+  // Tells the parent test (which finds TMPDIR in the host's environment) that the loop is about to start.
+  "  fs.writeFileSync(path.join(os.tmpdir(), 'looping'), '');",
   // A child in a session of its own: killing the host's process group alone would miss it.
   "  spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });",
   '  while (true) {}',
@@ -97,6 +104,19 @@ async function start(root: string, options: Partial<SandboxedRunnerOptions> = {}
 function tmpdirOf(pid: number): string {
   const entry = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((line) => line.startsWith('TMPDIR='));
   return entry!.slice('TMPDIR='.length);
+}
+
+/** The first line a stream prints. */
+function firstLine(stream: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(text.split('\n')[0]);
+    });
+    stream.on('end', () => reject(new Error(`the stream ended before a line: ${text}`)));
+  });
 }
 
 async function waitForFile(file: string): Promise<void> {
@@ -355,19 +375,7 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
   });
 
   it('close() stops a run in progress instead of waiting for it', async () => {
-    const root = makeRepo({
-      'test/loop.test.ts': [
-        "import fs from 'node:fs';",
-        "import os from 'node:os';",
-        "import path from 'node:path';",
-        "import { it } from 'vitest';",
-        "it('never ends', () => {",
-        "  fs.writeFileSync(path.join(os.tmpdir(), 'looping'), '');",
-        '  while (true) {}',
-        '});',
-        '',
-      ].join('\n'),
-    });
+    const root = makeRepo({ 'test/loop.test.ts': LOOP_TEST });
     const runner = await start(root, { sandbox, runTimeoutMs: 600_000 });
     const host = runner.hostPid!;
     const running = runner.run(['test/loop.test.ts'], []);
@@ -378,10 +386,27 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     expect(pids.filter((pid) => !isGone(pid))).toEqual([]);
   });
 
+  it('leaves no host behind when ainative itself is SIGKILLed during an endless loop', async () => {
+    const root = makeRepo({ 'test/loop.test.ts': LOOP_TEST });
+    const runnerModule = path.join(packageDir(), 'dist', 'src', 'adapters', 'sandboxed-runner.js');
+    const script = [
+      `const { createSandboxedRunner } = await import(${JSON.stringify(pathToFileURL(runnerModule).href)});`,
+      `const runner = await createSandboxedRunner({ root: ${JSON.stringify(root)}, configFile: false, sandbox: ${JSON.stringify(sandbox)}, runTimeoutMs: 600000, env: process.env, hiddenPaths: [] });`,
+      "runner.run(['test/loop.test.ts'], []);",
+      'console.log(runner.hostPid);',
+    ].join('\n');
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const host = Number(await firstLine(parent.stdout!));
+    await waitForFile(path.join(tmpdirOf(host), 'looping'));
+    const pids = [host, ...descendantPids(host)];
+    parent.kill('SIGKILL');
+    expect(await waitUntilGone(pids, 15_000)).toEqual([]);
+  });
+
   it('reports a host killed during the run as a file error and recovers', async () => {
     const root = makeRepo({
       'test/crash.test.ts': [
-        "import { execFileSync } from 'node:child_process';",
+        "import { execFileSync, spawn } from 'node:child_process';",
         "import { it } from 'vitest';",
         // Around the guard (which refuses process.kill of the own pid), like the OOM killer would.
         "it('dies', () => { execFileSync('kill', ['-9', String(process.pid)]); });",

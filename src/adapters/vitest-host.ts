@@ -4,6 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { TestRunner } from '../core/ports.js';
+import { descendantPids, killPids } from './sandbox-process.js';
 import { RESPONSE_FD, type HostMessage, type InitRequest, type RunRequest } from './sandbox-protocol.js';
 import { createVitestRunner } from './vitest-runner.js';
 
@@ -13,18 +14,44 @@ const CLOSE_GRACE_MS = 5_000;
 type WithoutToken<M> = M extends unknown ? Omit<M, 'token'> : never;
 type Answer = WithoutToken<HostMessage>;
 
-async function main(): Promise<void> {
+function main(): void {
   const out = createWriteStream('', { fd: RESPONSE_FD });
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  const init = first.done ? undefined : parseInit(first.value);
-  if (!init) return exitSoon(2);
-  const send = (answer: Answer): void => {
-    out.write(`${JSON.stringify({ token: init.token, ...answer })}\n`);
+  let send: ((answer: Answer) => void) | undefined;
+  let runner: Promise<TestRunner | undefined> | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  let busy = false;
+  const serve = async (request: RunRequest): Promise<void> => {
+    const started = await runner;
+    if (!started) return;
+    busy = true;
+    try {
+      send!({ type: 'result', id: request.id, result: await started.run(request.files, request.changed) });
+    } catch (error) {
+      send!({ type: 'error', id: request.id, message: describe(error) });
+    } finally {
+      busy = false;
+    }
   };
-  let runner: TestRunner;
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    if (!runner) {
+      const init = parseInit(line);
+      if (!init) return process.exit(2);
+      send = (answer) => out.write(`${JSON.stringify({ token: init.token, ...answer })}\n`);
+      runner = start(init, send, out);
+      return;
+    }
+    const request = parseRun(line);
+    if (request) queue = queue.then(() => serve(request));
+  });
+  // Watched here, not between runs: a run stuck in an endless loop must not keep an orphaned host alive.
+  lines.on('close', () => void shutdown(runner, busy));
+}
+
+/** Starts vitest and answers `ready`, or reports why it could not and exits. */
+async function start(init: InitRequest, send: (answer: Answer) => void, out: NodeJS.WritableStream): Promise<TestRunner | undefined> {
   try {
-    runner = await createVitestRunner({
+    const runner = await createVitestRunner({
       root: init.root,
       configFile: init.configFile,
       setupFiles: init.setupFiles,
@@ -32,25 +59,29 @@ async function main(): Promise<void> {
       configLoader: 'runner',
       log,
     });
+    send({ type: 'ready' });
+    return runner;
   } catch (error) {
     send({ type: 'error', message: `vitest did not start: ${describe(error)}` });
-    return exitSoon(1, out);
+    exitSoon(1, out);
+    return undefined;
   }
-  send({ type: 'ready' });
-  for (let next = await lines.next(); !next.done; next = await lines.next()) {
-    const request = parseRun(next.value);
-    if (!request) continue;
-    try {
-      send({ type: 'result', id: request.id, result: await runner.run(request.files, request.changed) });
-    } catch (error) {
-      send({ type: 'error', id: request.id, message: describe(error) });
-    }
+}
+
+/** stdin closed: the parent is done with us, or gone. A run in progress cannot be waited for; it may never end. */
+async function shutdown(runner: Promise<TestRunner | undefined> | undefined, busy: boolean): Promise<void> {
+  if (runner && !busy) {
+    setTimeout(exitWithoutChildren, CLOSE_GRACE_MS).unref();
+    const started = await runner;
+    await started?.close().catch(() => {});
   }
-  // stdin closed: the parent is done with us (or gone).
-  const timer = setTimeout(() => process.exit(0), CLOSE_GRACE_MS);
-  await runner.close().catch(() => {});
-  clearTimeout(timer);
-  exitSoon(0, out);
+  exitWithoutChildren();
+}
+
+/** Exits, taking along what the tests spawned: unsandboxed, a detached child would otherwise outlive the host. */
+function exitWithoutChildren(): never {
+  killPids(descendantPids(process.pid));
+  process.exit(0);
 }
 
 function parseInit(line: string): InitRequest | undefined {
@@ -89,7 +120,4 @@ function exitSoon(code: number, out?: NodeJS.WritableStream): void {
   out.end(() => process.exit(code));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`ainative test host failed: ${describe(error)}\n`);
-  process.exit(70);
-});
+main();

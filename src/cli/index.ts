@@ -29,9 +29,14 @@ program
   .addOption(new Option('--sandbox <mode>', 'run tests under bubblewrap: auto, required or off (default auto)').choices(['auto', 'required', 'off']))
   .option('--frozen', 'use only replies from .ainative/cache; a miss is an error (exit 7) and nothing is written')
   .option('--no-cache', 'neither read nor write .ainative/cache')
+  .option('--changed', 'build only intents touched by changes since HEAD (and what depends on them)')
+  .option('--staged', 'build only intents touched by staged changes (the pre-commit hook)')
+  .option('--stage', "git add the files the build wrote (modules, lock, cache entries)")
+  .option('--commit', 'commit the files the build wrote, with Ainative-Intent/-Model/-Attempts trailers')
   .option('--force', 'overwrite generated modules that were edited by hand')
   .option('--json', 'print one JSON document on stdout instead of progress')
   .action(async (options: BuildFlags) => {
+    if (options.changed && options.staged) throw new InputError('--changed and --staged select differently; pass one');
     if (options.frozen && options.cache === false) throw new InputError('--frozen and --no-cache contradict each other');
     const { runBuildCli } = await import('./print-build.js');
     process.exitCode = await runBuildCli({
@@ -45,6 +50,9 @@ program
         cache: options.frozen ? 'frozen' : options.cache === false ? 'off' : undefined,
       },
       force: options.force ?? false,
+      select: options.staged ? 'staged' : options.changed ? 'changed' : 'all',
+      stage: options.stage ?? false,
+      commit: options.commit ?? false,
       json: options.json ?? false,
       stdout: process.stdout,
       stderr: process.stderr,
@@ -60,6 +68,10 @@ interface BuildFlags {
   frozen?: boolean;
   /** false with --no-cache. */
   cache?: boolean;
+  changed?: boolean;
+  staged?: boolean;
+  stage?: boolean;
+  commit?: boolean;
   force?: boolean;
   json?: boolean;
 }
@@ -83,6 +95,25 @@ function duration(value: string): number {
   if (ms < 1) throw new InvalidArgumentError('expected a positive duration');
   return ms;
 }
+
+program
+  .command('check')
+  .description('CI gate: fail on drift from ainative.lock, then run every intent test once; never calls a model')
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (options: { json?: boolean }) => {
+    const { runCheck } = await import('./print-check.js');
+    process.exitCode = await runCheck(process.cwd(), options.json ?? false, process.stdout);
+  });
+
+const hook = program.command('hook').description('git pre-commit integration');
+hook
+  .command('install')
+  .description('install a pre-commit hook that rebuilds intents touched by staged changes and stages the result')
+  .option('--force', 'replace a pre-commit hook that ainative did not write')
+  .action(async (options: { force?: boolean }) => {
+    const { runHookInstall } = await import('./print-hook.js');
+    process.exitCode = await runHookInstall(process.cwd(), options.force ?? false, process.stdout);
+  });
 
 const cache = program.command('cache').description('inspect or clean the response cache in .ainative/cache');
 cache

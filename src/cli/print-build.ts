@@ -9,6 +9,9 @@ export interface BuildCliOptions {
   cwd: string;
   flags: Partial<Config>;
   force: boolean;
+  select: 'all' | 'changed' | 'staged';
+  stage: boolean;
+  commit: boolean;
   json: boolean;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -23,18 +26,27 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { exitCode, build, redact, replayed } = await buildCommand({
+    const { exitCode, build, redact, replayed, commitSha } = await buildCommand({
       cwd: options.cwd,
       flags: options.flags,
       force: options.force,
+      select: options.select,
+      stage: options.stage,
+      commit: options.commit,
       reporter: terminal ?? silentReporter,
       signal: controller.signal,
       warn: (message) => options.stderr.write(`ainative: warning: ${message}\n`),
     });
     terminal?.finish();
-    const report = { ok: build.ok, ...(build.budgetExhausted ? { budgetExhausted: build.budgetExhausted } : {}), replayed, modules: build.modules.map(toJson) };
+    const report = {
+      ok: build.ok,
+      ...(build.budgetExhausted ? { budgetExhausted: build.budgetExhausted } : {}),
+      replayed,
+      ...(commitSha ? { commit: commitSha } : {}),
+      modules: build.modules.map(toJson),
+    };
     if (options.json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));
-    else options.stdout.write(redact(summarize(build, replayed, color)));
+    else options.stdout.write(redact(summarize(build, replayed, color) + (commitSha ? `committed ${commitSha.slice(0, 12)}\n` : '')));
     return exitCode;
   } finally {
     terminal?.finish();

@@ -18,12 +18,21 @@ import { loadPromptTemplates } from '../adapters/package-files.js';
 import { createProtectedFiles, protectedPaths } from '../adapters/protected-files.js';
 import { collectSecrets } from '../adapters/secrets.js';
 import { findUnsafeCode } from '../adapters/static-guard.js';
+import { changedSinceHead, stagedPaths } from '../adapters/git-changes.js';
+import { commitGenerated, IN_COMMIT_ENV, stagePaths } from '../adapters/git-commit.js';
+import { selectForBuild } from '../core/select.js';
 import { openProject, type Project } from './project.js';
 
 export interface BuildCommandOptions {
   cwd: string;
   flags: Partial<Config>;
   force: boolean;
+  /** Which intents: all, or those touched by changes since HEAD, or by staged changes (selected with git). */
+  select: 'all' | 'changed' | 'staged';
+  /** git add what the build wrote (the pre-commit hook). */
+  stage: boolean;
+  /** Commit what the build wrote, with provenance trailers. */
+  commit: boolean;
   reporter: BuildReporter;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
@@ -38,11 +47,15 @@ export interface BuildCommandResult {
   redact: (text: string) => string;
   /** Replies served from .ainative/cache instead of the model. */
   replayed: number;
+  /** The commit made by --commit. */
+  commitSha?: string;
 }
 
 /** `ainative build`: regenerate every stale intent until its tests pass, safely. */
 export async function buildCommand(options: BuildCommandOptions): Promise<BuildCommandResult> {
   const project = await openProject(options.cwd, options.flags);
+  // ainative's own --commit runs the pre-commit hook; building again inside it would wait on our own lock.
+  if (options.select === 'staged' && processEnvironment()[IN_COMMIT_ENV]) return nothingToDo();
   const stateDir = join(await findGitDir(project.gitRoot), 'ainative');
   const release = await acquireBuildLock(stateDir, { pid: process.pid, command: 'ainative build', startedAt: new Date().toISOString() });
   try {
@@ -61,6 +74,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const { templates, hash } = await loadPromptTemplates();
   const journal = await openJournal(join(stateDir, 'journal'), project.root);
   const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
+  const intents = options.select === 'all' ? project.intents : selectForBuild(await selectedChanges(project, options.select), project.intents);
   const watched = project.intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
@@ -74,7 +88,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   try {
     const build = await runBuild(
       {
-        intents: project.intents,
+        intents,
         lock: project.lock,
         templates,
         promptHash: hash,
@@ -103,8 +117,9 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     if (build.lockChanged) await workspace.write(LOCK_FILE, serializeLock(build.lock));
     await journal.commit();
     // Replies reach .ainative/cache only now: a build stopped by an error or Ctrl-C leaves no trace of them.
-    if ((await model.flush()) > 0) await ensureCacheGitattributes(project.root);
-    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed };
+    const wroteAttributes = (await model.flush()) > 0 && (await ensureCacheGitattributes(project.root));
+    const commitSha = await recordInGit(project, build, wroteAttributes, options);
+    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha };
   } catch (error) {
     // runBuild already put every module back; the journal has nothing left to restore.
     await journal.commit();
@@ -114,12 +129,33 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   }
 }
 
+async function selectedChanges(project: Project, select: 'changed' | 'staged'): Promise<string[]> {
+  return select === 'staged' ? stagedPaths(project.gitRoot, project.root) : changedSinceHead(project.gitRoot, project.root);
+}
+
+/** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
+async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, options: BuildCommandOptions): Promise<string | undefined> {
+  const built = build.modules.filter((module) => module.status === 'built');
+  if ((!options.stage && !options.commit) || built.length === 0) return undefined;
+  const replies = built.flatMap((module) => build.lock.intents[module.id]?.output.replies ?? []);
+  const cacheFiles = replies.map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
+  const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
+  if (options.stage) await stagePaths(project.gitRoot, project.root, paths);
+  if (!options.commit) return undefined;
+  const attempts = Object.fromEntries(built.map((module) => [module.id, module.attempts]));
+  return commitGenerated(project.gitRoot, project.root, { paths, intents: built.map((module) => module.id), model: project.config.model, attempts });
+}
+
 /** Folders holding tests and no module: the static guard forbids reaching into them. Colocated tests are covered by name. */
 function testFolders(project: Project): string[] {
   const folderOf = (path: string) => path.split('/').slice(0, -1).join('/');
   const moduleFolders = new Set(project.intents.map((intent) => folderOf(intent.module)));
   const folders = project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]).map(folderOf);
   return [...new Set(folders)].filter((folder) => folder !== '' && !moduleFolders.has(folder));
+}
+
+function nothingToDo(): BuildCommandResult {
+  return { exitCode: EXIT.ok, build: { ok: true, modules: [], lock: { version: 1, intents: {} }, lockChanged: false }, redact: (text) => text, replayed: 0 };
 }
 
 function exitCodeOf(build: RunBuildResult): number {

@@ -43,7 +43,13 @@ describe('validateConfigFile', () => {
 
 describe('resolveConfig', () => {
   it('uses the defaults when nothing is set', () => {
-    expect(resolveConfig({ file: {}, env: {}, flags: {} })).toEqual({ ...DEFAULT_CONFIG, baseUrl: undefined, apiKey: undefined });
+    expect(resolveConfig({ file: {}, env: {}, flags: {} })).toEqual({
+      ...DEFAULT_CONFIG,
+      baseUrl: undefined,
+      apiKey: undefined,
+      maxTokens: undefined,
+      buildTimeoutMs: undefined,
+    });
   });
 
   it('lets flags win over environment, environment over the file, and the file over defaults', () => {

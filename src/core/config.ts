@@ -31,6 +31,7 @@ export const DEFAULT_CONFIG = {
   requestTimeoutMs: 300_000, // 5 minutes: long replies from slow local models
   sandbox: 'auto',
   testRunTimeoutMs: 60_000, // 1 minute a run: generous for unit tests, short enough to stop an endless loop
+  cache: 'read-write',
 } as const;
 
 const FILE_KEYS: Record<string, 'string' | 'positiveInteger' | 'sandbox'> = {
@@ -78,6 +79,6 @@ export function resolveConfig(layers: { file: Partial<Config>; env: Partial<Conf
     testRunTimeoutMs: pick('testRunTimeoutMs') ?? DEFAULT_CONFIG.testRunTimeoutMs,
     maxTokens: pick('maxTokens'),
     buildTimeoutMs: pick('buildTimeoutMs'),
-    cache: layers.flags.cache ?? 'read-write',
+    cache: layers.flags.cache ?? DEFAULT_CONFIG.cache,
   };
 }

@@ -8,6 +8,8 @@ export const EXIT = {
   locked: 5,
   budget: 6,
   cacheMiss: 7,
+  /** `ainative check`: the repo drifted from its lock (stale intent, hand edit, orphaned entry, untested bug). */
+  drift: 8,
   interrupted: 130,
   /** A bug in ainative itself (EX_SOFTWARE). */
   internal: 70,

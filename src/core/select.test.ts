@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intentsTouchedBy } from './select.js';
+import { intentsTouchedBy, selectForBuild } from './select.js';
 import { makeIntent } from './testing/fakes.js';
 
 // base <- mid <- top, plus an unrelated intent and one with holdout tests.
@@ -45,5 +45,20 @@ describe('intentsTouchedBy', () => {
 
   it('unions several changes without duplicates', () => {
     expect(intentsTouchedBy(['src/mid.ts', 'intents/top.intent.md', 'test/other.test.ts'], intents)).toEqual(['top', 'other', 'mid']);
+  });
+});
+
+describe('selectForBuild', () => {
+  it('takes the touched intent, what uses it and what it uses, and nothing else', () => {
+    const base = makeIntent('base');
+    const mid = makeIntent('mid', { uses: ['base'] });
+    const top = makeIntent('top', { uses: ['mid'] });
+    const other = makeIntent('other');
+    const chosen = selectForBuild(['intents/mid.intent.md'], [base, mid, top, other]).map((intent) => intent.id);
+    expect(chosen).toEqual(['base', 'mid', 'top']);
+  });
+
+  it('takes nothing for a change no intent owns', () => {
+    expect(selectForBuild(['README.md'], [makeIntent('a')])).toEqual([]);
   });
 });

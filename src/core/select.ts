@@ -27,3 +27,20 @@ function ownPaths(intent: Intent): string[] {
 function normalizePath(path: string): string {
   return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
+
+/** What a `--changed`/`--staged` build takes on: the touched intents, everything that uses them, and what those use. */
+export function selectForBuild(changed: readonly string[], intents: readonly Intent[]): Intent[] {
+  const chosen = new Set(intentsTouchedBy(changed, intents));
+  for (const id of [...chosen]) for (const dependent of dependentsOf(id, [...intents])) chosen.add(dependent);
+  const byId = new Map(intents.map((intent) => [intent.id, intent]));
+  const pending = [...chosen];
+  while (pending.length > 0) {
+    for (const used of byId.get(pending.pop()!)?.uses ?? []) {
+      if (!chosen.has(used)) {
+        chosen.add(used);
+        pending.push(used);
+      }
+    }
+  }
+  return intents.filter((intent) => chosen.has(intent.id));
+}

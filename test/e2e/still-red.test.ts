@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
-import { runWithModel } from '../helpers/scenario.js';
+import { runWithModel, userChanges } from '../helpers/scenario.js';
 import { SUM_WRONG, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
@@ -20,7 +20,7 @@ it('restores the module byte for byte and exits 1 when the tests are still red a
   expect(await repo.read('ainative.lock')).toBeUndefined();
   expect(run.stdout).toContain('sum: tests still failing after 2 attempts; src/sum.ts was restored');
   expect(run.stdout).toContain('expected: 5');
-  expect((await repo.git.status()).isClean()).toBe(true);
+  expect(await userChanges(repo)).toEqual([]);
 });
 
 it('removes a module that did not exist before the build, and the folder it created', async () => {
@@ -31,5 +31,5 @@ it('removes a module that did not exist before the build, and the folder it crea
   expect(run.exitCode).toBe(1);
   expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, modules: [{ id: 'sum', status: 'failed', attempts: 1, tests: { passed: 0, failed: 2 } }] });
   expect(await repo.read('src/sum.ts')).toBeUndefined();
-  expect((await repo.git.status()).files).toEqual([]);
+  expect(await userChanges(repo)).toEqual([]);
 });

@@ -30,3 +30,9 @@ export function lastUserMessage(request: FakeRequest): string {
 export function allMessages(request: FakeRequest): string {
   return ((request.body?.messages ?? []) as Array<{ content: string }>).map((message) => message.content).join('\n');
 }
+
+/** Paths git reports as changed, leaving out ainative's response cache and the .gitattributes line that marks it. */
+export async function userChanges(repo: TempRepo): Promise<string[]> {
+  const status = await repo.git.status();
+  return status.files.map((file) => file.path).filter((path) => !path.startsWith('.ainative/') && path !== '.gitattributes');
+}

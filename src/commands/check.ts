@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import matter from 'gray-matter';
+import { glob } from 'tinyglobby';
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../core/config.js';
+import { EXIT } from '../core/errors.js';
+import type { TestRunResult } from '../core/ports.js';
+import { processEnvironment } from '../adapters/config-loader.js';
+import { collectSecrets } from '../adapters/secrets.js';
+import { openProject, type Project } from './project.js';
+import { statusCommand } from './status.js';
+
+/** One reason `ainative check` fails. */
+export interface CheckProblem {
+  kind: 'stale' | 'edited' | 'orphaned-lock-entry' | 'bug-without-test' | 'tests-failing';
+  /** The file the user should look at. */
+  file: string;
+  message: string;
+}
+
+export interface CheckResult {
+  exitCode: number;
+  problems: CheckProblem[];
+  tests: { passed: number; failed: number } | undefined;
+}
+
+/** `ainative check`: the CI gate. Never calls a model: drift since the lock, then the whole suite once. */
+export async function checkCommand(cwd: string, flags: Partial<Config>): Promise<CheckResult> {
+  const project = await openProject(cwd, flags);
+  const problems = [...(await driftProblems(cwd, flags, project)), ...(await bugProblems(project))];
+  if (problems.length > 0) return { exitCode: EXIT.drift, problems, tests: undefined };
+  const tests = await runAllTests(project);
+  if (tests.failed > 0 || tests.fileErrors.length > 0 || tests.passed === 0) {
+    const failing = tests.failures.map((failure) => ({ kind: 'tests-failing' as const, file: failure.file, message: `${failure.name}: ${failure.message.split('\n')[0]}` }));
+    const broken = tests.fileErrors.map((error) => ({ kind: 'tests-failing' as const, file: error.file, message: error.message.split('\n')[0]! }));
+    return { exitCode: EXIT.testsFailing, problems: [...failing, ...broken], tests: { passed: tests.passed, failed: tests.failed + tests.fileErrors.length } };
+  }
+  return { exitCode: EXIT.ok, problems: [], tests: { passed: tests.passed, failed: 0 } };
+}
+
+async function driftProblems(cwd: string, flags: Partial<Config>, project: Project): Promise<CheckProblem[]> {
+  const problems: CheckProblem[] = [];
+  for (const status of await statusCommand(cwd, flags)) {
+    const intent = project.intents.find((candidate) => candidate.id === status.id)!;
+    if (status.state === 'stale') problems.push({ kind: 'stale', file: intent.file, message: `${status.id} is stale: ${status.reasons.join('; ')} (run ainative build)` });
+    if (status.editedByHand) problems.push({ kind: 'edited', file: status.module, message: `${status.module} was edited by hand since ainative generated it (edit ${intent.file} instead)` });
+  }
+  for (const [id, entry] of Object.entries(project.lock?.intents ?? {})) {
+    if (!project.intents.some((intent) => intent.id === id)) {
+      problems.push({ kind: 'orphaned-lock-entry', file: 'ainative.lock', message: `ainative.lock has an entry for '${id}' (${entry.intent}), but that intent no longer exists` });
+    }
+  }
+  return problems;
+}
+
+/** Open bug reports (bugs/*.md, status: open) must have a regression test that exists. */
+async function bugProblems(project: Project): Promise<CheckProblem[]> {
+  const problems: CheckProblem[] = [];
+  for (const file of (await glob('bugs/**/*.md', { cwd: project.root })).sort()) {
+    const data = matter(await readFile(join(project.root, file), 'utf8'), {}).data as { status?: string; regressionTest?: string };
+    if (data.status !== 'open') continue;
+    if (!data.regressionTest || !existsSync(join(project.root, data.regressionTest))) {
+      problems.push({ kind: 'bug-without-test', file, message: `${file} is an open bug without a regression test (run ainative fix ${file})` });
+    }
+  }
+  return problems;
+}
+
+async function runAllTests(project: Project): Promise<TestRunResult> {
+  const { createSandboxedRunner } = await import('../adapters/sandboxed-runner.js');
+  const env = processEnvironment();
+  const { secretFiles } = await collectSecrets(project.root, env);
+  const runner = await createSandboxedRunner({
+    root: project.root,
+    configFile: false,
+    sandbox: project.config.sandbox,
+    runTimeoutMs: project.config.testRunTimeoutMs,
+    env,
+    hiddenPaths: secretFiles.map((path) => join(project.root, path)),
+  });
+  try {
+    const files = [...new Set(project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]))];
+    return await runner.run(files, []);
+  } finally {
+    await runner.close();
+  }
+}
