@@ -12,6 +12,7 @@ import { RefusalError } from '../core/errors.js';
 import type { TestRunResult } from '../core/ports.js';
 import { bwrapArgs, isInside } from './sandbox-bwrap.js';
 import { scrubEnv } from './sandbox-env.js';
+import { sweepStaleFolders } from './sandbox-folders.js';
 import { packageDir } from './sandbox-paths.js';
 import { findSecretFiles } from './sandbox-secrets.js';
 import { descendantPids, isGone, waitUntilGone } from './sandbox-process.js';
@@ -399,8 +400,13 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     const host = Number(await firstLine(parent.stdout!));
     await waitForFile(path.join(tmpdirOf(host), 'looping'));
     const pids = [host, ...descendantPids(host)];
+    const folder = path.dirname(tmpdirOf(host));
     parent.kill('SIGKILL');
     expect(await waitUntilGone(pids, 15_000)).toEqual([]);
+    // The dead parent could not remove its folder; the next runner sweeps it.
+    expect(fs.existsSync(folder)).toBe(true);
+    sweepStaleFolders(path.dirname(folder));
+    expect(fs.existsSync(folder)).toBe(false);
   });
 
   it('reports a host killed during the run as a file error and recovers', async () => {

@@ -1,14 +1,15 @@
 // The TestRunner ainative uses for generated code: the warm vitest of vitest-runner.ts, moved into a child process
 // that runs inside bubblewrap (read-only repo, no network, hidden home and secrets, scrubbed environment), with a
 // runtime guard injected into every test file and a deadline on every run. The code under test is untrusted.
-import { mkdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { RefusalError } from '../core/errors.js';
 import type { TestRunResult, TestRunner } from '../core/ports.js';
 import { bwrapArgs, findBwrap, probeBwrap, type BwrapLayout } from './sandbox-bwrap.js';
 import { scrubEnv } from './sandbox-env.js';
+import { makeFolders, resetScratch, type Folders } from './sandbox-folders.js';
 import { HostProcess, type HostCommand, type HostInit } from './sandbox-host-process.js';
 import { dependenciesDir, hostScript, packageDir, runtimeGuardFile } from './sandbox-paths.js';
 
@@ -75,28 +76,6 @@ export async function createSandboxedRunner(options: SandboxedRunnerOptions): Pr
     await rm(folders.base, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** The runner's private folder outside the repo: `scratch/` (TMPDIR, the only writable place) and `empty`. */
-interface Folders {
-  base: string;
-  scratch: string;
-  /** Mounted read-only over hidden files. */
-  empty: string;
-}
-
-async function makeFolders(): Promise<Folders> {
-  const base = await mkdtemp(path.join(realpathSync(os.tmpdir()), 'ainative-sandbox-'));
-  const folders = { base, scratch: path.join(base, 'scratch'), empty: path.join(base, 'empty') };
-  resetScratch(folders);
-  writeFileSync(folders.empty, '', { mode: 0o444 });
-  return folders;
-}
-
-/** A fresh scratch folder with an empty home inside (the home of unsandboxed hosts). */
-function resetScratch(folders: Folders): void {
-  rmSync(folders.scratch, { recursive: true, force: true });
-  mkdirSync(path.join(folders.scratch, 'home'), { recursive: true });
 }
 
 async function chooseSandbox(options: SandboxedRunnerOptions, bwrap: string | undefined): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
-import { lastUserMessage, runWithModel } from '../helpers/scenario.js';
+import { lastUserMessage, runWithModel, userChanges } from '../helpers/scenario.js';
+import { runCli } from '../helpers/run-cli.js';
 import { SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
@@ -86,6 +87,6 @@ it('stops at --max-tokens: exit code 6, nothing half-built', async () => {
   expect(await repo.read('src/sum.ts')).toBeUndefined();
   expect(await repo.read('ainative.lock')).toBeUndefined();
   // The reply was paid for: it is kept in the response cache, the only thing the build wrote.
-  const written = (await repo.git.status()).files.map((file) => file.path).sort();
-  expect(written).toEqual(['.ainative/', '.gitattributes']);
+  expect(await userChanges(repo)).toEqual([]);
+  expect(JSON.parse((await runCli(['cache', 'stats', '--json'], { cwd: repo.root })).stdout).entries).toBe(1);
 });

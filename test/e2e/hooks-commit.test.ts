@@ -12,10 +12,7 @@ afterEach(() => repo?.cleanup());
 /** `git commit` in the repo with the installed hook able to find the built CLI and the fake model. */
 async function commitWithHook(replies: FakeReply[], message: string) {
   const server = await startFakeModelServer({ replies });
-  const bin = `${repo.root}/node_modules/.bin`;
   try {
-    await execa('mkdir', ['-p', bin]);
-    await execa('sh', ['-c', `printf '#!/bin/sh\\nexec "${process.execPath}" "${CLI_PATH}" "$@"\\n' > ${bin}/ainative && chmod +x ${bin}/ainative`]);
     const result = await execa('git', ['commit', '-m', message], {
       cwd: repo.root,
       reject: false,
@@ -32,6 +29,10 @@ async function repoWithHook(): Promise<TempRepo> {
   const install = await runCli(['hook', 'install'], { cwd: created.root });
   expect(install.exitCode).toBe(0);
   expect(install.stdout).toContain('ainative build --staged');
+  // The hook looks for a local install first: point node_modules/.bin/ainative at the built CLI.
+  const bin = `${created.root}/node_modules/.bin`;
+  await execa('mkdir', ['-p', bin]);
+  await execa('sh', ['-c', `printf '#!/bin/sh\\nexec "${process.execPath}" "${CLI_PATH}" "$@"\\n' > ${bin}/ainative && chmod +x ${bin}/ainative`]);
   return created;
 }
 
