@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashNamedTexts } from '../core/lock.js';
 import type { PromptTemplates } from '../core/prompt.js';
+import type { ReproduceTemplates } from '../core/reproduce.js';
 
 let cachedRoot: string | undefined;
 
@@ -32,9 +33,11 @@ export function packageVersion(): string {
 }
 
 /** The prompt templates and a hash of them; a template edit makes every intent stale. */
-export async function loadPromptTemplates(): Promise<{ templates: PromptTemplates; hash: string }> {
+export async function loadPromptTemplates(): Promise<{ templates: PromptTemplates; reproduce: ReproduceTemplates; hash: string }> {
   const dir = join(packageRoot(), 'templates', 'prompts');
-  const [system, task, retry] = await Promise.all(['system.md', 'task.md', 'retry.md'].map((name) => readFile(join(dir, name), 'utf8')));
-  const templates = { system: system!, task: task!, retry: retry! };
-  return { templates, hash: hashNamedTexts({ 'system.md': system!, 'task.md': task!, 'retry.md': retry! }) };
+  const names = ['system.md', 'task.md', 'retry.md', 'reproduce-system.md', 'reproduce-task.md', 'reproduce-retry.md'];
+  const texts = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(join(dir, name), 'utf8')] as const)));
+  const templates = { system: texts['system.md']!, task: texts['task.md']!, retry: texts['retry.md']! };
+  const reproduce = { system: texts['reproduce-system.md']!, task: texts['reproduce-task.md']!, retry: texts['reproduce-retry.md']! };
+  return { templates, reproduce, hash: hashNamedTexts(texts) };
 }

@@ -23,10 +23,15 @@ export async function protectedPaths(root: string, paths: string[]): Promise<str
   return [...new Set([...paths, ...configs])].sort();
 }
 
-/** Takes sha256 manifests of the protected files and puts back, byte for byte, whatever changed between two moments. */
-export function createProtectedFiles(root: string, paths: string[]): ProtectedFiles {
+/**
+ * Takes sha256 manifests of the protected files and puts back, byte for byte, whatever changed between two moments.
+ * `globs` are looked up at every snapshot, for files frozen during the build (regression tests).
+ */
+export function createProtectedFiles(root: string, fixed: string[], globs: string[] = []): ProtectedFiles {
   return {
     async snapshot() {
+      const found = globs.length > 0 ? await glob(globs, { cwd: root, dot: true }) : [];
+      const paths = [...new Set([...fixed, ...found])];
       const contents = new Map<string, Buffer | null>();
       const hashes = new Map<string, string | null>();
       await Promise.all(
@@ -39,7 +44,7 @@ export function createProtectedFiles(root: string, paths: string[]): ProtectedFi
       return { paths, contents, hashes } satisfies Snapshot;
     },
     async restoreChanged(snapshot) {
-      const { contents, hashes } = snapshot as Snapshot;
+      const { contents, hashes, paths } = snapshot as Snapshot;
       const changed: string[] = [];
       for (const path of paths) {
         const now = await readBytes(join(root, path));

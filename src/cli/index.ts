@@ -77,6 +77,29 @@ interface BuildFlags {
 }
 
 program
+  .command('fix')
+  .description('turn open bug reports into failing regression tests, then fix their modules')
+  .argument('[bug-files...]', 'bug files to fix (default: every open one)')
+  .option('--max-attempts <n>', 'attempts per bug and per module (default 4)', positiveIntegerFlag)
+  .option('--commit', 'commit each fix with its regression test and a Fixes: trailer')
+  .option('--json', 'print one JSON document on stdout instead of progress')
+  .action(async (files: string[], options: { maxAttempts?: number; commit?: boolean; json?: boolean }) => {
+    const { runBuildCli } = await import('./print-build.js');
+    process.exitCode = await runBuildCli({
+      cwd: process.cwd(),
+      flags: { maxAttempts: options.maxAttempts },
+      force: false,
+      select: 'all',
+      fix: files,
+      stage: false,
+      commit: options.commit ?? false,
+      json: options.json ?? false,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  });
+
+program
   .command('status')
   .description('show each intent as fresh or stale, and why, without calling a model')
   .option('--model <name>', 'model name to compare against the lock')
@@ -95,6 +118,31 @@ function duration(value: string): number {
   if (ms < 1) throw new InvalidArgumentError('expected a positive duration');
   return ms;
 }
+
+program
+  .command('report')
+  .description('file a bug found after deployment as bugs/<date>-<slug>.md, or import GitHub issues as bug files')
+  .argument('[intent-id]', 'the intent the bug is about')
+  .argument('[text]', "what goes wrong ('-' reads stdin)")
+  .option('--body-file <file>', "take the report from a file ('-' reads stdin)")
+  .option('--source <url>', 'where the bug was reported, e.g. an issue URL')
+  .option('--import <file>', 'import an export of gh issue list --json number,title,body,labels,url')
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (intent: string | undefined, text: string | undefined, options: { bodyFile?: string; source?: string; import?: string; json?: boolean }) => {
+    const { runReport } = await import('./print-report.js');
+    process.exitCode = await runReport({
+      cwd: process.cwd(),
+      intent,
+      text,
+      bodyFile: options.bodyFile,
+      source: options.source,
+      importFile: options.import,
+      json: options.json ?? false,
+      now: new Date(),
+      stdin: process.stdin,
+      stdout: process.stdout,
+    });
+  });
 
 program
   .command('check')
@@ -132,6 +180,10 @@ cache
     const { runCachePrune } = await import('./print-cache.js');
     process.exitCode = await runCachePrune(process.cwd(), options.json ?? false, process.stdout);
   });
+
+function positiveIntegerFlag(value: string): number {
+  return positiveInteger(value);
+}
 
 function positiveInteger(value: string): number {
   const number = Number(value);

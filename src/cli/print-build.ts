@@ -10,6 +10,8 @@ export interface BuildCliOptions {
   flags: Partial<Config>;
   force: boolean;
   select: 'all' | 'changed' | 'staged';
+  /** `ainative fix`: bug files to fix (empty: all open ones). */
+  fix?: string[];
   stage: boolean;
   commit: boolean;
   json: boolean;
@@ -31,6 +33,7 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       flags: options.flags,
       force: options.force,
       select: options.select,
+      fix: options.fix,
       stage: options.stage,
       commit: options.commit,
       reporter: terminal ?? silentReporter,
@@ -44,6 +47,7 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       replayed,
       ...(commitSha ? { commit: commitSha } : {}),
       modules: build.modules.map(toJson),
+      ...(build.bugs?.length ? { bugs: build.bugs.map(bugJson) } : {}),
     };
     if (options.json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));
     else options.stdout.write(redact(summarize(build, replayed, color) + (commitSha ? `committed ${commitSha.slice(0, 12)}\n` : '')));
@@ -56,6 +60,10 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
 }
 
 const silentReporter: BuildReporter = { intentStart() {}, attemptStart() {}, attempt() {}, intentEnd() {} };
+
+function bugJson(bug: NonNullable<RunBuildResult['bugs']>[number]) {
+  return { file: bug.file, intent: bug.intent, status: bug.status, ...(bug.regressionTest ? { regressionTest: bug.regressionTest } : {}), attempts: bug.attempts };
+}
 
 function toJson(result: ModuleResult) {
   return {
@@ -82,6 +90,11 @@ function summarize(build: RunBuildResult, replayed: number, color: boolean): str
     if (result.failure) lines.push(result.failure);
   }
   if (build.budgetExhausted) lines.push('', chalk.red(`stopped: ${build.budgetExhausted}; what was built before is kept.`));
+  for (const bug of build.bugs ?? []) {
+    if (bug.status === 'fixed') lines.push(chalk.green(`✔ ${bug.file}: fixed; ${bug.regressionTest} now guards it`));
+    else if (bug.status === 'unreproduced') lines.push(chalk.yellow(`! ${bug.file}: could not be reproduced as a failing test (${bug.note ?? 'no note'}); it stays open`));
+    else lines.push(chalk.yellow(`! ${bug.file}: reproduced by ${bug.regressionTest}, not fixed yet`));
+  }
   const count = (status: ModuleResult['status']) => modules.filter((module) => module.status === status).length;
   const prompt = modules.reduce((sum, module) => sum + module.tokens.prompt, 0);
   const completion = modules.reduce((sum, module) => sum + module.tokens.completion, 0);

@@ -2,13 +2,14 @@ import { Chalk } from 'chalk';
 import type { Config } from '../core/config.js';
 import { EXIT } from '../core/errors.js';
 import { colorEnabled } from '../adapters/config-loader.js';
-import { statusCommand } from '../commands/status.js';
+import { bugStatuses, statusCommand } from '../commands/status.js';
 
 /** Prints `ainative status`; exit code 0 whatever the states (it is a report, not a gate). */
 export async function runStatus(cwd: string, flags: Partial<Config>, json: boolean, stdout: NodeJS.WriteStream): Promise<number> {
   const statuses = await statusCommand(cwd, flags);
+  const bugs = await bugStatuses(cwd);
   if (json) {
-    stdout.write(`${JSON.stringify({ intents: statuses }, null, 2)}\n`);
+    stdout.write(`${JSON.stringify({ intents: statuses, bugs }, null, 2)}\n`);
     return EXIT.ok;
   }
   const chalk = new Chalk({ level: colorEnabled(stdout) ? 1 : 0 });
@@ -18,6 +19,11 @@ export async function runStatus(cwd: string, flags: Partial<Config>, json: boole
     const why = status.reasons.length > 0 ? `  ${chalk.dim(status.reasons.join('; '))}` : '';
     const edited = status.editedByHand ? `  ${chalk.red(`${status.module} edited by hand since it was generated`)}` : '';
     stdout.write(`${state}  ${status.id.padEnd(width)}  ${status.module}${why}${edited}\n`);
+    for (const bug of bugs.filter((candidate) => candidate.intent === status.id)) {
+      const test = bug.regressionTest ? `  ${chalk.dim(bug.regressionTest)}` : '';
+      const note = bug.note ? `  ${chalk.dim(bug.note)}` : '';
+      stdout.write(`    ${bug.status.padEnd(12)}  ${bug.file}${test}${note}\n`);
+    }
   }
   return EXIT.ok;
 }

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
-import { EXIT, InterruptedError } from '../core/errors.js';
+import { EXIT, InputError, InterruptedError } from '../core/errors.js';
 import { runBuild, type BuildReporter, type RunBuildResult } from '../core/build.js';
 import { LOCK_FILE, serializeLock } from '../core/lock.js';
-import type { ModelClient, TestRunner, TypeChecker } from '../core/ports.js';
+import type { ModelClient, TestRunner, TypeChecker, Workspace } from '../core/ports.js';
 import { redactingModel } from '../core/redacting-model.js';
 import { redactSecrets } from '../core/redact.js';
 import { acquireBuildLock } from '../adapters/build-lock.js';
@@ -21,10 +21,16 @@ import { findUnsafeCode } from '../adapters/static-guard.js';
 import { changedSinceHead, stagedPaths } from '../adapters/git-changes.js';
 import { commitGenerated, IN_COMMIT_ENV, stagePaths } from '../adapters/git-commit.js';
 import { selectForBuild } from '../core/select.js';
+import { regressionTestPath, serializeBug, type Bug } from '../core/bug.js';
+import type { OpenBug } from '../core/build-bugs.js';
+import type { Intent } from '../core/intent.js';
+import { readBugs } from '../adapters/bug-files.js';
 import { openProject, type Project } from './project.js';
 
 export interface BuildCommandOptions {
   cwd: string;
+  /** `ainative fix [bug-file]`: only these bug files (all open ones when empty), and only their intents. */
+  fix?: string[];
   flags: Partial<Config>;
   force: boolean;
   /** Which intents: all, or those touched by changes since HEAD, or by staged changes (selected with git). */
@@ -71,10 +77,11 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const env = processEnvironment();
   const { secrets, secretFiles } = await collectSecrets(project.root, env);
   const redact = (text: string) => redactSecrets(text, secrets);
-  const { templates, hash } = await loadPromptTemplates();
+  const { templates, reproduce, hash } = await loadPromptTemplates();
   const journal = await openJournal(join(stateDir, 'journal'), project.root);
   const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
-  const intents = options.select === 'all' ? project.intents : selectForBuild(await selectedChanges(project, options.select), project.intents);
+  const bugs = await openBugs(project, options.fix);
+  const intents = chooseIntents(project, options.select === 'all' ? undefined : await selectedChanges(project, options.select), options.fix ? bugs : undefined);
   const watched = project.intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
@@ -98,6 +105,8 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         force: options.force,
         guardOverwrite: (path) => uncommittedReason(project.gitRoot, join(project.root, path)),
         isSecretPath: (path) => secretFiles.includes(path),
+        bugs,
+        reproduceTemplates: reproduce,
         signal: options.signal,
         deadline,
       },
@@ -107,7 +116,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         guard: {
           inspect: (intent, code) => findUnsafeCode({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow }),
         },
-        protectedFiles: createProtectedFiles(project.root, guarded),
+        protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**']),
         model: async () => model,
         takeReplyKeys: () => model.takeKeys(),
         ...lazy.ports,
@@ -115,10 +124,11 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     );
     if (options.signal.aborted) throw new InterruptedError();
     if (build.lockChanged) await workspace.write(LOCK_FILE, serializeLock(build.lock));
+    const bugFiles = await recordBugs(project, workspace, build);
     await journal.commit();
     // Replies reach .ainative/cache only now: a build stopped by an error or Ctrl-C leaves no trace of them.
     const wroteAttributes = (await model.flush()) > 0 && (await ensureCacheGitattributes(project.root));
-    const commitSha = await recordInGit(project, build, wroteAttributes, options);
+    const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles, options);
     return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha };
   } catch (error) {
     // runBuild already put every module back; the journal has nothing left to restore.
@@ -134,16 +144,63 @@ async function selectedChanges(project: Project, select: 'changed' | 'staged'): 
 }
 
 /** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
-async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, options: BuildCommandOptions): Promise<string | undefined> {
+async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, bugFiles: string[], options: BuildCommandOptions): Promise<string | undefined> {
   const built = build.modules.filter((module) => module.status === 'built');
   if ((!options.stage && !options.commit) || built.length === 0) return undefined;
   const replies = built.flatMap((module) => build.lock.intents[module.id]?.output.replies ?? []);
   const cacheFiles = replies.map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
-  const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
+  const fixed = (build.bugs ?? []).filter((bug) => bug.status === 'fixed');
+  const regressions = fixed.map((bug) => bug.regressionTest!);
+  const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...regressions, ...bugFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
   if (options.stage) await stagePaths(project.gitRoot, project.root, paths);
   if (!options.commit) return undefined;
   const attempts = Object.fromEntries(built.map((module) => [module.id, module.attempts]));
-  return commitGenerated(project.gitRoot, project.root, { paths, intents: built.map((module) => module.id), model: project.config.model, attempts });
+  const extraTrailers = fixed.length > 0 ? { Fixes: fixed.map((bug) => bug.file).join(', ') } : undefined;
+  return commitGenerated(project.gitRoot, project.root, { paths, intents: built.map((module) => module.id), model: project.config.model, attempts, extraTrailers });
+}
+
+/** Open bug reports (all, or the ones `ainative fix` names), with where their regression tests go. */
+async function openBugs(project: Project, only: string[] | undefined): Promise<OpenBug[]> {
+  const { bugs, errors } = await readBugs(project.root);
+  if (errors.length > 0) throw new InputError(errors.join('\n'));
+  const wanted = only && only.length > 0 ? new Set(only.map((file) => file.replace(/^\.\//, ''))) : undefined;
+  for (const file of wanted ?? []) {
+    if (!bugs.some((bug) => bug.file === file)) throw new InputError(`${file}: no such bug file`);
+  }
+  return bugs
+    .filter((bug) => (wanted ? wanted.has(bug.file) && bug.status !== 'fixed' : bug.status === 'open'))
+    .map((bug) => {
+      const testPath = bug.regressionTest ?? regressionTestPath(bug.file);
+      return { file: bug.file, intent: bug.intent, body: bug.body, testPath, reproduced: bug.regressionTest !== undefined };
+    });
+}
+
+/** The intents a build takes on: all, those touched by git changes, or those with the bugs being fixed. */
+function chooseIntents(project: Project, changed: string[] | undefined, fixing: OpenBug[] | undefined): Intent[] {
+  if (fixing) return selectForBuild(fixing.map((bug) => project.intents.find((intent) => intent.id === bug.intent)?.file ?? ''), project.intents);
+  return changed ? selectForBuild(changed, project.intents) : project.intents;
+}
+
+/** Writes back what happened to each bug: fixed (with test and module hash), or still open with a test or a note. */
+async function recordBugs(project: Project, workspace: Workspace, build: RunBuildResult): Promise<string[]> {
+  const { bugs } = await readBugs(project.root);
+  const written: string[] = [];
+  for (const result of build.bugs ?? []) {
+    const bug = bugs.find((candidate) => candidate.file === result.file);
+    if (!bug) continue;
+    const updated: Bug = {
+      ...bug,
+      status: result.status === 'fixed' ? 'fixed' : 'open',
+      regressionTest: result.regressionTest ?? bug.regressionTest,
+      moduleHash: result.moduleHash ?? bug.moduleHash,
+      note: result.status === 'unreproduced' ? `could not reproduce after ${result.attempts} attempts: ${result.note ?? ''}`.trim() : undefined,
+    };
+    const text = serializeBug(updated);
+    if (text === (await workspace.read(bug.file))) continue;
+    await workspace.write(bug.file, text);
+    written.push(bug.file);
+  }
+  return written;
 }
 
 /** Folders holding tests and no module: the static guard forbids reaching into them. Colocated tests are covered by name. */
@@ -160,7 +217,8 @@ function nothingToDo(): BuildCommandResult {
 
 function exitCodeOf(build: RunBuildResult): number {
   if (build.budgetExhausted) return EXIT.budget;
-  return build.ok ? EXIT.ok : EXIT.testsFailing;
+  if (!build.ok) return EXIT.testsFailing;
+  return build.bugs?.some((bug) => bug.status === 'unreproduced') ? EXIT.bugUnreproduced : EXIT.ok;
 }
 
 interface SandboxSettings {

@@ -6,6 +6,7 @@ import { assessStaleness, moduleEditedSinceBuild } from '../core/staleness.js';
 import { createFsWorkspace } from '../adapters/fs-workspace.js';
 import { loadPromptTemplates } from '../adapters/package-files.js';
 import { openProject } from './project.js';
+import { readBugs } from '../adapters/bug-files.js';
 
 /** One intent as `ainative status` reports it. */
 export interface IntentStatus {
@@ -47,3 +48,25 @@ export async function statusCommand(cwd: string, flags: Partial<Config>): Promis
   return statuses;
 }
 
+
+/** One bug report as `ainative status` lists it: open, unreproduced (open, but no failing test could be written) or fixed. */
+export interface BugStatusLine {
+  file: string;
+  intent: string;
+  status: 'open' | 'unreproduced' | 'fixed';
+  regressionTest?: string;
+  note?: string;
+}
+
+/** The bug reports under bugs/, for `ainative status`. */
+export async function bugStatuses(cwd: string): Promise<BugStatusLine[]> {
+  const project = await openProject(cwd, {});
+  const { bugs } = await readBugs(project.root);
+  return bugs.map((bug) => ({
+    file: bug.file,
+    intent: bug.intent,
+    status: bug.status === 'fixed' ? 'fixed' : bug.status === 'unreproduced' || (bug.note && !bug.regressionTest) ? 'unreproduced' : 'open',
+    ...(bug.regressionTest ? { regressionTest: bug.regressionTest } : {}),
+    ...(bug.note ? { note: bug.note } : {}),
+  }));
+}

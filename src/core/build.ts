@@ -1,7 +1,9 @@
 import { AinativeError, BudgetExceededError, EXIT, InterruptedError, RefusalError } from './errors.js';
 import type { Intent } from './intent.js';
 import { emptyLock, hashNamedTexts, sha256, type IntentInputs, type LockEntry, type Lockfile } from './lock.js';
+import { prepareBugs, type BugResult, type OpenBug } from './build-bugs.js';
 import { runBuildLoop, type AttemptReport, type TokenBudget } from './loop.js';
+import type { ReproduceTemplates } from './reproduce.js';
 import type { CodeGuard, ModelClient, ProtectedFiles, TestRunner, TokenUsage, TypeChecker, Workspace } from './ports.js';
 import type { PromptTemplates, ShownFile, UsedApi } from './prompt.js';
 import { assessStaleness, moduleEditedSinceBuild } from './staleness.js';
@@ -54,6 +56,9 @@ export interface RunBuildOptions {
   guardOverwrite(path: string): Promise<string | undefined>;
   /** Secret files (.env, keys) are never put in a prompt, even when an intent lists them. */
   isSecretPath?: (path: string) => boolean;
+  /** Open bug reports of the intents being built: each becomes a failing regression test, then a fix. */
+  bugs?: OpenBug[];
+  reproduceTemplates?: ReproduceTemplates;
   /** Total prompt + completion tokens this build may spend; undefined for no limit. */
   maxTokens?: number;
   /** The user's interrupt (SIGINT/SIGTERM): everything is restored. */
@@ -64,6 +69,8 @@ export interface RunBuildOptions {
 
 export interface RunBuildResult {
   ok: boolean;
+  /** What happened to each open bug report (fixed ones carry the module hash that fixed them). */
+  bugs?: Array<BugResult & { moduleHash?: string }>;
   /** Set when a budget ran out: why. */
   budgetExhausted?: string;
   modules: ModuleResult[];
@@ -80,8 +87,10 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   const budget = tokenBudget(options.maxTokens);
   const signal = options.deadline && options.signal ? AbortSignal.any([options.signal, options.deadline]) : (options.signal ?? options.deadline);
   let budgetExhausted: string | undefined;
+  const bugResults: Array<BugResult & { moduleHash?: string }> = [];
   try {
-    for (const intent of options.intents) {
+    for (const declared of options.intents) {
+      let intent = declared;
       let result: ModuleResult;
       const blocked = intent.uses.find((id) => failed.has(id));
       if (budgetExhausted) result = notBuilt(intent, `not built: ${budgetExhausted}`);
@@ -89,7 +98,10 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
       else {
         try {
           options.signal?.throwIfAborted();
+          const prepared = await withRegressions(declared, options, ports, lock, signal);
+          intent = prepared.intent;
           result = await buildIntent(intent, { ...options, signal }, ports, lock, originals, budget);
+          bugResults.push(...settleBugs(prepared.bugs, result, lock));
         } catch (error) {
           const exhausted = budgetReason(error, options);
           if (!exhausted) throw namingIntent(error, intent);
@@ -110,7 +122,33 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
     throw error;
   }
   const lockChanged = results.some((result) => result.status === 'built');
-  return { ok: failed.size === 0, modules: results, lock, lockChanged, budgetExhausted };
+  return { ok: failed.size === 0, modules: results, lock, lockChanged, budgetExhausted, bugs: bugResults };
+}
+
+/** The intent judged by its own tests plus its frozen regression tests, after reproducing its open bugs. */
+async function withRegressions(intent: Intent, options: RunBuildOptions, ports: BuildPorts, lock: Lockfile, signal: AbortSignal | undefined) {
+  const hasBugs = options.bugs?.some((bug) => bug.intent === intent.id) ?? false;
+  if (!hasBugs && !lock.intents[intent.id]?.regressions?.length) return { intent, bugs: [] };
+  return prepareBugs({
+    intent,
+    bugs: options.bugs ?? [],
+    lock,
+    templates: options.reproduceTemplates!,
+    maxAttempts: options.maxAttempts,
+    workspace: ports.workspace,
+    model: ports.model,
+    runner: ports.runner,
+    signal,
+  });
+}
+
+/** A reproduced bug is fixed once its intent's module is built green with the regression test in the suite. */
+function settleBugs(bugs: BugResult[], result: ModuleResult, lock: Lockfile): Array<BugResult & { moduleHash?: string }> {
+  const entry = lock.intents[result.id];
+  return bugs.map((bug) => {
+    const judged = bug.regressionTest !== undefined && (result.status === 'built' || result.status === 'fresh') && entry?.regressions?.includes(bug.regressionTest);
+    return judged ? { ...bug, status: 'fixed' as const, moduleHash: entry!.output.sha256 } : bug;
+  });
 }
 
 /** A cache miss under --frozen says which intent needed the model. */
@@ -191,9 +229,11 @@ async function buildIntent(
     return { ...result, failure: loop.lastFeedback };
   }
   const api = await checker.extractApi(intent.module);
+  const regressions = intent.regressions ?? [];
   lock.intents[intent.id] = {
     intent: intent.file,
     module: intent.module,
+    ...(regressions.length > 0 ? { regressions } : {}),
     inputs,
     output: { sha256: sha256(loop.content!), api: sha256(api), tests: loop.collected, replies: ports.takeReplyKeys?.() },
   };

@@ -10,6 +10,8 @@ export const EXIT = {
   cacheMiss: 7,
   /** `ainative check`: the repo drifted from its lock (stale intent, hand edit, orphaned entry, untested bug). */
   drift: 8,
+  /** A bug report could not be turned into a failing regression test; everything else built. */
+  bugUnreproduced: 9,
   interrupted: 130,
   /** A bug in ainative itself (EX_SOFTWARE). */
   internal: 70,

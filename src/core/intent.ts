@@ -17,6 +17,8 @@ export interface Intent {
   holdout: string[];
   /** Node built-ins the module may use although the static guard forbids them by default (e.g. `fs`). */
   allow: string[];
+  /** Regression tests frozen from bug reports, already included in `tests` (set by the build, not the file). */
+  regressions?: string[];
   /** The Markdown body: the behaviour. */
   body: string;
   /** The whole file text, as hashed for staleness. */

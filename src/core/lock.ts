@@ -20,6 +20,8 @@ export interface IntentInputs {
 export interface LockEntry {
   intent: string;
   module: string;
+  /** Regression tests frozen from fixed bug reports; they judge the module with its own tests. */
+  regressions?: string[];
   inputs: IntentInputs;
   /** sha256 of the module as written and of its declarations (what dependents see), the tests its green run collected, and the cache keys of the replies that built it. */
   output: { sha256: string; api: string; tests?: number; replies?: string[] };
