@@ -24,6 +24,8 @@ program
   .description('regenerate every stale intent until its tests pass')
   .option('--model <name>', 'model name (default: AINATIVE_MODEL, config, gpt-4o-mini)')
   .addOption(new Option('--max-attempts <n>', 'attempts per intent (default 4)').argParser(positiveInteger))
+  .addOption(new Option('--concurrency <n>', 'intents built at once, model calls in parallel (default 4)').argParser(positiveInteger))
+  .addOption(new Option('--shard <i/n>', 'build only shard i of n (for CI matrices); each shard also builds what its intents use').argParser(shardSpec))
   .addOption(new Option('--max-tokens <n>', 'total prompt + completion tokens the build may spend').argParser(positiveInteger))
   .addOption(new Option('--timeout <duration>', 'wall-clock budget for the whole build, e.g. 90s, 10m, 1h').argParser(duration))
   .addOption(new Option('--sandbox <mode>', 'run tests under bubblewrap: auto, required or off (default auto)').choices(['auto', 'required', 'off']))
@@ -45,12 +47,14 @@ program
         model: options.model,
         maxAttempts: options.maxAttempts,
         maxTokens: options.maxTokens,
+        concurrency: options.concurrency,
         buildTimeoutMs: options.timeout,
         sandbox: options.sandbox,
         cache: options.frozen ? 'frozen' : options.cache === false ? 'off' : undefined,
       },
       force: options.force ?? false,
       select: options.staged ? 'staged' : options.changed ? 'changed' : 'all',
+      shard: options.shard,
       stage: options.stage ?? false,
       commit: options.commit ?? false,
       json: options.json ?? false,
@@ -61,6 +65,8 @@ program
 
 interface BuildFlags {
   model?: string;
+  concurrency?: number;
+  shard?: { index: number; count: number };
   maxAttempts?: number;
   maxTokens?: number;
   timeout?: number;
@@ -108,6 +114,15 @@ program
     const { runStatus } = await import('./print-status.js');
     process.exitCode = await runStatus(process.cwd(), { model: options.model }, options.json ?? false, process.stdout);
   });
+
+/** `2/5` to { index: 2, count: 5 } (1-based, as CI matrices number jobs). */
+function shardSpec(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/4');
+  return { index, count };
+}
 
 /** `90`, `90s`, `10m`, `1h` to milliseconds. */
 function duration(value: string): number {

@@ -10,6 +10,7 @@ export interface BuildCliOptions {
   flags: Partial<Config>;
   force: boolean;
   select: 'all' | 'changed' | 'staged';
+  shard?: { index: number; count: number };
   /** `ainative fix`: bug files to fix (empty: all open ones). */
   fix?: string[];
   stage: boolean;
@@ -28,11 +29,12 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { exitCode, build, redact, replayed, commitSha } = await buildCommand({
+    const { exitCode, build, redact, replayed, commitSha, owned } = await buildCommand({
       cwd: options.cwd,
       flags: options.flags,
       force: options.force,
       select: options.select,
+      shard: options.shard,
       fix: options.fix,
       stage: options.stage,
       commit: options.commit,
@@ -46,6 +48,7 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       ...(build.budgetExhausted ? { budgetExhausted: build.budgetExhausted } : {}),
       replayed,
       ...(commitSha ? { commit: commitSha } : {}),
+      ...(options.shard ? { shard: { ...options.shard, owned: owned ?? [] } } : {}),
       modules: build.modules.map(toJson),
       ...(build.bugs?.length ? { bugs: build.bugs.map(bugJson) } : {}),
     };

@@ -20,7 +20,7 @@ import { collectSecrets } from '../adapters/secrets.js';
 import { findUnsafeCode } from '../adapters/static-guard.js';
 import { changedSinceHead, stagedPaths } from '../adapters/git-changes.js';
 import { commitGenerated, IN_COMMIT_ENV, stagePaths } from '../adapters/git-commit.js';
-import { selectForBuild } from '../core/select.js';
+import { selectForBuild, selectShard } from '../core/select.js';
 import { regressionTestPath, serializeBug, type Bug } from '../core/bug.js';
 import type { OpenBug } from '../core/build-bugs.js';
 import type { Intent } from '../core/intent.js';
@@ -35,6 +35,8 @@ export interface BuildCommandOptions {
   force: boolean;
   /** Which intents: all, or those touched by changes since HEAD, or by staged changes (selected with git). */
   select: 'all' | 'changed' | 'staged';
+  /** CI matrices: build only the intents shard `index` of `count` owns, plus what they use. */
+  shard?: { index: number; count: number };
   /** git add what the build wrote (the pre-commit hook). */
   stage: boolean;
   /** Commit what the build wrote, with provenance trailers. */
@@ -55,6 +57,8 @@ export interface BuildCommandResult {
   replayed: number;
   /** The commit made by --commit. */
   commitSha?: string;
+  /** With --shard: the intents this shard owns (the others it built are what those use). */
+  owned?: string[];
 }
 
 /** `ainative build`: regenerate every stale intent until its tests pass, safely. */
@@ -81,7 +85,9 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const journal = await openJournal(join(stateDir, 'journal'), project.root);
   const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
   const bugs = await openBugs(project, options.fix);
-  const intents = chooseIntents(project, options.select === 'all' ? undefined : await selectedChanges(project, options.select), options.fix ? bugs : undefined);
+  const chosen = chooseIntents(project, options.select === 'all' ? undefined : await selectedChanges(project, options.select), options.fix ? bugs : undefined);
+  const sharded = options.shard ? selectShard(chosen, options.shard.index, options.shard.count) : undefined;
+  const intents = sharded?.build ?? chosen;
   const watched = project.intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
@@ -102,6 +108,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         model: project.config.model,
         maxAttempts: project.config.maxAttempts,
         maxTokens: project.config.maxTokens,
+        concurrency: project.config.concurrency,
         force: options.force,
         guardOverwrite: (path) => uncommittedReason(project.gitRoot, join(project.root, path)),
         isSecretPath: (path) => secretFiles.includes(path),
@@ -129,7 +136,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     // Replies reach .ainative/cache only now: a build stopped by an error or Ctrl-C leaves no trace of them.
     const wroteAttributes = (await model.flush()) > 0 && (await ensureCacheGitattributes(project.root));
     const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles, options);
-    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha };
+    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned };
   } catch (error) {
     // runBuild already put every module back; the journal has nothing left to restore.
     await journal.commit();

@@ -3,6 +3,7 @@ import type { Intent } from './intent.js';
 import { emptyLock, hashNamedTexts, sha256, type IntentInputs, type LockEntry, type Lockfile } from './lock.js';
 import { prepareBugs, type BugResult, type OpenBug } from './build-bugs.js';
 import { runBuildLoop, type AttemptReport, type TokenBudget } from './loop.js';
+import { forEachInDependencyOrder } from './schedule.js';
 import type { ReproduceTemplates } from './reproduce.js';
 import type { CodeGuard, ModelClient, ProtectedFiles, TestRunner, TokenUsage, TypeChecker, Workspace } from './ports.js';
 import type { PromptTemplates, ShownFile, UsedApi } from './prompt.js';
@@ -59,6 +60,8 @@ export interface RunBuildOptions {
   /** Open bug reports of the intents being built: each becomes a failing regression test, then a fix. */
   bugs?: OpenBug[];
   reproduceTemplates?: ReproduceTemplates;
+  /** Intents built at the same time (their model calls overlap; test runs queue in the one warm host). */
+  concurrency?: number;
   /** Total prompt + completion tokens this build may spend; undefined for no limit. */
   maxTokens?: number;
   /** The user's interrupt (SIGINT/SIGTERM): everything is restored. */
@@ -85,35 +88,45 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   const results: ModuleResult[] = [];
   const failed = new Set<string>();
   const budget = tokenBudget(options.maxTokens);
-  const signal = options.deadline && options.signal ? AbortSignal.any([options.signal, options.deadline]) : (options.signal ?? options.deadline);
+  // Stops the other intents in flight when one of them hits an error that ends the build.
+  const stopOthers = new AbortController();
+  const signal = AbortSignal.any([options.signal, options.deadline, stopOthers.signal].filter((one): one is AbortSignal => one !== undefined));
   let budgetExhausted: string | undefined;
   const bugResults: Array<BugResult & { moduleHash?: string }> = [];
-  try {
-    for (const declared of options.intents) {
-      let intent = declared;
-      let result: ModuleResult;
-      const blocked = intent.uses.find((id) => failed.has(id));
-      if (budgetExhausted) result = notBuilt(intent, `not built: ${budgetExhausted}`);
-      else if (blocked) result = notBuilt(intent, `not built: it uses '${blocked}', which failed`);
-      else {
-        try {
-          options.signal?.throwIfAborted();
-          const prepared = await withRegressions(declared, options, ports, lock, signal);
-          intent = prepared.intent;
-          result = await buildIntent(intent, { ...options, signal }, ports, lock, originals, budget);
-          bugResults.push(...settleBugs(prepared.bugs, result, lock));
-        } catch (error) {
-          const exhausted = budgetReason(error, options);
-          if (!exhausted) throw namingIntent(error, intent);
-          budgetExhausted = exhausted;
-          await restore(ports.workspace, intent.module, originals.get(intent.module), originals.has(intent.module));
-          result = notBuilt(intent, exhausted);
-        }
-      }
-      if (result.status !== 'fresh' && result.status !== 'built') failed.add(intent.id);
-      results.push(result);
-      ports.reporter.intentEnd(result);
+
+  const buildOne = async (declared: Intent): Promise<ModuleResult> => {
+    const blocked = declared.uses.find((id) => failed.has(id));
+    if (budgetExhausted) return notBuilt(declared, `not built: ${budgetExhausted}`);
+    if (blocked) return notBuilt(declared, `not built: it uses '${blocked}', which failed`);
+    let intent = declared;
+    try {
+      options.signal?.throwIfAborted();
+      const prepared = await withRegressions(declared, options, ports, lock, signal);
+      intent = prepared.intent;
+      const result = await buildIntent(intent, { ...options, signal }, ports, lock, originals, budget);
+      bugResults.push(...settleBugs(prepared.bugs, result, lock));
+      return result;
+    } catch (error) {
+      const exhausted = budgetReason(error, options);
+      if (!exhausted) throw namingIntent(error, intent);
+      budgetExhausted ??= exhausted;
+      await restore(ports.workspace, intent.module, originals.get(intent.module), originals.has(intent.module));
+      return notBuilt(intent, exhausted);
     }
+  };
+
+  try {
+    await forEachInDependencyOrder(
+      options.intents,
+      options.concurrency ?? 1,
+      async (intent, index) => {
+        const result = await buildOne(intent);
+        if (result.status !== 'fresh' && result.status !== 'built') failed.add(intent.id);
+        results[index] = result;
+        ports.reporter.intentEnd(result);
+      },
+      () => stopOthers.abort(),
+    );
     options.signal?.throwIfAborted();
   } catch (error) {
     // Provider failure, refusal or interruption: leave every module exactly as it was before the build.

@@ -16,6 +16,8 @@ export interface Config {
   maxTokens: number | undefined;
   /** Wall-clock budget of the whole build; undefined for no limit. */
   buildTimeoutMs: number | undefined;
+  /** Intents built at once; their model calls overlap. Small by default, to stay under providers' rate limits. */
+  concurrency: number;
   /** Response cache: read-write (default), frozen (cache only; a miss is an error) or off. */
   cache: 'read-write' | 'frozen' | 'off';
 }
@@ -32,6 +34,7 @@ export const DEFAULT_CONFIG = {
   sandbox: 'auto',
   testRunTimeoutMs: 60_000, // 1 minute a run: generous for unit tests, short enough to stop an endless loop
   cache: 'read-write',
+  concurrency: 4,
 } as const;
 
 const FILE_KEYS: Record<string, 'string' | 'positiveInteger' | 'sandbox'> = {
@@ -45,6 +48,7 @@ const FILE_KEYS: Record<string, 'string' | 'positiveInteger' | 'sandbox'> = {
   testRunTimeoutMs: 'positiveInteger',
   maxTokens: 'positiveInteger',
   buildTimeoutMs: 'positiveInteger',
+  concurrency: 'positiveInteger',
 };
 
 /** Checks the JSON of `ainative.config.json`; one line per problem, naming the file and key. */
@@ -80,5 +84,6 @@ export function resolveConfig(layers: { file: Partial<Config>; env: Partial<Conf
     maxTokens: pick('maxTokens'),
     buildTimeoutMs: pick('buildTimeoutMs'),
     cache: layers.flags.cache ?? DEFAULT_CONFIG.cache,
+    concurrency: pick('concurrency') ?? DEFAULT_CONFIG.concurrency,
   };
 }

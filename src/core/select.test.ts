@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intentsTouchedBy, selectForBuild } from './select.js';
+import { intentsTouchedBy, selectForBuild, selectShard } from './select.js';
 import { makeIntent } from './testing/fakes.js';
 
 // base <- mid <- top, plus an unrelated intent and one with holdout tests.
@@ -60,5 +60,25 @@ describe('selectForBuild', () => {
 
   it('takes nothing for a change no intent owns', () => {
     expect(selectForBuild(['README.md'], [makeIntent('a')])).toEqual([]);
+  });
+});
+
+describe('selectShard', () => {
+  const many = Array.from({ length: 60 }, (_, i) => makeIntent(`intent-${i}`, { uses: i >= 10 ? [`intent-${i % 10}`] : [] }));
+
+  it('gives every intent to exactly one shard', () => {
+    for (const count of [1, 2, 3, 7]) {
+      const owned = Array.from({ length: count }, (_, i) => selectShard(many, i + 1, count).owned).flat();
+      expect(owned.sort()).toEqual(many.map((intent) => intent.id).sort());
+    }
+  });
+
+  it('builds what a shard owns together with everything that uses, and keeps dependency order', () => {
+    const { owned, build } = selectShard(many, 2, 3);
+    const ids = build.map((intent) => intent.id);
+    for (const id of owned) {
+      const intent = many.find((candidate) => candidate.id === id)!;
+      for (const used of intent.uses) expect(ids.indexOf(used)).toBeLessThan(ids.indexOf(id));
+    }
   });
 });

@@ -44,3 +44,27 @@ export function selectForBuild(changed: readonly string[], intents: readonly Int
   }
   return intents.filter((intent) => chosen.has(intent.id));
 }
+
+/** The shard (1-based) that owns an intent: a hash of its id, so adding an intent never moves the others. */
+export function shardOf(id: string, count: number): number {
+  let hash = 2166136261; // FNV-1a: small, stable across platforms and Node versions
+  for (const char of id) hash = Math.imul(hash ^ char.codePointAt(0)!, 16777619) >>> 0;
+  return (hash % count) + 1;
+}
+
+/** What shard `index` of `count` builds: the intents it owns plus everything they use (built or replayed again). */
+export function selectShard(intents: readonly Intent[], index: number, count: number): { owned: string[]; build: Intent[] } {
+  const owned = intents.filter((intent) => shardOf(intent.id, count) === index).map((intent) => intent.id);
+  const byId = new Map(intents.map((intent) => [intent.id, intent]));
+  const chosen = new Set(owned);
+  const pending = [...owned];
+  while (pending.length > 0) {
+    for (const used of byId.get(pending.pop()!)?.uses ?? []) {
+      if (!chosen.has(used)) {
+        chosen.add(used);
+        pending.push(used);
+      }
+    }
+  }
+  return { owned, build: intents.filter((intent) => chosen.has(intent.id)) };
+}

@@ -1,0 +1,92 @@
+import { afterEach, expect, it } from 'vitest';
+import { codeReply, startFakeModelServer, type FakeReply, type FakeRequest } from '../helpers/fake-model-server.js';
+import { runCli } from '../helpers/run-cli.js';
+import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+
+let repo: TempRepo;
+afterEach(() => repo?.cleanup());
+
+const LEAVES = ['alpha', 'beta', 'gamma', 'delta'];
+
+/** Four independent constant modules and `total`, which uses alpha and beta. */
+function files(): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const id of LEAVES) {
+    result[`intents/${id}.intent.md`] = `---\nmodule: src/${id}.ts\n---\nExports the number of letters in "${id}" as \`value\`.\n`;
+    result[`test/${id}.test.ts`] = `import { expect, it } from 'vitest';\nimport { value } from '../src/${id}.ts';\nit('counts', () => expect(value).toBe(${id.length}));\n`;
+  }
+  result['intents/total.intent.md'] = '---\nmodule: src/total.ts\nuses: [alpha, beta]\n---\nAdds alpha and beta.\n';
+  result['test/total.test.ts'] = "import { expect, it } from 'vitest';\nimport { total } from '../src/total.ts';\nit('adds', () => expect(total()).toBe(9));\n";
+  return result;
+}
+
+function replyFor(request: FakeRequest): FakeReply {
+  const text = JSON.stringify(request.body.messages);
+  const id = /the module for the intent `(\w+)`/.exec(text)?.[1] ?? '';
+  if (id === 'total') return { content: codeReply('src/total.ts', "import { value as a } from './alpha.ts';\nimport { value as b } from './beta.ts';\nexport const total = (): number => a + b;\n") };
+  return { content: codeReply(`src/${id}.ts`, `export const value = ${id.length};\n`) };
+}
+
+it('builds independent intents in parallel up to --concurrency, and a dependent only after what it uses', async () => {
+  repo = await createTempRepo(files(), { commit: true });
+  const waiting: Array<() => void> = [];
+  // Hold each reply until two requests are in flight (or a second has passed), so overlap does not depend on timing luck.
+  const server = await startFakeModelServer({
+    respond: (request) =>
+      new Promise<FakeReply>((resolve) => {
+        const release = () => resolve(replyFor(request));
+        waiting.push(release);
+        if (waiting.length >= 2) waiting.splice(0).forEach((go) => go());
+        else setTimeout(() => waiting.splice(0).forEach((go) => go()), 1_000);
+      }),
+  });
+  try {
+    const run = await runCli(['build', '--concurrency', '2', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+
+    expect(run.exitCode).toBe(0);
+    expect(server.requests).toHaveLength(5);
+    expect(server.maxConcurrent).toBe(2);
+    const startOf = (id: string) => server.requests.find((request) => JSON.stringify(request.body.messages).includes(`intent \`${id}\``))!;
+    for (const used of ['alpha', 'beta']) expect(startOf('total').startedAt).toBeGreaterThanOrEqual(startOf(used).endedAt!);
+    expect(JSON.parse(run.stdout).modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`).sort()).toEqual(
+      ['alpha:built', 'beta:built', 'delta:built', 'gamma:built', 'total:built'],
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+it('never has more requests in flight than --concurrency 1 allows', async () => {
+  repo = await createTempRepo(files(), { commit: true });
+  const server = await startFakeModelServer({ respond: (request) => ({ ...replyFor(request), latencyMs: 50 }) });
+  try {
+    const run = await runCli(['build', '--concurrency', '1'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    expect(run.exitCode).toBe(0);
+    expect(server.maxConcurrent).toBe(1);
+  } finally {
+    await server.close();
+  }
+});
+
+it('splits intents over shards so that every intent is owned by exactly one, each shard building what its intents use', async () => {
+  repo = await createTempRepo(files(), { commit: true });
+  const server = await startFakeModelServer({ respond: replyFor });
+  try {
+    const built: string[][] = [];
+    const owned: string[][] = [];
+    for (const shard of ['1/3', '2/3', '3/3']) {
+      const run = await runCli(['build', '--shard', shard, '--json', '--no-cache'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+      expect(run.exitCode).toBe(0);
+      const report = JSON.parse(run.stdout);
+      built.push(report.modules.map((module: { id: string }) => module.id));
+      owned.push(report.shard.owned);
+      await repo.git.raw(['checkout', '--', '.']);
+      await repo.git.raw(['clean', '-fdq', '-e', '.ainative']);
+    }
+    expect(owned.flat().sort()).toEqual([...LEAVES, 'total'].sort());
+    const withTotal = built.find((ids) => ids.includes('total'))!;
+    expect(withTotal).toEqual(expect.arrayContaining(['alpha', 'beta']));
+  } finally {
+    await server.close();
+  }
+});
