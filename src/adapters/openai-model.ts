@@ -4,6 +4,8 @@ import type { ChatMessage, ModelClient, ModelReply } from '../core/ports.js';
 
 /** Sampling parameters sent with every request (part of the response-cache key). */
 export const SAMPLING = { temperature: 0 } as const;
+/** Extra best-of-n candidates need some randomness to differ from the first. */
+export const SAMPLE_SAMPLING = { temperature: 0.8 } as const;
 
 export interface OpenAiModelOptions {
   model: string;
@@ -18,9 +20,9 @@ export interface OpenAiModelOptions {
 export function createOpenAiModel(options: OpenAiModelOptions): ModelClient {
   let client: Promise<OpenAI> | undefined;
   return {
-    async complete(messages, { signal } = {}) {
+    async complete(messages, { signal, sample } = {}) {
       client ??= createClient(options);
-      return streamCompletion(await client, options.model, messages, signal);
+      return streamCompletion(await client, options.model, messages, signal, sample ? SAMPLE_SAMPLING : SAMPLING);
     },
   };
 }
@@ -50,14 +52,20 @@ async function noRetryOnQuota(url: string | URL | Request, init?: RequestInit): 
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function streamCompletion(client: OpenAI, model: string, messages: ChatMessage[], signal?: AbortSignal): Promise<ModelReply> {
+async function streamCompletion(
+  client: OpenAI,
+  model: string,
+  messages: ChatMessage[],
+  signal: AbortSignal | undefined,
+  sampling: { temperature: number },
+): Promise<ModelReply> {
   let content = '';
   let refusal = '';
   let finishReason: string | null = null;
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
   try {
     const stream = await client.chat.completions.create(
-      { model, messages, stream: true, stream_options: { include_usage: true }, ...SAMPLING },
+      { model, messages, stream: true, stream_options: { include_usage: true }, ...sampling },
       { signal },
     );
     try {

@@ -74,9 +74,11 @@ class ResponseCacheModel implements CachedModel {
     private readonly options: ResponseCacheOptions,
   ) {}
 
-  async complete(messages: ChatMessage[], call?: { signal?: AbortSignal }): Promise<ModelReply> {
+  async complete(messages: ChatMessage[], call?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply> {
     if (this.options.mode === 'off') return (await this.client()).complete(messages, call);
-    const { model, promptVersion, sampling } = this.options;
+    const { model, promptVersion } = this.options;
+    // Each best-of-n candidate is its own exchange, replayed in the same order offline.
+    const sampling = call?.sample ? { ...this.options.sampling, sample: call.sample } : this.options.sampling;
     const key = requestKey({ model, messages, sampling, promptVersion });
     const joined = this.inFlight.get(key);
     if (joined) {
@@ -104,7 +106,7 @@ class ResponseCacheModel implements CachedModel {
     return taken;
   }
 
-  private async lookUpOrAsk(key: string, messages: ChatMessage[], call?: { signal?: AbortSignal }): Promise<ModelReply> {
+  private async lookUpOrAsk(key: string, messages: ChatMessage[], call?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply> {
     const held = this.unwritten.get(key);
     if (held) return this.replay(key, copyReply(held.reply));
     const found = await readEntry(this.options.dir, key);

@@ -25,6 +25,7 @@ program
   .option('--model <name>', 'model name (default: AINATIVE_MODEL, config, gpt-4o-mini)')
   .addOption(new Option('--max-attempts <n>', 'attempts per intent (default 4)').argParser(positiveInteger))
   .addOption(new Option('--concurrency <n>', 'intents built at once, model calls in parallel (default 4)').argParser(positiveInteger))
+  .addOption(new Option('--samples <n>', 'best-of-n: candidates per attempt, keeping the one passing the most tests (default 1)').argParser(positiveInteger))
   .addOption(new Option('--shard <i/n>', 'build only shard i of n (for CI matrices); each shard also builds what its intents use').argParser(shardSpec))
   .addOption(new Option('--max-tokens <n>', 'total prompt + completion tokens the build may spend').argParser(positiveInteger))
   .addOption(new Option('--timeout <duration>', 'wall-clock budget for the whole build, e.g. 90s, 10m, 1h').argParser(duration))
@@ -48,6 +49,7 @@ program
         maxAttempts: options.maxAttempts,
         maxTokens: options.maxTokens,
         concurrency: options.concurrency,
+        samples: options.samples,
         buildTimeoutMs: options.timeout,
         sandbox: options.sandbox,
         cache: options.frozen ? 'frozen' : options.cache === false ? 'off' : undefined,
@@ -66,6 +68,7 @@ program
 interface BuildFlags {
   model?: string;
   concurrency?: number;
+  samples?: number;
   shard?: { index: number; count: number };
   maxAttempts?: number;
   maxTokens?: number;

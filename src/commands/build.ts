@@ -109,6 +109,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         maxAttempts: project.config.maxAttempts,
         maxTokens: project.config.maxTokens,
         concurrency: project.config.concurrency,
+        samples: project.config.samples,
         force: options.force,
         guardOverwrite: (path) => uncommittedReason(project.gitRoot, join(project.root, path)),
         isSecretPath: (path) => secretFiles.includes(path),

@@ -60,6 +60,8 @@ export interface RunBuildOptions {
   /** Open bug reports of the intents being built: each becomes a failing regression test, then a fix. */
   bugs?: OpenBug[];
   reproduceTemplates?: ReproduceTemplates;
+  /** Best-of-n candidates per attempt. */
+  samples?: number;
   /** Intents built at the same time (their model calls overlap; test runs queue in the one warm host). */
   concurrency?: number;
   /** Total prompt + completion tokens this build may spend; undefined for no limit. */
@@ -232,6 +234,7 @@ async function buildIntent(
     runner,
     workspace,
     budget,
+    samples: options.samples,
     onAttemptStart: (attempt) => ports.reporter.attemptStart(intent.id, attempt, options.maxAttempts),
     onAttempt: (report) => ports.reporter.attempt(report),
     signal: options.signal,

@@ -16,6 +16,8 @@ export interface Config {
   maxTokens: number | undefined;
   /** Wall-clock budget of the whole build; undefined for no limit. */
   buildTimeoutMs: number | undefined;
+  /** Best-of-n: candidates per attempt, the one passing the most tests kept. */
+  samples: number;
   /** Intents built at once; their model calls overlap. Small by default, to stay under providers' rate limits. */
   concurrency: number;
   /** Response cache: read-write (default), frozen (cache only; a miss is an error) or off. */
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG = {
   testRunTimeoutMs: 60_000, // 1 minute a run: generous for unit tests, short enough to stop an endless loop
   cache: 'read-write',
   concurrency: 4,
+  samples: 1,
 } as const;
 
 const FILE_KEYS: Record<string, 'string' | 'positiveInteger' | 'sandbox'> = {
@@ -49,6 +52,7 @@ const FILE_KEYS: Record<string, 'string' | 'positiveInteger' | 'sandbox'> = {
   maxTokens: 'positiveInteger',
   buildTimeoutMs: 'positiveInteger',
   concurrency: 'positiveInteger',
+  samples: 'positiveInteger',
 };
 
 /** Checks the JSON of `ainative.config.json`; one line per problem, naming the file and key. */
@@ -85,5 +89,6 @@ export function resolveConfig(layers: { file: Partial<Config>; env: Partial<Conf
     buildTimeoutMs: pick('buildTimeoutMs'),
     cache: layers.flags.cache ?? DEFAULT_CONFIG.cache,
     concurrency: pick('concurrency') ?? DEFAULT_CONFIG.concurrency,
+    samples: pick('samples') ?? DEFAULT_CONFIG.samples,
   };
 }

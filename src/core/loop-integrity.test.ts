@@ -128,3 +128,26 @@ describe('runBuildLoop keeps the reward honest', () => {
     expect(model.requests).toHaveLength(1);
   });
 });
+
+describe('runBuildLoop best-of-n', () => {
+  const judge: Judge = (repo) => (repo.get(MODULE)?.includes('a + b') ? passingRun(2) : { ...passingRun(2), passed: 1, failed: 1, failures: [] });
+
+  it('asks for n candidates per attempt and keeps the one passing the most tests', async () => {
+    const { model, workspace, run } = setup([codeReply(MODULE, HARD_CODED), codeReply(MODULE, GOOD)], { judge });
+    const result = await run({ samples: 2 });
+
+    expect(result).toMatchObject({ status: 'built', attempts: 1 });
+    expect(model.requests).toHaveLength(2);
+    expect(workspace.files.get(MODULE)).toContain('a + b');
+  });
+
+  it('breaks a tie between green candidates by the shorter code, and leaves that one on disk', async () => {
+    const longer = `${GOOD}\n// a long explanation that makes this candidate longer than the other one\n`;
+    const { workspace, run } = setup([codeReply(MODULE, GOOD), codeReply(MODULE, longer)], { judge });
+    const result = await run({ samples: 2 });
+
+    expect(result.status).toBe('built');
+    expect(workspace.files.get(MODULE)).not.toContain('long explanation');
+    expect(result.content).not.toContain('long explanation');
+  });
+});

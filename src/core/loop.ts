@@ -42,6 +42,8 @@ export interface BuildLoopOptions {
   runner: TestRunner;
   workspace: Workspace;
   budget?: TokenBudget;
+  /** Best-of-n: candidates asked for per attempt; the one passing the most tests is kept. */
+  samples?: number;
   onAttemptStart?: (attempt: number) => void;
   onAttempt?: (report: AttemptReport) => void;
   signal?: AbortSignal;
@@ -72,11 +74,15 @@ export async function runBuildLoop(options: BuildLoopOptions): Promise<BuildLoop
     options.signal?.throwIfAborted();
     options.budget?.check();
     options.onAttemptStart?.(attempt);
-    const reply = await options.model.complete(buildMessages({ ...options, previous }), { signal: options.signal });
-    tokens.prompt += reply.usage.prompt;
-    tokens.completion += reply.usage.completion;
-    options.budget?.spend(reply.usage);
-    const outcome = await tryReply(options, reply, state);
+    const messages = buildMessages({ ...options, previous });
+    const samples = Math.max(1, options.samples ?? 1);
+    const replies = await Promise.all(Array.from({ length: samples }, (_, sample) => options.model.complete(messages, { signal: options.signal, sample })));
+    for (const reply of replies) {
+      tokens.prompt += reply.usage.prompt;
+      tokens.completion += reply.usage.completion;
+      options.budget?.spend(reply.usage);
+    }
+    const { reply, outcome } = await bestOf(options, replies, state);
     options.signal?.throwIfAborted();
     if (outcome.tests) tests = { passed: outcome.tests.passed, failed: outcome.tests.failed + outcome.tests.fileErrors.length };
     options.onAttempt?.({ id: intent.id, attempt, maxAttempts, stage: outcome.stage, green: outcome.green, tests, tokens: { ...tokens } });
@@ -94,9 +100,33 @@ interface LoopState {
   overfit: boolean;
 }
 
+/**
+ * Tries every candidate and keeps the best: green first, then visible-green (hidden tests failing), then the most
+ * tests passed, then the fewest type errors, then the shortest code. The best one is left on disk.
+ */
+async function bestOf(options: BuildLoopOptions, replies: ModelReply[], state: LoopState): Promise<{ reply: ModelReply; outcome: AttemptOutcome }> {
+  const tried: Array<{ reply: ModelReply; outcome: AttemptOutcome }> = [];
+  for (const reply of replies) tried.push({ reply, outcome: await tryReply(options, reply, state) });
+  if (tried.length === 1) return tried[0]!;
+  const score = ({ outcome }: { outcome: AttemptOutcome }) => [
+    outcome.green ? 0 : 1,
+    outcome.stage === 'holdout' ? 0 : 1,
+    -(outcome.tests?.passed ?? -1),
+    outcome.typeErrors ?? Number.MAX_SAFE_INTEGER,
+    outcome.code?.length ?? Number.MAX_SAFE_INTEGER,
+  ];
+  const compare = (a: number[], b: number[]) => a.reduce((found, value, i) => found || value - b[i]!, 0);
+  const best = tried.reduce((winner, candidate) => (compare(score(candidate), score(winner)) < 0 ? candidate : winner));
+  // The last candidate tried is on disk; the winner must be what stays there.
+  if (best !== tried.at(-1) && best.outcome.content) await options.workspace.write(options.intent.module, best.outcome.content);
+  return best;
+}
+
 interface AttemptOutcome {
   stage: AttemptReport['stage'];
   green: boolean;
+  /** Type problems found in the candidate, when it got that far. */
+  typeErrors?: number;
   code?: string;
   content?: string;
   tests?: TestRunResult;
@@ -114,7 +144,7 @@ async function tryReply(options: BuildLoopOptions, reply: ModelReply, state: Loo
   // The header is one comment line; checking without it keeps line numbers the same as the code the model wrote.
   const typeProblems = await options.checker.check(modulePath, code, options.intent.exports);
   // Syntax errors: the tests could not even load the module, so running them adds nothing.
-  if (typeProblems.some((found) => /^TS1\d{3}:/.test(found.message))) return reject('types', code, { typeProblems });
+  if (typeProblems.some((found) => /^TS1\d{3}:/.test(found.message))) return { ...reject('types', code, { typeProblems }), typeErrors: typeProblems.length };
   const content = options.header + code;
   await options.workspace.write(modulePath, content);
   const run = await guardedRun(options, options.intent.tests);
@@ -124,14 +154,14 @@ async function tryReply(options: BuildLoopOptions, reply: ModelReply, state: Loo
   const counted = tests.failed === 0 && tests.fileErrors.length === 0 ? countProblem(tests, state.baseline, state.skipsDeclared) : undefined;
   const visibleGreen = typeProblems.length === 0 && tests.failed === 0 && tests.fileErrors.length === 0 && tests.passed > 0 && !counted;
   if (!visibleGreen) {
-    return reject(typeProblems.length > 0 ? 'types' : 'tests', code, { typeProblems, note: counted }, tests, content);
+    return { ...reject(typeProblems.length > 0 ? 'types' : 'tests', code, { typeProblems, note: counted }, tests, content), typeErrors: typeProblems.length };
   }
   const hidden = await runHoldout(options);
   if (hidden) {
     state.overfit = true;
-    return { stage: 'holdout', green: false, code, content, tests, feedback: hidden };
+    return { stage: 'holdout', green: false, code, content, tests, feedback: hidden, typeErrors: 0 };
   }
-  return { stage: 'tests', green: true, code, content, tests };
+  return { stage: 'tests', green: true, code, content, tests, typeErrors: 0 };
 
   function reject(stage: AttemptOutcome['stage'], rejected: string | undefined, failure: Partial<AttemptFailure>, ran?: TestRunResult, written?: string): AttemptOutcome {
     const feedback = summarizeFailures({ modulePath, typeProblems: [], ...failure, tests: ran });

@@ -24,7 +24,8 @@ export interface ModelReply {
 
 /** A chat-completions client. Throws ProviderError when the provider cannot answer at all. */
 export interface ModelClient {
-  complete(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<ModelReply>;
+  /** `sample` > 0 asks for another candidate of the same request (best-of-n), sampled with some temperature. */
+  complete(messages: ChatMessage[], options?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply>;
 }
 
 /** One failing test as the runner saw it. */

@@ -90,3 +90,20 @@ it('splits intents over shards so that every intent is owned by exactly one, eac
     await server.close();
   }
 });
+
+it('--samples asks for several candidates per attempt and keeps the better one', async () => {
+  repo = await createTempRepo({ 'intents/alpha.intent.md': files()['intents/alpha.intent.md']!, 'test/alpha.test.ts': files()['test/alpha.test.ts']! }, { commit: true });
+  // The first candidate (temperature 0) is wrong; the extra sample (temperature > 0) is right.
+  const server = await startFakeModelServer({
+    respond: (request) => ({ content: codeReply('src/alpha.ts', `export const value = ${request.body.temperature === 0 ? 0 : 5};\n`) }),
+  });
+  try {
+    const run = await runCli(['build', '--samples', '2', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    expect(run.exitCode).toBe(0);
+    expect(server.requests).toHaveLength(2);
+    expect(JSON.parse(run.stdout).modules[0]).toMatchObject({ status: 'built', attempts: 1 });
+    expect(await repo.read('src/alpha.ts')).toContain('export const value = 5;');
+  } finally {
+    await server.close();
+  }
+});
