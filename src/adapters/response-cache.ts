@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { requestKey } from '../core/cache-key.js';
+import { sortKeys } from '../core/lock.js';
 import { AinativeError, EXIT } from '../core/errors.js';
 import type { ChatMessage, ModelClient, ModelReply } from '../core/ports.js';
 
@@ -285,11 +286,4 @@ async function readIfExists(path: string): Promise<string | undefined> {
 
 function isCode(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === code;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
 }

@@ -1,4 +1,4 @@
-import { sha256 } from './lock.js';
+import { sha256, sortKeys } from './lock.js';
 import type { ChatMessage } from './ports.js';
 
 /** Everything that decides what the model answers: the key of a cached reply is derived from exactly this. */
@@ -22,12 +22,4 @@ function normaliseRequest(request: CacheableRequest): CacheableRequest {
     content: message.content.replace(/\r\n/g, '\n').trimEnd(),
   }));
   return { ...request, messages };
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
 }

@@ -92,7 +92,8 @@ function isLockEntry(value: unknown): value is LockEntry {
   );
 }
 
-function sortKeys(value: unknown): unknown {
+/** A copy of a JSON value with object keys sorted at every level, so its serialisation is stable. */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value !== 'object' || value === null) return value;
   const sorted: Record<string, unknown> = {};

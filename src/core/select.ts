@@ -32,17 +32,7 @@ function normalizePath(path: string): string {
 export function selectForBuild(changed: readonly string[], intents: readonly Intent[]): Intent[] {
   const chosen = new Set(intentsTouchedBy(changed, intents));
   for (const id of [...chosen]) for (const dependent of dependentsOf(id, [...intents])) chosen.add(dependent);
-  const byId = new Map(intents.map((intent) => [intent.id, intent]));
-  const pending = [...chosen];
-  while (pending.length > 0) {
-    for (const used of byId.get(pending.pop()!)?.uses ?? []) {
-      if (!chosen.has(used)) {
-        chosen.add(used);
-        pending.push(used);
-      }
-    }
-  }
-  return intents.filter((intent) => chosen.has(intent.id));
+  return withWhatTheyUse(chosen, intents);
 }
 
 /** The shard (1-based) that owns an intent: a hash of its id, so adding an intent never moves the others. */
@@ -55,16 +45,21 @@ export function shardOf(id: string, count: number): number {
 /** What shard `index` of `count` builds: the intents it owns plus everything they use (built or replayed again). */
 export function selectShard(intents: readonly Intent[], index: number, count: number): { owned: string[]; build: Intent[] } {
   const owned = intents.filter((intent) => shardOf(intent.id, count) === index).map((intent) => intent.id);
+  return { owned, build: withWhatTheyUse(new Set(owned), intents) };
+}
+
+/** The chosen intents plus everything they use, transitively, in the given (dependency) order. */
+function withWhatTheyUse(chosen: ReadonlySet<string>, intents: readonly Intent[]): Intent[] {
   const byId = new Map(intents.map((intent) => [intent.id, intent]));
-  const chosen = new Set(owned);
-  const pending = [...owned];
+  const all = new Set(chosen);
+  const pending = [...chosen];
   while (pending.length > 0) {
     for (const used of byId.get(pending.pop()!)?.uses ?? []) {
-      if (!chosen.has(used)) {
-        chosen.add(used);
+      if (!all.has(used)) {
+        all.add(used);
         pending.push(used);
       }
     }
   }
-  return { owned, build: intents.filter((intent) => chosen.has(intent.id)) };
+  return intents.filter((intent) => all.has(intent.id));
 }

@@ -79,7 +79,7 @@ it('leaves an unreproducible report open with a note, builds the rest, and exits
   await repo.write('test/double.test.ts', "import { expect, it } from 'vitest';\nimport { double } from '../src/double.ts';\nit('doubles', () => expect(double(2)).toBe(4));\n");
   await repo.commit('another intent');
   const passing = { content: codeReply(REGRESSION, NOT_REPRODUCING) };
-  const run = await runWithModel(repo, [{ content: codeReply('src/double.ts', 'export const double = (n: number): number => n * 2;\n') }, passing, passing], ['build', '--max-attempts', '2', '--json']);
+  const run = await runWithModel(repo, [{ content: codeReply('src/double.ts', 'export const double = (n: number): number => n * 2;\n') }, passing, passing], ['build', '--max-attempts', '2', '--concurrency', '1', '--json']);
 
   expect(run.exitCode).toBe(9);
   const report = JSON.parse(run.stdout);

@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
-import { codeReply, startFakeModelServer, type FakeReply } from '../helpers/fake-model-server.js';
+import { codeReply } from '../helpers/fake-model-server.js';
+import { startHeldModelServer } from '../helpers/held-model-server.js';
 import { runCli, startCli } from '../helpers/run-cli.js';
 import { SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
@@ -9,15 +10,7 @@ afterEach(() => repo?.cleanup());
 
 it('lets only one build run per repo: a second one exits 5 naming the holder', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
-  let arrived!: () => void;
-  const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
-  let release!: (reply: FakeReply) => void;
-  const server = await startFakeModelServer({
-    respond: () => {
-      arrived();
-      return new Promise<FakeReply>((resolve) => (release = resolve));
-    },
-  });
+  const { server, requestArrived, release } = await startHeldModelServer();
   try {
     const env = { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' };
     const first = startCli(['build'], { cwd: repo.root, env });
@@ -30,7 +23,7 @@ it('lets only one build run per repo: a second one exits 5 naming the holder', a
     expect((await first.result).exitCode).toBe(0);
     expect(server.requests).toHaveLength(1);
   } finally {
-    release?.({ content: 'late' });
+    release({ content: 'late' });
     await server.close();
   }
 });

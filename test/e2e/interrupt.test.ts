@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
-import { codeReply, startFakeModelServer, type FakeReply } from '../helpers/fake-model-server.js';
+import { codeReply, startFakeModelServer } from '../helpers/fake-model-server.js';
+import { startHeldModelServer } from '../helpers/held-model-server.js';
 import { runCli, startCli } from '../helpers/run-cli.js';
 import { SUM_INTENT, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
@@ -11,15 +12,7 @@ afterEach(() => repo?.cleanup());
 it('exits 130 on SIGINT during the model call and leaves every file as it was', async () => {
   const committed = '// hand-written, committed\nexport function sum(a: number, b: number): number {\n  return a - b;\n}\n';
   repo = await createTempRepo({ ...sumRepoFiles(), 'src/sum.ts': committed }, { commit: true });
-  let arrived!: () => void;
-  const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
-  let release!: (reply: FakeReply) => void;
-  const server = await startFakeModelServer({
-    respond: () => {
-      arrived();
-      return new Promise<FakeReply>((resolve) => (release = resolve));
-    },
-  });
+  const { server, requestArrived, release } = await startHeldModelServer();
   try {
     const cli = startCli(['build'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
     await requestArrived;
@@ -33,7 +26,7 @@ it('exits 130 on SIGINT during the model call and leaves every file as it was', 
     expect(await repo.read('ainative.lock')).toBeUndefined();
     expect((await repo.git.status()).files).toEqual([]);
   } finally {
-    release?.({ content: 'too late' });
+    release({ content: 'too late' });
     await server.close();
   }
 });

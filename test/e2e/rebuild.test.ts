@@ -6,6 +6,8 @@ import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 import { runCli } from '../helpers/run-cli.js';
 
 let repo: TempRepo;
+// Scripted replies are answered in arrival order: build one intent at a time so each gets its own.
+const ONE_AT_A_TIME = ['build', '--concurrency', '1'];
 afterEach(() => repo?.cleanup());
 
 const DOUBLE_INTENT = `---
@@ -31,7 +33,7 @@ function replyFor(request: string): string {
 
 it('makes zero model calls when nothing changed since the last build', async () => {
   repo = await twoIntentRepo();
-  const first = await runWithModel(repo, [{ content: codeReply('src/double.ts', DOUBLE_RIGHT) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }]);
+  const first = await runWithModel(repo, [{ content: codeReply('src/double.ts', DOUBLE_RIGHT) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ONE_AT_A_TIME);
   expect(first.exitCode).toBe(0);
   const lockAfterFirst = await repo.read('ainative.lock');
 
@@ -44,7 +46,7 @@ it('makes zero model calls when nothing changed since the last build', async () 
 
 it('rebuilds only the intent whose text changed, and status says why before the build', async () => {
   repo = await twoIntentRepo();
-  const first = await runWithModel(repo, [{ content: codeReply('src/double.ts', DOUBLE_RIGHT) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }]);
+  const first = await runWithModel(repo, [{ content: codeReply('src/double.ts', DOUBLE_RIGHT) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ONE_AT_A_TIME);
   expect(first.exitCode).toBe(0);
   await repo.write('intents/double.intent.md', `${DOUBLE_INTENT}Negative numbers stay negative.\n`);
 
@@ -63,7 +65,7 @@ it('rebuilds only the intent whose text changed, and status says why before the 
 
 it('treats a changed test file as a reason to rebuild', async () => {
   repo = await twoIntentRepo();
-  await runWithModel(repo, [{ content: replyFor('Write `src/double.ts`') }, { content: replyFor('sum') }]);
+  await runWithModel(repo, [{ content: replyFor('Write `src/double.ts`') }, { content: replyFor('sum') }], ONE_AT_A_TIME);
   await repo.write('test/sum.test.ts', `${sumRepoFiles()['test/sum.test.ts']}\nit('adds zero', () => expect(1).toBe(1));\n`);
 
   const status = await runCli(['status', '--json'], { cwd: repo.root });

@@ -48,7 +48,8 @@ it('exits with the provider code and leaves files untouched when the API key is 
 it('restores modules built earlier in the same run when the provider fails later', async () => {
   const files = { ...sumRepoFiles(), 'intents/zeta.intent.md': '---\nmodule: src/zeta.ts\ntests: [test/sum.test.ts]\n---\nZeta.\n' };
   repo = await createTempRepo(files, { commit: true });
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }, { status: 401, error: { message: 'revoked' } }]);
+  // One at a time, so sum is built (and on disk) before the second intent's call fails.
+  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }, { status: 401, error: { message: 'revoked' } }], ['build', '--concurrency', '1']);
 
   expect(run.exitCode).toBe(3);
   expect(await repo.read('src/sum.ts')).toBeUndefined();
