@@ -104,3 +104,14 @@ it('keeps a fixed bug’s regression test judging later rebuilds: a reply that r
   expect(feedback).toContain(REGRESSION);
   expect(await repo.read('src/sum.ts')).toContain('return a + b;');
 });
+
+it('ainative fix --commit commits the regression test and the fix together with a Fixes: trailer', async () => {
+  repo = await reportedRepo();
+  const run = await runWithModel(repo, [{ content: codeReply(REGRESSION, REPRODUCING) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ['fix', '--commit']);
+
+  expect(run.exitCode).toBe(0);
+  const body = await repo.git.raw(['log', '-1', '--format=%B']);
+  expect(body).toContain(`Fixes: ${BUG_FILE}`);
+  const files = (await repo.git.raw(['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n');
+  expect(files).toEqual(expect.arrayContaining([REGRESSION, 'src/sum.ts', BUG_FILE, 'ainative.lock']));
+});

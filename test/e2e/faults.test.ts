@@ -90,3 +90,19 @@ it('stops at --max-tokens: exit code 6, nothing half-built', async () => {
   expect(await userChanges(repo)).toEqual([]);
   expect(JSON.parse((await runCli(['cache', 'stats', '--json'], { cwd: repo.root })).stdout).entries).toBe(1);
 });
+
+it('stops at --timeout: exit code 6, the module in progress restored', async () => {
+  repo = await cleanRepo();
+  const { startHeldModelServer } = await import('../helpers/held-model-server.js');
+  const held = await startHeldModelServer();
+  try {
+    const run = await runCli(['build', '--timeout', '1s', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: held.server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    expect(run.exitCode).toBe(6);
+    expect(JSON.parse(run.stdout).budgetExhausted).toMatch(/time budget \(--timeout\) exhausted/);
+    expect(await repo.read('src/sum.ts')).toBeUndefined();
+    expect(await userChanges(repo)).toEqual([]);
+  } finally {
+    held.release({ content: 'late' });
+    await held.server.close();
+  }
+});

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { allMessages, runWithModel } from '../helpers/scenario.js';
-import { SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_INTENT as SUM_INTENT_TEXT, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -71,4 +71,15 @@ it('treats a changed test file as a reason to rebuild', async () => {
   const status = await runCli(['status', '--json'], { cwd: repo.root });
   const sum = JSON.parse(status.stdout).intents.find((intent: { id: string }) => intent.id === 'sum');
   expect(sum).toMatchObject({ state: 'stale', reasons: ['tests changed'] });
+});
+
+it('--changed takes only the intents touched since HEAD', async () => {
+  repo = await twoIntentRepo();
+  expect((await runWithModel(repo, [{ content: replyFor('Write `src/double.ts`') }, { content: replyFor('sum') }], ONE_AT_A_TIME)).exitCode).toBe(0);
+  await repo.commit('built');
+  await repo.write('intents/sum.intent.md', `${SUM_INTENT_TEXT}Also adds zero.\n`);
+
+  const run = await runWithModel(repo, [{ content: replyFor('sum') }], ['build', '--changed', '--json']);
+  expect(run.exitCode).toBe(0);
+  expect(JSON.parse(run.stdout).modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`)).toEqual(['sum:built']);
 });

@@ -11,6 +11,14 @@ const ENV_CANARY = 'canary-env-7f3a9c2e51';
 const DOTENV_CANARY = 'canary-dotenv-b81d4e6f09';
 const right = { content: codeReply('src/sum.ts', SUM_RIGHT) };
 
+/** Everything the response cache holds, as one text (empty when there is no cache). */
+async function cacheText(target: TempRepo): Promise<string> {
+  const { glob } = await import('tinyglobby');
+  const files = await glob('.ainative/cache/**/*.json', { cwd: target.root, dot: true });
+  expect(files.length).toBeGreaterThan(0);
+  return (await Promise.all(files.map((file) => target.read(file)))).join('\n');
+}
+
 /** A sum that fails its tests with a message carrying whatever `expression` yields. */
 function leaking(expression: string, imports = ''): { content: string } {
   return { content: codeReply('src/sum.ts', `${imports}export function sum(a: number, b: number): number {\n  throw new Error('leak: ' + String(${expression}));\n}\n`) };
@@ -25,6 +33,7 @@ for (const sandbox of ['off', 'auto'] as const) {
     expect(JSON.stringify(run.requests.map((request) => request.body))).not.toContain(ENV_CANARY);
     expect(run.stdout + run.stderr).not.toContain(ENV_CANARY);
     expect(JSON.stringify(run.requests[1]!.body)).toMatch(/leak: (undefined|\[REDACTED)/);
+    expect(await cacheText(repo)).not.toContain(ENV_CANARY);
   });
 
   it(`keeps a .env secret out of every prompt and all output (sandbox ${sandbox})`, async () => {
@@ -36,6 +45,7 @@ for (const sandbox of ['off', 'auto'] as const) {
     expect(run.exitCode).toBe(0);
     expect(JSON.stringify(run.requests.map((request) => request.body))).not.toContain(DOTENV_CANARY);
     expect(run.stdout + run.stderr).not.toContain(DOTENV_CANARY);
+    expect(await cacheText(repo)).not.toContain(DOTENV_CANARY);
     expect(await repo.read('.env')).toBe(`DB_PASSWORD=${DOTENV_CANARY}\n`);
   });
 }
