@@ -51,19 +51,26 @@ export function buildMessages(options: BuildMessagesOptions): ChatMessage[] {
     uses: options.usedApis.map(formatUsedApi).join('\n\n'),
     tests: options.tests.map((file) => formatFile(file, 'read-only')).join('\n\n'),
   });
+  const retry = options.previous
+    ? renderTemplate(templates.retry, {
+        attempt: String(options.previous.attempt),
+        maxAttempts: String(options.maxAttempts),
+        module: intent.module,
+        feedback: options.previous.feedback,
+      })
+    : undefined;
+  return conversation(templates.system, task, options.previous && { reply: options.previous.reply, retry: retry! });
+}
+
+/** System and task; on a retry also the model's last reply and the message saying what went wrong with it. */
+export function conversation(system: string, task: string, previous?: { reply: string; retry: string }): ChatMessage[] {
   const messages: ChatMessage[] = [
-    { role: 'system', content: templates.system.trim() },
+    { role: 'system', content: system.trim() },
     { role: 'user', content: task.trim() },
   ];
-  if (options.previous) {
-    messages.push({ role: 'assistant', content: options.previous.reply });
-    const retry = renderTemplate(templates.retry, {
-      attempt: String(options.previous.attempt),
-      maxAttempts: String(options.maxAttempts),
-      module: intent.module,
-      feedback: options.previous.feedback,
-    });
-    messages.push({ role: 'user', content: retry.trim() });
+  if (previous) {
+    messages.push({ role: 'assistant', content: previous.reply });
+    messages.push({ role: 'user', content: previous.retry.trim() });
   }
   return messages;
 }
@@ -89,8 +96,13 @@ function formatUsedApi(api: UsedApi): string {
 }
 
 function formatFile(file: ShownFile, label: string): string {
-  const fence = longestFence(file.content);
-  return `### ${file.path} (${label})\n${fence}ts\n${file.content.trimEnd()}\n${fence}`;
+  return `### ${file.path} (${label})\n${fencedCode(file.content)}`;
+}
+
+/** Content in a ```ts block whose fence no backtick run inside can close. */
+export function fencedCode(content: string): string {
+  const fence = longestFence(content);
+  return `${fence}ts\n${content.trimEnd()}\n${fence}`;
 }
 
 /** A fence longer than any backtick run inside the text, so files holding ``` cannot end the block early. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { summarizeFailures } from './feedback.js';
 import type { Intent } from './intent.js';
 import type { ChatMessage, ModelClient, TestRunResult, TestRunner, TokenUsage, Workspace } from './ports.js';
-import { formatCodeReply, renderTemplate, type ShownFile } from './prompt.js';
+import { conversation, fencedCode, formatCodeReply, renderTemplate, type ShownFile } from './prompt.js';
 import { parseReply } from './reply.js';
 
 /** Prompt templates for writing a regression test from a bug report. */
@@ -89,20 +89,14 @@ function reproduceMessages(
     module: intent.module,
     id: intent.id,
     intent: intent.body,
-    moduleCode: fenced(options.moduleCode),
-    tests: options.tests.map((file) => `### ${file.path} (read-only)\n${fenced(file.content)}`).join('\n\n'),
+    moduleCode: fencedCode(options.moduleCode),
+    tests: options.tests.map((file) => `### ${file.path} (read-only)\n${fencedCode(file.content)}`).join('\n\n'),
     report: untrusted(options.report),
   });
-  const messages: ChatMessage[] = [
-    { role: 'system', content: templates.system.trim() },
-    { role: 'user', content: task.trim() },
-  ];
-  if (previous) {
-    messages.push({ role: 'assistant', content: previous.code ? formatCodeReply(options.testPath, previous.code) : previous.reply });
-    const values = { attempt: String(previous.attempt), maxAttempts: String(options.maxAttempts), testPath: options.testPath, feedback: previous.feedback };
-    messages.push({ role: 'user', content: renderTemplate(templates.retry, values).trim() });
-  }
-  return messages;
+  if (!previous) return conversation(templates.system, task);
+  const values = { attempt: String(previous.attempt), maxAttempts: String(options.maxAttempts), testPath: options.testPath, feedback: previous.feedback };
+  const reply = previous.code ? formatCodeReply(options.testPath, previous.code) : previous.reply;
+  return conversation(templates.system, task, { reply, retry: renderTemplate(templates.retry, values) });
 }
 
 /**
@@ -113,10 +107,4 @@ export function untrusted(text: string): string {
   const tag = createHash('sha256').update(text).digest('hex').slice(0, 12);
   const cleaned = text.replace(/<<<\s*(BEGIN|END)[^>\n]*>>>/gi, '[marker removed]');
   return `<<<BEGIN UNTRUSTED BUG REPORT ${tag}>>>\n${cleaned.trim()}\n<<<END UNTRUSTED BUG REPORT ${tag}>>>`;
-}
-
-function fenced(content: string): string {
-  const runs = content.match(/`{3,}/g) ?? [];
-  const fence = '`'.repeat(runs.reduce((max, run) => Math.max(max, run.length), 2) + 1);
-  return `${fence}ts\n${content.trimEnd()}\n${fence}`;
 }
