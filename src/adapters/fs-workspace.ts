@@ -1,6 +1,5 @@
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { Workspace } from '../core/ports.js';
 
 /** The repo on disk. Writes go through write-file-atomic (temp file + fsync + rename) so a crash never leaves half a file. */
@@ -21,6 +20,8 @@ export function createFsWorkspace(root: string): Workspace {
       const first = await mkdir(dir, { recursive: true });
       // mkdir returns the first directory it had to create: remember the chain so a failed build can remove it again.
       if (first) for (let d = dir; d.length >= first.length; d = dirname(d)) createdDirs.add(d);
+      // Loaded on the first write: a build with nothing to write never pays for it.
+      const { default: writeFileAtomic } = await import('write-file-atomic');
       await writeFileAtomic(abs(path), content, { encoding: 'utf8' });
     },
     async remove(path) {

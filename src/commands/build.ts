@@ -1,31 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BuildReporter, ModuleResult, RunBuildResult } from '../core/build.js';
 import type { Config } from '../core/config.js';
-import { EXIT, InputError, InterruptedError } from '../core/errors.js';
-import { runBuild, type BuildReporter, type RunBuildResult } from '../core/build.js';
-import { LOCK_FILE, serializeLock } from '../core/lock.js';
-import type { ModelClient, TestRunner, TypeChecker, Workspace } from '../core/ports.js';
-import { redactingModel } from '../core/redacting-model.js';
-import { redactSecrets } from '../core/redact.js';
-import { acquireBuildLock } from '../adapters/build-lock.js';
+import { EXIT } from '../core/errors.js';
+import { emptyLock } from '../core/lock.js';
 import { processEnvironment } from '../adapters/config-loader.js';
-import { createFsWorkspace } from '../adapters/fs-workspace.js';
-import { findGitDir, uncommittedReason } from '../adapters/git.js';
-import { journaledWorkspace, openJournal, recoverJournal } from '../adapters/journal.js';
-import { createOpenAiModel, SAMPLING } from '../adapters/openai-model.js';
-import { cachedModel, ensureCacheGitattributes, type CachedModel } from '../adapters/response-cache.js';
-import { loadPromptTemplates } from '../adapters/package-files.js';
-import { createProtectedFiles, protectedPaths } from '../adapters/protected-files.js';
-import { collectSecrets } from '../adapters/secrets.js';
-import { findUnsafeCode } from '../adapters/static-guard.js';
-import { changedSinceHead, stagedPaths } from '../adapters/git-changes.js';
-import { commitGenerated, IN_COMMIT_ENV, stagePaths } from '../adapters/git-commit.js';
-import { selectForBuild, selectShard } from '../core/select.js';
-import { regressionTestPath, serializeBug, type Bug } from '../core/bug.js';
-import type { OpenBug } from '../core/build-bugs.js';
-import type { Intent } from '../core/intent.js';
-import { readBugs } from '../adapters/bug-files.js';
 import { openProject, type Project } from './project.js';
+import { assessProject } from './status.js';
+
+/** Set by ainative's own --commit for the hooks it triggers; the same name as git-commit.ts's IN_COMMIT_ENV, which is not imported here to keep the no-op path light. */
+const IN_COMMIT_ENV = 'AINATIVE_IN_COMMIT';
 
 export interface BuildCommandOptions {
   cwd: string;
@@ -65,234 +49,38 @@ export interface BuildCommandResult {
 export async function buildCommand(options: BuildCommandOptions): Promise<BuildCommandResult> {
   const project = await openProject(options.cwd, options.flags);
   // ainative's own --commit runs the pre-commit hook; building again inside it would wait on our own lock.
-  if (options.select === 'staged' && processEnvironment()[IN_COMMIT_ENV]) return nothingToDo();
-  const stateDir = join(await findGitDir(project.gitRoot), 'ainative');
-  const release = await acquireBuildLock(stateDir, { pid: process.pid, command: 'ainative build', startedAt: new Date().toISOString() });
-  try {
-    const recovered = await recoverJournal(join(stateDir, 'journal'), project.root);
-    if (recovered.length > 0) options.warn(`restored ${recovered.join(', ')} left half-built by an earlier build that did not finish`);
-    return await buildWithLock(project, stateDir, options);
-  } finally {
-    await release();
+  if (options.select === 'staged' && processEnvironment()[IN_COMMIT_ENV]) return nothingBuilt([]);
+  const fresh = await everythingFresh(project, options);
+  if (fresh) {
+    for (const module of fresh) options.reporter.intentEnd(module);
+    return nothingBuilt(fresh);
   }
-}
-
-async function buildWithLock(project: Project, stateDir: string, options: BuildCommandOptions): Promise<BuildCommandResult> {
-  const env = processEnvironment();
-  const { secrets, secretFiles } = await collectSecrets(project.root, env);
-  const redact = (text: string) => redactSecrets(text, secrets);
-  const { templates, reproduce, hash } = await loadPromptTemplates();
-  const journal = await openJournal(join(stateDir, 'journal'), project.root);
-  const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
-  const bugs = await openBugs(project, options.fix);
-  const chosen = chooseIntents(project, options.select === 'all' ? undefined : await selectedChanges(project, options.select), options.fix ? bugs : undefined);
-  const sharded = options.shard ? selectShard(chosen, options.shard.index, options.shard.count) : undefined;
-  const intents = sharded?.build ?? chosen;
-  const watched = project.intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]);
-  const guarded = await protectedPaths(project.root, watched);
-  const testDirs = testFolders(project);
-  const model = modelChain(project, hash, redact);
-  const lazy = lazyPorts(project, { env, hiddenPaths: secretFiles.map((path) => join(project.root, path)), redact, warn: options.warn });
-  const deadline = project.config.buildTimeoutMs ? AbortSignal.timeout(project.config.buildTimeoutMs) : undefined;
-  // On Ctrl-C or a spent time budget, stop the test process at once instead of waiting for its run to end.
-  const stopTests = () => void lazy.close();
-  options.signal.addEventListener('abort', stopTests, { once: true });
-  deadline?.addEventListener('abort', stopTests, { once: true });
-  try {
-    const build = await runBuild(
-      {
-        intents,
-        lock: project.lock,
-        templates,
-        promptHash: hash,
-        model: project.config.model,
-        maxAttempts: project.config.maxAttempts,
-        maxTokens: project.config.maxTokens,
-        concurrency: project.config.concurrency,
-        samples: project.config.samples,
-        force: options.force,
-        guardOverwrite: (path) => uncommittedReason(project.gitRoot, join(project.root, path)),
-        isSecretPath: (path) => secretFiles.includes(path),
-        bugs,
-        reproduceTemplates: reproduce,
-        signal: options.signal,
-        deadline,
-      },
-      {
-        workspace,
-        reporter: options.reporter,
-        guard: {
-          inspect: (intent, code) => findUnsafeCode({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow }),
-        },
-        protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**']),
-        model: async () => model,
-        takeReplyKeys: () => model.takeKeys(),
-        ...lazy.ports,
-      },
-    );
-    if (options.signal.aborted) throw new InterruptedError();
-    if (build.lockChanged) await workspace.write(LOCK_FILE, serializeLock(build.lock));
-    const bugFiles = await recordBugs(project, workspace, build);
-    await journal.commit();
-    // Replies reach .ainative/cache only now: a build stopped by an error or Ctrl-C leaves no trace of them.
-    const wroteAttributes = (await model.flush()) > 0 && (await ensureCacheGitattributes(project.root));
-    const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles, options);
-    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned };
-  } catch (error) {
-    // runBuild already put every module back; the journal has nothing left to restore.
-    await journal.commit();
-    throw error;
-  } finally {
-    await lazy.close();
-  }
-}
-
-async function selectedChanges(project: Project, select: 'changed' | 'staged'): Promise<string[]> {
-  return select === 'staged' ? stagedPaths(project.gitRoot, project.root) : changedSinceHead(project.gitRoot, project.root);
-}
-
-/** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
-async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, bugFiles: string[], options: BuildCommandOptions): Promise<string | undefined> {
-  const built = build.modules.filter((module) => module.status === 'built');
-  if ((!options.stage && !options.commit) || built.length === 0) return undefined;
-  const replies = built.flatMap((module) => build.lock.intents[module.id]?.output.replies ?? []);
-  const cacheFiles = replies.map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
-  const fixed = (build.bugs ?? []).filter((bug) => bug.status === 'fixed');
-  const regressions = fixed.map((bug) => bug.regressionTest!);
-  const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...regressions, ...bugFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
-  if (options.stage) await stagePaths(project.gitRoot, project.root, paths);
-  if (!options.commit) return undefined;
-  const attempts = Object.fromEntries(built.map((module) => [module.id, module.attempts]));
-  const extraTrailers = fixed.length > 0 ? { Fixes: fixed.map((bug) => bug.file).join(', ') } : undefined;
-  return commitGenerated(project.gitRoot, project.root, { paths, intents: built.map((module) => module.id), model: project.config.model, attempts, extraTrailers });
-}
-
-/** Open bug reports (all, or the ones `ainative fix` names), with where their regression tests go. */
-async function openBugs(project: Project, only: string[] | undefined): Promise<OpenBug[]> {
-  const { bugs, errors } = await readBugs(project.root);
-  if (errors.length > 0) throw new InputError(errors.join('\n'));
-  const wanted = only && only.length > 0 ? new Set(only.map((file) => file.replace(/^\.\//, ''))) : undefined;
-  for (const file of wanted ?? []) {
-    if (!bugs.some((bug) => bug.file === file)) throw new InputError(`${file}: no such bug file`);
-  }
-  return bugs
-    .filter((bug) => (wanted ? wanted.has(bug.file) && bug.status !== 'fixed' : bug.status === 'open'))
-    .map((bug) => {
-      const testPath = bug.regressionTest ?? regressionTestPath(bug.file);
-      return { file: bug.file, intent: bug.intent, body: bug.body, testPath, reproduced: bug.regressionTest !== undefined };
-    });
-}
-
-/** The intents a build takes on: all, those touched by git changes, or those with the bugs being fixed. */
-function chooseIntents(project: Project, changed: string[] | undefined, fixing: OpenBug[] | undefined): Intent[] {
-  if (fixing) return selectForBuild(fixing.map((bug) => project.intents.find((intent) => intent.id === bug.intent)?.file ?? ''), project.intents);
-  return changed ? selectForBuild(changed, project.intents) : project.intents;
-}
-
-/** Writes back what happened to each bug: fixed (with test and module hash), or still open with a test or a note. */
-async function recordBugs(project: Project, workspace: Workspace, build: RunBuildResult): Promise<string[]> {
-  const { bugs } = await readBugs(project.root);
-  const written: string[] = [];
-  for (const result of build.bugs ?? []) {
-    const bug = bugs.find((candidate) => candidate.file === result.file);
-    if (!bug) continue;
-    const updated: Bug = {
-      ...bug,
-      status: result.status === 'fixed' ? 'fixed' : 'open',
-      regressionTest: result.regressionTest ?? bug.regressionTest,
-      moduleHash: result.moduleHash ?? bug.moduleHash,
-      note: result.status === 'unreproduced' ? `could not reproduce after ${result.attempts} attempts: ${result.note ?? ''}`.trim() : undefined,
-    };
-    const text = serializeBug(updated);
-    if (text === (await workspace.read(bug.file))) continue;
-    await workspace.write(bug.file, text);
-    written.push(bug.file);
-  }
-  return written;
-}
-
-/** Folders holding tests and no module: the static guard forbids reaching into them. Colocated tests are covered by name. */
-function testFolders(project: Project): string[] {
-  const folderOf = (path: string) => path.split('/').slice(0, -1).join('/');
-  const moduleFolders = new Set(project.intents.map((intent) => folderOf(intent.module)));
-  const folders = project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]).map(folderOf);
-  return [...new Set(folders)].filter((folder) => folder !== '' && !moduleFolders.has(folder));
-}
-
-function nothingToDo(): BuildCommandResult {
-  return { exitCode: EXIT.ok, build: { ok: true, modules: [], lock: { version: 1, intents: {} }, lockChanged: false }, redact: (text) => text, replayed: 0 };
-}
-
-function exitCodeOf(build: RunBuildResult): number {
-  if (build.budgetExhausted) return EXIT.budget;
-  if (!build.ok) return EXIT.testsFailing;
-  return build.bugs?.some((bug) => bug.status === 'unreproduced') ? EXIT.bugUnreproduced : EXIT.ok;
-}
-
-interface SandboxSettings {
-  env: NodeJS.ProcessEnv;
-  hiddenPaths: string[];
-  redact: (text: string) => string;
-  warn: (message: string) => void;
+  // The build proper loads the sandbox, the cache, git helpers and the journal: only when there is work.
+  const { runLockedBuild } = await import('./build-run.js');
+  return runLockedBuild(project, options);
 }
 
 /**
- * Redaction outside the cache keeps secrets out of cache keys (so CI, with other secrets, still hits); redaction
- * inside it keeps them out of the stored replies. The provider client is created only on a cache miss.
+ * The no-op fast path: when a plain build finds every intent fresh (hashes only, no compiler, no test host) and
+ * no bug report waits, it reports that without taking the build lock. Returns the fresh results, or undefined.
  */
-function modelChain(project: Project, promptHash: string, redact: (text: string) => string): CachedModel {
-  const cache = cachedModel(async () => redactingModel(createOpenAiModel(project.config), redact), {
-    dir: join(project.root, '.ainative', 'cache'),
-    mode: project.config.cache,
-    model: project.config.model,
-    promptVersion: promptHash,
-    sampling: { ...SAMPLING },
-  });
-  const outer = redactingModel(cache, redact);
-  return {
-    complete: (messages, options) => outer.complete(messages, options),
-    get replayed() {
-      return cache.replayed;
-    },
-    get stored() {
-      return cache.stored;
-    },
-    takeKeys: () => cache.takeKeys(),
-    flush: () => cache.flush(),
-  };
+async function everythingFresh(project: Project, options: BuildCommandOptions): Promise<ModuleResult[] | undefined> {
+  if (options.select !== 'all' || options.fix || options.shard || options.stage || options.commit || options.force) return undefined;
+  if (existsSync(join(project.root, 'bugs'))) return undefined;
+  const statuses = await assessProject(project);
+  if (statuses.some((status) => status.state === 'stale')) return undefined;
+  return statuses.map((status) => ({
+    id: status.id,
+    module: status.module,
+    status: 'fresh',
+    attempts: 0,
+    tests: { passed: 0, failed: 0 },
+    tokens: { prompt: 0, completion: 0 },
+    reasons: [],
+  }));
 }
 
-/** Type checker and test runner, each created on first use and at most once. */
-function lazyPorts(project: Project, sandbox: SandboxSettings) {
-  let checker: Promise<TypeChecker> | undefined;
-  let runner: Promise<TestRunner> | undefined;
-  return {
-    ports: {
-      checker: () =>
-        (checker ??= import('../adapters/ts-checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
-      runner: () =>
-        (runner ??= import('../adapters/sandboxed-runner.js').then(({ createSandboxedRunner }) =>
-          createSandboxedRunner({
-            root: project.root,
-            configFile: userVitestConfig(project.root),
-            sandbox: project.config.sandbox,
-            runTimeoutMs: project.config.testRunTimeoutMs,
-            env: sandbox.env,
-            hiddenPaths: sandbox.hiddenPaths,
-            onWarning: sandbox.warn,
-          }),
-        )),
-    },
-    async close() {
-      // A runner that failed to start has nothing to close; its error already reached the user.
-      if (runner) await runner.then((started) => started.close(), () => undefined);
-    },
-  };
-}
-
-/** The user's vitest config is honoured only when the repo can load it (it has its own vitest installed). */
-function userVitestConfig(root: string): string | false {
-  if (!existsSync(join(root, 'node_modules', 'vitest'))) return false;
-  const name = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs'].find((file) => existsSync(join(root, file)));
-  return name ? join(root, name) : false;
+function nothingBuilt(modules: ModuleResult[]): BuildCommandResult {
+  const build: RunBuildResult = { ok: true, modules, lock: emptyLock(), lockChanged: false };
+  return { exitCode: EXIT.ok, build, redact: (text) => text, replayed: 0 };
 }

@@ -5,7 +5,7 @@ import type { TypeChecker } from '../core/ports.js';
 import { assessStaleness, moduleEditedSinceBuild } from '../core/staleness.js';
 import { createFsWorkspace } from '../adapters/fs-workspace.js';
 import { loadPromptTemplates } from '../adapters/package-files.js';
-import { openProject } from './project.js';
+import { openProject, type Project } from './project.js';
 import { readBugs } from '../adapters/bug-files.js';
 
 /** One intent as `ainative status` reports it. */
@@ -20,7 +20,11 @@ export interface IntentStatus {
 
 /** `ainative status`: fresh or stale per intent and why, without calling a model. */
 export async function statusCommand(cwd: string, flags: Partial<Config>): Promise<IntentStatus[]> {
-  const project = await openProject(cwd, flags);
+  return assessProject(await openProject(cwd, flags));
+}
+
+/** Fresh or stale per intent, from hashes alone (the compiler loads only when a used module changed). */
+export async function assessProject(project: Project): Promise<IntentStatus[]> {
   const { hash } = await loadPromptTemplates();
   const workspace = createFsWorkspace(project.root);
   const lock = project.lock ?? emptyLock();
@@ -30,7 +34,11 @@ export async function statusCommand(cwd: string, flags: Partial<Config>): Promis
     checker: () => (checker ??= import('../adapters/ts-checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
   };
   const statuses: IntentStatus[] = [];
-  for (const intent of project.intents) {
+  for (const declared of project.intents) {
+    // Regression tests frozen from fixed bugs judge the module too, as the build counts them.
+    const regressions = [];
+    for (const path of lock.intents[declared.id]?.regressions ?? []) if (await workspace.exists(path)) regressions.push(path);
+    const intent = { ...declared, tests: [...declared.tests, ...regressions.filter((path) => !declared.tests.includes(path))] };
     const tests = await readTests(workspace, intent);
     const inputs = await currentInputs(intent, { intents: project.intents, promptHash: hash, model: project.config.model }, ports, lock, tests);
     const content = await workspace.read(intent.module);

@@ -48,7 +48,7 @@ function harness(script: Array<ModelReply | Error> = [], files: Record<string, s
   const guarded: string[] = [];
   const ports: BuildPorts = {
     workspace,
-    guard: new ScriptedGuard(),
+    guard: async () => new ScriptedGuard(),
     protectedFiles: new MemoryProtectedFiles(workspace, ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts']),
     model: async () => {
       calls.model++;

@@ -34,7 +34,8 @@ export interface BuildReporter {
 /** The edges a build needs; expensive ones are created on first use so a no-op build loads none of them. */
 export interface BuildPorts {
   workspace: Workspace;
-  guard: CodeGuard;
+  /** Created on first use: the static guard loads the TypeScript compiler. */
+  guard(): Promise<CodeGuard>;
   protectedFiles: ProtectedFiles;
   model(): Promise<ModelClient>;
   runner(): Promise<TestRunner>;
@@ -214,7 +215,7 @@ async function buildIntent(
   await refuseUnsafeOverwrite(intent, options, entry, original);
   ports.reporter.intentStart(intent, staleness.reasons);
   if (!originals.has(intent.module)) originals.set(intent.module, original);
-  const [model, checker, runner] = await Promise.all([ports.model(), ports.checker(), ports.runner()]);
+  const [model, checker, runner, guard] = await Promise.all([ports.model(), ports.checker(), ports.runner(), ports.guard()]);
   const usedApis = await Promise.all(intent.uses.map((id) => usedApi(id, options.intents, checker)));
   ports.takeReplyKeys?.();
   const holdoutSources = await Promise.all(intent.holdout.map(async (path) => (await workspace.read(path)) ?? ''));
@@ -229,7 +230,7 @@ async function buildIntent(
     expectedTests: entry && entry.inputs.tests === inputs.tests ? entry.output.tests : undefined,
     model,
     checker,
-    guard: ports.guard,
+    guard,
     protectedFiles: ports.protectedFiles,
     runner,
     workspace,

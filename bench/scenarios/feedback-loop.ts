@@ -1,0 +1,169 @@
+// Scenario 1: one feedback iteration without the model, ainative's warm in-process path against a --test-cmd
+// style `vitest run` + `tsc --noEmit` spawned per iteration.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadAdapters, TSC_CLI, TYPE_ROOT, VITEST_CLI } from '../dist.js';
+import { CART_GREEN, CART_INTENT, CART_RED, CART_TEST } from '../fixtures/cart.js';
+import { createRepo, type TempSpace } from '../repos.js';
+import type { Scenario, ScenarioResult } from '../scenario.js';
+import { cliEnv, spawnTimed } from '../spawn.js';
+import { msSince, sample, summarize, single } from '../stats.js';
+import { row } from '../table.js';
+
+type Adapters = Awaited<ReturnType<typeof loadAdapters>>;
+
+const MODULE = 'src/cart.ts';
+const TEST = 'test/cart.test.ts';
+const EXPORTS = [
+  'interface CartLine',
+  'addItem(cart: CartLine[], sku: string, priceCents: number, quantity?: number): CartLine[]',
+  'subtotal(cart: CartLine[]): number',
+  'applyDiscount(cents: number, percent: number): number',
+  'total(cart: CartLine[], discountPercent: number, taxRate: number): number',
+];
+const NAME = '1 feedback iteration';
+
+/** Red on even iterations, green on odd ones, so consecutive runs always differ. */
+const codeFor = (i: number) => (Math.abs(i) % 2 === 0 ? CART_RED : CART_GREEN);
+
+export const feedbackLoop: Scenario = {
+  key: 'loop',
+  title: 'One feedback iteration without the model',
+  async run(space, log) {
+    const files = { 'intents/cart.intent.md': CART_INTENT, [TEST]: CART_TEST, [MODULE]: CART_GREEN };
+    const adapters = await loadAdapters();
+    const warm: Record<string, { samples: number[]; check: number[]; tests: number[]; sandboxed: boolean }> = {};
+    for (const mode of ['auto', 'off'] as const) {
+      const root = await createRepo(space, `loop-${mode}`, files);
+      log(`  warm path, sandbox ${mode}`);
+      warm[mode] = await measureWarm(adapters, root, mode);
+    }
+    const baseRoot = await createRepo(space, 'loop-spawned', files);
+    log('  spawned vitest run + tsc --noEmit');
+    const spawned = await measureSpawned(space, baseRoot);
+    return report(warm, spawned);
+  },
+};
+
+async function measureWarm(adapters: Adapters, root: string, sandbox: 'auto' | 'off') {
+  const checker = adapters.createTsChecker({ root });
+  const workspace = adapters.createFsWorkspace(root);
+  const guarded = adapters.createProtectedFiles(root, ['intents/cart.intent.md', TEST]);
+  const runner = await adapters.createSandboxedRunner({
+    root, configFile: false, sandbox, runTimeoutMs: 60_000, env: process.env, hiddenPaths: [], onWarning: () => {},
+  });
+  const check: number[] = [];
+  const tests: number[] = [];
+  try {
+    const samples = await sample(async (i) => {
+      const code = codeFor(i);
+      const start = process.hrtime.bigint();
+      // The same steps, in the same order, as tryReply in src/core/loop.ts.
+      const unsafe = adapters.findUnsafeCode({ modulePath: MODULE, code, protectedPaths: [TEST], testDirs: ['test'], allow: [] });
+      const typeProblems = await checker.check(MODULE, code, EXPORTS);
+      const checked = process.hrtime.bigint();
+      await workspace.write(MODULE, code);
+      const before = await guarded.snapshot();
+      const ran = process.hrtime.bigint();
+      const result = await runner.run([TEST], [MODULE]);
+      const testMs = msSince(ran);
+      await guarded.restoreChanged(before);
+      const feedback = adapters.summarizeFailures({ modulePath: MODULE, typeProblems, unsafe, tests: result });
+      const ms = msSince(start);
+      assertOutcome(code, typeProblems.length + unsafe.length, result, feedback);
+      if (i >= 0) {
+        check.push(Number(checked - start) / 1e6);
+        tests.push(testMs);
+      }
+      return ms;
+    }, { count: 21, warmup: 2, budgetMs: 20_000 });
+    return { samples, check, tests, sandboxed: runner.sandboxed };
+  } finally {
+    await runner.close();
+  }
+}
+
+/** Every iteration must really rerun: red shows its two failures in the feedback, green passes all five. */
+function assertOutcome(code: string, problems: number, result: { passed: number; failed: number; collected: number }, feedback: string): void {
+  if (problems > 0) throw new Error(`the cart module should type-check cleanly:\n${feedback}`);
+  const red = code === CART_RED;
+  const ok = red ? result.failed === 2 && result.passed === 3 && feedback.includes('Failing tests (2 of 5)') : result.passed === 5 && result.failed === 0;
+  if (!ok || result.collected !== 5) throw new Error(`unexpected ${red ? 'red' : 'green'} run: ${JSON.stringify(result)}\n${feedback}`);
+}
+
+/** Both spawned baselines per iteration: minimal and like-for-like differ only in the tsconfig. */
+interface Spawned {
+  minimal: number[];
+  alike: number[];
+}
+
+/**
+ * Per iteration: write the module, then `vitest run <file>` and `tsc --noEmit -p`, as a --test-cmd would. tsc runs
+ * twice per iteration: with the compiler settings of ainative's checker (@types/node loaded, like for like), and with
+ * no @types at all (the cheapest check tsc can do, which flatters the baseline). Both check only the module.
+ */
+async function measureSpawned(space: TempSpace, root: string): Promise<Spawned> {
+  const options = {
+    target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true,
+    skipLibCheck: true, lib: ['ES2023'], allowImportingTsExtensions: true,
+  };
+  const files = [path.join(root, MODULE)];
+  const minimalConfig = path.join(space.base, 'tsconfig.minimal.json');
+  const alikeConfig = path.join(space.base, 'tsconfig.alike.json');
+  await writeFile(minimalConfig, JSON.stringify({ compilerOptions: { ...options, types: [] }, files }));
+  await writeFile(alikeConfig, JSON.stringify({ compilerOptions: { ...options, types: ['node'], typeRoots: [TYPE_ROOT] }, files }));
+  const env = cliEnv();
+  const result: Spawned = { minimal: [], alike: [] };
+  const tsc = async (config: string) => {
+    const run = await spawnTimed(process.execPath, [TSC_CLI, '--noEmit', '-p', config], { cwd: root, env, timeoutMs: 60_000 });
+    if (run.code !== 0) throw new Error(`tsc -p ${config} exited ${run.code}:\n${run.stdout.slice(-1500)}`);
+    return run.ms;
+  };
+  await sample(async (i) => {
+    const code = codeFor(i);
+    const start = process.hrtime.bigint();
+    await writeFile(path.join(root, MODULE), code);
+    const vitest = await spawnTimed(process.execPath, [VITEST_CLI, 'run', TEST, '--root', root], { cwd: root, env, timeoutMs: 60_000 });
+    const common = msSince(start);
+    if (vitest.code !== (code === CART_RED ? 1 : 0)) {
+      throw new Error(`spawned vitest exited ${vitest.code}:\n${vitest.stdout.slice(-1500)}${vitest.stderr.slice(-800)}`);
+    }
+    const alike = common + (await tsc(alikeConfig));
+    const minimal = common + (await tsc(minimalConfig));
+    if (i >= 0) {
+      result.alike.push(alike);
+      result.minimal.push(minimal);
+    }
+    return alike;
+  }, { count: 7, warmup: 1, budgetMs: 30_000 });
+  return result;
+}
+
+function report(warm: Record<string, { samples: number[]; check: number[]; tests: number[]; sandboxed: boolean }>, spawned: Spawned): ScenarioResult {
+  const auto = summarize(warm.auto!.samples);
+  const off = summarize(warm.off!.samples);
+  const alike = summarize(spawned.alike);
+  const minimal = summarize(spawned.minimal);
+  const ratio = alike.median / auto.median;
+  const minimalRatio = minimal.median / auto.median;
+  const autoLabel = warm.auto!.sandboxed ? 'bwrap' : 'no bwrap here';
+  return {
+    rows: [
+      row(NAME, `ainative warm path, --sandbox auto (${autoLabel})`, 'ms', auto, '≤ 200 ms', auto.median <= 200),
+      row(NAME, '  of which guard + ts-morph check', 'ms', summarize(warm.auto!.check)),
+      row(NAME, '  of which vitest rerun in the host', 'ms', summarize(warm.auto!.tests)),
+      row(NAME, 'ainative warm path, --sandbox off', 'ms', off, '≤ 200 ms', off.median <= 200),
+      row(NAME, 'spawned `vitest run` + `tsc --noEmit` (@types/node, as ainative)', 'ms', alike),
+      row(NAME, 'spawned `vitest run` + `tsc --noEmit` (no @types)', 'ms', minimal),
+      row(NAME, 'speed-up: spawned (as ainative) / warm auto', 'x', single(ratio), '≥ 10×', ratio >= 10),
+      row(NAME, 'speed-up: spawned (no @types) / warm auto', 'x', single(minimalRatio)),
+    ],
+    notes: [
+      'Scenario 1: a 5-test cart module, alternating a red (2 failing) and a green version so every iteration reruns; ' +
+        'the warm path is guard + ts-morph check + write + protected-file snapshot + vitest rerun + restore check + summarizeFailures, ' +
+        `from dist/ in this process, after 2 warm-up iterations. The spawned baseline writes the module, runs \`node vitest.mjs run <file> --root <repo>\` ` +
+        'and `node tsc --noEmit -p` on a tsconfig listing only the module, after 1 warm-up; tsc once with the compiler settings ' +
+        "of ainative's checker (@types/node loaded) and once with `types: []`, each added to the same vitest run.",
+    ],
+  };
+}
