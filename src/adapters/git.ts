@@ -1,16 +1,6 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { simpleGit } from 'simple-git';
 
-/** The top of the git work tree containing `cwd`, or undefined when `cwd` is not in one. */
-export async function findRepoRoot(cwd: string): Promise<string | undefined> {
-  try {
-    const top = await simpleGit({ baseDir: cwd }).revparse(['--show-toplevel']);
-    return top.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Why git could not give `path` back if it were overwritten (uncommitted or untracked), or undefined when it could. */
 export async function uncommittedReason(gitRoot: string, absPath: string): Promise<string | undefined> {
   const path = relative(gitRoot, absPath).split(sep).join('/');

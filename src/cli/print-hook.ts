@@ -1,5 +1,5 @@
 import { EXIT } from '../core/errors.js';
-import { findRepoRoot } from '../adapters/git.js';
+import { findRepoRoot } from '../adapters/repo-root.js';
 import { hookSnippets, installPreCommitHook } from '../adapters/git-hook.js';
 import { RefusalError } from '../core/errors.js';
 

@@ -7,7 +7,7 @@ import { orderIntents, validateIntentSet } from '../core/graph.js';
 import type { Intent } from '../core/intent.js';
 import { LOCK_FILE, parseLock, type Lockfile } from '../core/lock.js';
 import { loadConfig } from '../adapters/config-loader.js';
-import { findRepoRoot } from '../adapters/git.js';
+import { findRepoRoot } from '../adapters/repo-root.js';
 import { loadIntents } from '../adapters/intent-files.js';
 
 /** A validated ainative project: where it is, its settings, its intents in build order and its lock. */
