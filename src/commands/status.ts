@@ -1,5 +1,5 @@
 import type { Config } from '../core/config.js';
-import { currentInputs, readTests } from '../core/build.js';
+import { currentInputs, readTests } from '../core/inputs.js';
 import { emptyLock, sha256 } from '../core/lock.js';
 import type { TypeChecker } from '../core/ports.js';
 import { assessStaleness, moduleEditedSinceBuild } from '../core/staleness.js';

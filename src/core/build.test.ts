@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { currentInputs, generatedHeader, readTests, runBuild, type BuildPorts, type RunBuildOptions } from './build.js';
+import { runBuild, type BuildPorts, type RunBuildOptions } from './build.js';
+import { currentInputs, generatedHeader, readTests } from './inputs.js';
 import { InterruptedError, ProviderError, RefusalError } from './errors.js';
 import type { Intent } from './intent.js';
 import { sha256, type Lockfile } from './lock.js';
