@@ -1,4 +1,4 @@
-import matter from 'gray-matter';
+import { errorLine, readFrontmatter } from './frontmatter.js';
 import { checkRepoPath } from './intent.js';
 
 /** Where a bug stands: `open` until fixed; `unreproduced` when no failing regression test could be written. */
@@ -69,22 +69,12 @@ export function utcDate(now: Date): string {
 /** Parses a bug file; every problem is one line naming the file and the key. */
 export function parseBug(file: string, text: string): ParseBugResult {
   const fail = (error: string): ParseBugResult => ({ ok: false, error: `${file}: ${error}` });
-  if (!/^---\r?\n/.test(text)) return fail(`missing YAML frontmatter (start the file with '---' and an 'intent:' key)`);
-  let parsed: matter.GrayMatterFile<string>;
-  try {
-    // A fresh options object defeats gray-matter's cache, which would hand back shared mutable data.
-    parsed = matter(text, {});
-  } catch (error) {
-    return fail(`invalid YAML frontmatter: ${firstLine(error)}`);
-  }
-  const data: unknown = parsed.data;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('frontmatter must be a mapping of keys');
-  const record = data as Record<string, unknown>;
-  const unknown = Object.keys(record).find((key) => !(KEYS as readonly string[]).includes(key));
-  if (unknown !== undefined) return fail(`unknown key '${unknown}' (known keys: ${KEYS.join(', ')})`);
-  const fields = readFields(record, parsed.matter);
+  const front = readFrontmatter(text, KEYS, "an 'intent:' key");
+  if (!front.ok) return fail(front.error);
+  const { record } = front;
+  const fields = readFields(record, front.raw);
   if ('error' in fields) return fail(fields.error);
-  const body = parsed.content.trim();
+  const body = front.body.trim();
   if (body === '') return fail('empty report: write what goes wrong below the frontmatter');
   return { ok: true, bug: { file, ...fields.value, body } };
 }
@@ -196,7 +186,7 @@ export function parseIssueExport(file: string, text: string): { ok: true; issues
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `${file}: not valid JSON: ${firstLine(error)}` };
+    return { ok: false, error: `${file}: not valid JSON: ${errorLine(error)}` };
   }
   const list = Array.isArray(data) ? data : (data as { issues?: unknown } | null)?.issues;
   if (!Array.isArray(list)) return { ok: false, error: `${file}: expected an array of issues (gh issue list --json number,title,body,labels,url) or { "issues": [...] }` };
@@ -235,9 +225,4 @@ export function issueSource(issue: IssueExport): string | undefined {
 export function issueReport(issue: IssueExport): string {
   const body = issue.body?.trim() ?? '';
   return body === '' ? issue.title.trim() : `${issue.title.trim()}\n\n${body}`;
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]?.trim() ?? message;
 }

@@ -1,4 +1,4 @@
-import matter from 'gray-matter';
+import { readFrontmatter } from './frontmatter.js';
 
 /** One intent: a behaviour described in Markdown, the module the agent owns and the tests that judge it. */
 export interface Intent {
@@ -42,22 +42,9 @@ export function parseIntent(file: string, text: string): ParseIntentResult {
   const fail = (error: string): ParseIntentResult => ({ ok: false, error: `${file}: ${error}` });
   const id = intentIdOf(file);
   if (!/^[A-Za-z0-9][\w.-]*$/.test(id)) return fail(`intent id '${id}' must be letters, digits, '.', '_' or '-'`);
-  if (!/^---\r?\n/.test(text)) return fail(`missing YAML frontmatter (start the file with '---' and a 'module:' key)`);
-  let parsed: matter.GrayMatterFile<string>;
-  try {
-    // A fresh options object defeats gray-matter's cache, which would hand back shared mutable data.
-    parsed = matter(text, {});
-  } catch (error) {
-    return fail(`invalid YAML frontmatter: ${firstLine(error)}`);
-  }
-  const data: unknown = parsed.data;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('frontmatter must be a mapping of keys');
-  const record = data as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
-      return fail(`unknown key '${key}' (known keys: ${KNOWN_KEYS.join(', ')})`);
-    }
-  }
+  const front = readFrontmatter(text, KNOWN_KEYS, "a 'module:' key");
+  if (!front.ok) return fail(front.error);
+  const { record } = front;
   if (record.module === undefined || record.module === null) return fail(`missing required key 'module' (e.g. module: src/${id}.ts)`);
   if (typeof record.module !== 'string') return fail(`key 'module' must be a path string`);
   const modulePath = checkRepoPath(record.module);
@@ -89,7 +76,7 @@ export function parseIntent(file: string, text: string): ParseIntentResult {
     exports: exports.value,
     holdout: holdout.value,
     allow: allow.value.map((name) => name.replace(/^node:/, '')),
-    body: parsed.content.trim(),
+    body: front.body.trim(),
     text,
   };
   return { ok: true, intent };
@@ -129,9 +116,4 @@ export function checkRepoPath(raw: string): string | { error: string } {
   if (parts.some((part) => part === '..')) return { error: `must stay inside the repo, not '${raw}'` };
   if (parts.some((part) => part === '.git')) return { error: `must not point into .git ('${raw}')` };
   return parts.filter((part) => part !== '.' && part !== '').join('/');
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]?.trim() ?? message;
 }

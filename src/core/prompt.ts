@@ -49,7 +49,7 @@ export function buildMessages(options: BuildMessagesOptions): ChatMessage[] {
     intent: intent.body,
     exports: intent.exports.map((signature) => `- \`${signature}\``).join('\n'),
     uses: options.usedApis.map(formatUsedApi).join('\n\n'),
-    tests: options.tests.map((file) => formatFile(file, 'read-only')).join('\n\n'),
+    tests: formatReadOnlyFiles(options.tests),
   });
   const retry = options.previous
     ? renderTemplate(templates.retry, {
@@ -95,8 +95,9 @@ function formatUsedApi(api: UsedApi): string {
   return `### ${api.module} (intent \`${api.id}\`)\n${fence}ts\n${api.declarations.trim()}\n${fence}`;
 }
 
-function formatFile(file: ShownFile, label: string): string {
-  return `### ${file.path} (${label})\n${fencedCode(file.content)}`;
+/** Files shown to the model that it may not write, each under its path and labelled read-only. */
+export function formatReadOnlyFiles(files: ShownFile[]): string {
+  return files.map((file) => `### ${file.path} (read-only)\n${fencedCode(file.content)}`).join('\n\n');
 }
 
 /** Content in a ```ts block whose fence no backtick run inside can close. */

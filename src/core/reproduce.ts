@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { summarizeFailures } from './feedback.js';
 import type { Intent } from './intent.js';
 import type { ChatMessage, ModelClient, TestRunResult, TestRunner, TokenUsage, Workspace } from './ports.js';
-import { conversation, fencedCode, formatCodeReply, renderTemplate, type ShownFile } from './prompt.js';
+import { conversation, fencedCode, formatCodeReply, formatReadOnlyFiles, renderTemplate, type ShownFile } from './prompt.js';
 import { parseReply } from './reply.js';
 
 /** Prompt templates for writing a regression test from a bug report. */
@@ -90,7 +90,7 @@ function reproduceMessages(
     id: intent.id,
     intent: intent.body,
     moduleCode: fencedCode(options.moduleCode),
-    tests: options.tests.map((file) => `### ${file.path} (read-only)\n${fencedCode(file.content)}`).join('\n\n'),
+    tests: formatReadOnlyFiles(options.tests),
     report: untrusted(options.report),
   });
   if (!previous) return conversation(templates.system, task);
