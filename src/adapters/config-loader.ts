@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE, resolveConfig, validateConfigFile, type Config } from '../core/config.js';
 import { InputError } from '../core/errors.js';
@@ -8,7 +8,7 @@ export async function loadConfig(root: string, flags: Partial<Config>, env: Node
   let file: Partial<Config> = {};
   let text: string | undefined;
   try {
-    text = await readFile(join(root, CONFIG_FILE), 'utf8');
+    text = readFileSync(join(root, CONFIG_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }

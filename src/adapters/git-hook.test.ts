@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { execa } from 'execa';
-import matter from 'gray-matter';
+import { load } from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo, type TempRepo } from '../../test/helpers/temp-repo.js';
 import { commitGenerated } from './git-commit.js';
@@ -161,9 +161,9 @@ describe('hookSnippets', () => {
   });
 });
 
-/** YAML parsed by the project's own front-matter reader, so the test needs no extra dependency. */
+/** YAML parsed by the library ainative reads frontmatter with, so the test needs no extra dependency. */
 function parseYaml(text: string): unknown {
-  return matter(`---\n${text}\n---\n`, {}).data;
+  return load(text);
 }
 
 describe('hook and CI templates', () => {

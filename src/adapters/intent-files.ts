@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { glob } from 'tinyglobby';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix, sep } from 'node:path';
 import { parseIntent, type Intent } from '../core/intent.js';
 
 /** Finds and parses every `<intentsDir>/**\/*.intent.md`; returns intents and one error line per bad file. */
 export async function loadIntents(root: string, intentsDir: string): Promise<{ intents: Intent[]; errors: string[] }> {
-  const files = (await glob(`${intentsDir}/**/*.intent.md`, { cwd: root, dot: false })).sort();
+  const files = intentFiles(root, intentsDir);
   const intents: Intent[] = [];
   const errors: string[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
-    const parsed = parseIntent(file, await readFile(`${root}/${file}`, 'utf8'));
+    const parsed = parseIntent(file, readFileSync(`${root}/${file}`, 'utf8'));
     if (!parsed.ok) {
       errors.push(parsed.error);
       continue;
@@ -22,4 +22,24 @@ export async function loadIntents(root: string, intentsDir: string): Promise<{ i
     }
   }
   return { intents, errors };
+}
+
+/**
+ * `<intentsDir>/**\/*.intent.md`, repo-relative with forward slashes, sorted; hidden files and folders are skipped.
+ * A recursive readdir with a suffix test, not a glob library: the pattern is fixed, and loading one costs a no-op
+ * build more than listing the folder does.
+ */
+function intentFiles(root: string, intentsDir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(join(root, intentsDir), { recursive: true, encoding: 'utf8' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw error;
+  }
+  const prefix = posix.normalize(intentsDir.split(sep).join('/')).replace(/\/+$/, '');
+  return entries
+    .filter((entry) => entry.endsWith('.intent.md') && !entry.split(sep).some((part) => part.startsWith('.')))
+    .map((entry) => posix.join(prefix, entry.split(sep).join('/')))
+    .sort();
 }

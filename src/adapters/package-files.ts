@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashNamedTexts } from '../core/lock.js';
@@ -36,7 +35,7 @@ export function packageVersion(): string {
 export async function loadPromptTemplates(): Promise<{ templates: PromptTemplates; reproduce: ReproduceTemplates; hash: string }> {
   const dir = join(packageRoot(), 'templates', 'prompts');
   const names = ['system.md', 'task.md', 'retry.md', 'reproduce-system.md', 'reproduce-task.md', 'reproduce-retry.md'];
-  const texts = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(join(dir, name), 'utf8')] as const)));
+  const texts = Object.fromEntries(names.map((name) => [name, readFileSync(join(dir, name), 'utf8')] as const));
   const templates = { system: texts['system.md']!, task: texts['task.md']!, retry: texts['retry.md']! };
   const reproduce = { system: texts['reproduce-system.md']!, task: texts['reproduce-task.md']!, retry: texts['reproduce-retry.md']! };
   return { templates, reproduce, hash: hashNamedTexts(texts) };

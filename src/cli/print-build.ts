@@ -23,7 +23,7 @@ export interface BuildCliOptions {
 /** Runs `ainative build` with progress (or JSON) output; returns the exit code. Errors that stop the run propagate. */
 export async function runBuildCli(options: BuildCliOptions): Promise<number> {
   const color = !options.json && colorEnabled(options.stdout);
-  const terminal = options.json ? undefined : createTerminalReporter({ stream: options.stdout, live: isSizedTerminal(options.stdout), color });
+  const terminal = options.json ? undefined : await createTerminalReporter({ stream: options.stdout, live: isSizedTerminal(options.stdout), color });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);

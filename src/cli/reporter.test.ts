@@ -21,9 +21,9 @@ const built: ModuleResult = {
 };
 
 describe('terminal reporter', () => {
-  it('prints plain lines without escape codes when colour is off', () => {
+  it('prints plain lines without escape codes when colour is off', async () => {
     const out = capture();
-    const reporter = createTerminalReporter({ stream: out.stream, live: false, color: false });
+    const reporter = await createTerminalReporter({ stream: out.stream, live: false, color: false });
     reporter.attempt({ id: 'cart', attempt: 1, maxAttempts: 4, stage: 'tests', green: false, tests: { passed: 3, failed: 2 }, tokens: { prompt: 600, completion: 150 } });
     reporter.intentEnd(built);
     reporter.finish();
@@ -33,18 +33,18 @@ describe('terminal reporter', () => {
     );
   });
 
-  it('colours the result when colour is on', () => {
+  it('colours the result when colour is on', async () => {
     const out = capture();
-    const reporter = createTerminalReporter({ stream: out.stream, live: false, color: true });
+    const reporter = await createTerminalReporter({ stream: out.stream, live: false, color: true });
     reporter.intentEnd({ ...built, status: 'failed', tests: { passed: 3, failed: 2 } });
 
     expect(out.text()).toMatch(/\u001b\[31m✖/);
     expect(out.text()).toContain('failed');
   });
 
-  it('redraws one line per intent in live mode instead of appending', () => {
+  it('redraws one line per intent in live mode instead of appending', async () => {
     const out = capture();
-    const reporter = createTerminalReporter({ stream: out.stream, live: true, color: false });
+    const reporter = await createTerminalReporter({ stream: out.stream, live: true, color: false });
     reporter.attemptStart('cart', 1, 4);
     reporter.attempt({ id: 'cart', attempt: 1, maxAttempts: 4, stage: 'reply', green: false, tests: { passed: 0, failed: 0 }, tokens: { prompt: 10, completion: 5 } });
     reporter.intentEnd(built);

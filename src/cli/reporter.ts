@@ -1,5 +1,4 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { createLogUpdate } from 'log-update';
 import type { BuildReporter, ModuleResult } from '../core/build.js';
 import type { Intent } from '../core/intent.js';
 import type { AttemptReport } from '../core/loop.js';
@@ -12,10 +11,11 @@ export interface ReporterOptions {
 }
 
 /** Prints build progress: live lines on a terminal, plain event lines elsewhere. */
-export function createTerminalReporter(options: ReporterOptions): BuildReporter & { finish(): void } {
+export async function createTerminalReporter(options: ReporterOptions): Promise<BuildReporter & { finish(): void }> {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const lines = new Map<string, string>();
-  const update = options.live ? createLogUpdate(options.stream, { showCursor: true }) : undefined;
+  // Loaded only for a terminal: log-update and its dependencies cost more than a no-op build's own work.
+  const update = options.live ? (await import('log-update')).createLogUpdate(options.stream, { showCursor: true }) : undefined;
   const show = (id: string, line: string): void => {
     if (!update) {
       options.stream.write(`${line}\n`);

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import matter from 'gray-matter';
 import { glob } from 'tinyglobby';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../core/config.js';
-import { EXIT } from '../core/errors.js';
+import { EXIT, InputError } from '../core/errors.js';
+import { readBugs } from '../adapters/bug-files.js';
 import type { TestRunResult } from '../core/ports.js';
 import { processEnvironment } from '../adapters/config-loader.js';
 import { collectSecrets } from '../adapters/secrets.js';
@@ -54,17 +54,13 @@ async function driftProblems(cwd: string, flags: Partial<Config>, project: Proje
   return problems;
 }
 
-/** Open bug reports (bugs/*.md, status: open) must have a regression test that exists. */
+/** Open bug reports (bugs/*.md, status: open) must have a regression test that exists. A bug file that does not parse is bad input, as for build. */
 async function bugProblems(project: Project): Promise<CheckProblem[]> {
-  const problems: CheckProblem[] = [];
-  for (const file of (await glob('bugs/**/*.md', { cwd: project.root })).sort()) {
-    const data = matter(await readFile(join(project.root, file), 'utf8'), {}).data as { status?: string; regressionTest?: string };
-    if (data.status !== 'open') continue;
-    if (!data.regressionTest || !existsSync(join(project.root, data.regressionTest))) {
-      problems.push({ kind: 'bug-without-test', file, message: `${file} is an open bug without a regression test (run ainative fix ${file})` });
-    }
-  }
-  return problems;
+  const { bugs, errors } = await readBugs(project.root);
+  if (errors.length > 0) throw new InputError(errors.join('\n'));
+  return bugs
+    .filter((bug) => bug.status === 'open' && !(bug.regressionTest && existsSync(join(project.root, bug.regressionTest))))
+    .map((bug) => ({ kind: 'bug-without-test', file: bug.file, message: `${bug.file} is an open bug without a regression test (run ainative fix ${bug.file})` }));
 }
 
 async function runAllTests(project: Project): Promise<TestRunResult> {

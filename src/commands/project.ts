@@ -1,5 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CONFIG_FILE, type Config } from '../core/config.js';
 import { InputError, RefusalError } from '../core/errors.js';
@@ -47,7 +46,7 @@ function findProjectRoot(cwd: string, gitRoot: string): string {
 async function readLock(root: string): Promise<Lockfile | undefined> {
   let text: string;
   try {
-    text = await readFile(join(root, LOCK_FILE), 'utf8');
+    text = readFileSync(join(root, LOCK_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

@@ -6,7 +6,6 @@ import { assessStaleness, moduleEditedSinceBuild } from '../core/staleness.js';
 import { createFsWorkspace } from '../adapters/fs-workspace.js';
 import { loadPromptTemplates } from '../adapters/package-files.js';
 import { openProject, type Project } from './project.js';
-import { readBugs } from '../adapters/bug-files.js';
 
 /** One intent as `ainative status` reports it. */
 export interface IntentStatus {
@@ -69,6 +68,8 @@ export interface BugStatusLine {
 /** The bug reports under bugs/, for `ainative status`. */
 export async function bugStatuses(cwd: string): Promise<BugStatusLine[]> {
   const project = await openProject(cwd, {});
+  // Imported here: bug-files brings globbing and atomic writes, which the no-op build path never needs.
+  const { readBugs } = await import('../adapters/bug-files.js');
   const { bugs } = await readBugs(project.root);
   return bugs.map((bug) => ({
     file: bug.file,

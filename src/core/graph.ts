@@ -44,7 +44,7 @@ export function orderIntents(intents: Intent[]): Intent[] {
     }
     ordered.push(intent);
   };
-  for (const intent of [...intents].sort((a, b) => a.id.localeCompare(b.id))) visit(intent);
+  for (const intent of [...intents].sort(compareIds)) visit(intent);
   return ordered;
 }
 
@@ -85,9 +85,14 @@ export function findCycle(intents: Intent[]): string[] | undefined {
     state.set(id, 'done');
     return undefined;
   };
-  for (const intent of [...intents].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const intent of [...intents].sort(compareIds)) {
     const cycle = visit(intent.id);
     if (cycle) return cycle;
   }
   return undefined;
+}
+
+/** Code-point order of ids: reproducible everywhere, and free of the ICU collator localeCompare loads on first use. */
+function compareIds(a: Intent, b: Intent): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

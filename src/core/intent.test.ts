@@ -49,6 +49,8 @@ describe('parseIntent', () => {
   const bad: Array<[string, string, string[]]> = [
     ['no frontmatter', '# Slug\nmodule: src/slug.ts\n', ['missing YAML frontmatter', "'module:'"]],
     ['invalid YAML', frontmatter('module: [src/slug.ts'), ['invalid YAML frontmatter']],
+    ['no closing fence', '---\nmodule: src/slug.ts\n# Slug\n', ['unterminated YAML frontmatter', "'---'"]],
+    ['a YAML tag that runs code', frontmatter('module: !!js/function "function () {}"'), ['invalid YAML frontmatter', 'js/function']],
     ['an unknown key', frontmatter('module: src/slug.ts\nmodul: src/x.ts'), ["unknown key 'modul'", 'known keys: module, tests, uses, exports']],
     ['no module', frontmatter('tests: [test/slug.test.ts]'), ["missing required key 'module'", 'module: src/slug.ts']],
     ['a number as module', frontmatter('module: 42'), ["key 'module'", 'path string']],

@@ -57,6 +57,14 @@ it('fails on a lock entry whose intent is gone, and on an open bug without a reg
   expect(kinds).toEqual(['orphaned-lock-entry', 'bug-without-test']);
 });
 
+it('refuses a bug file that does not parse with exit 2, naming the file', async () => {
+  repo = await builtRepo();
+  await repo.write('bugs/2026-11-28-broken.md', '---\nintent: [sum\n---\nsum is wrong\n');
+  const run = await check(repo.root);
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toContain('bugs/2026-11-28-broken.md: invalid YAML frontmatter');
+});
+
 it('fails with exit 1 when the suite is red', async () => {
   repo = await builtRepo();
   const lock = JSON.parse((await repo.read('ainative.lock'))!);

@@ -1,0 +1,51 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadIntents } from './intent-files.js';
+
+let root: string | undefined;
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = undefined;
+});
+
+function repoWith(files: Record<string, string>): string {
+  root = mkdtempSync(join(tmpdir(), 'ainative-intent-files-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  }
+  return root;
+}
+
+const intent = (module: string) => `---\nmodule: ${module}\n---\nDoes a thing.\n`;
+
+describe('loadIntents', () => {
+  it('finds intents in nested folders, sorted, and skips hidden folders and other files', async () => {
+    const dir = repoWith({
+      'intents/b.intent.md': intent('src/b.ts'),
+      'intents/api/a.intent.md': intent('src/a.ts'),
+      'intents/.drafts/c.intent.md': intent('src/c.ts'),
+      'intents/notes.md': '# not an intent\n',
+    });
+    const { intents, errors } = await loadIntents(dir, 'intents');
+    expect(errors).toEqual([]);
+    expect(intents.map((found) => found.file)).toEqual(['intents/api/a.intent.md', 'intents/b.intent.md']);
+  });
+
+  it('names files the same way whatever way the folder is written', async () => {
+    const dir = repoWith({ 'specs/a.intent.md': intent('src/a.ts') });
+    expect((await loadIntents(dir, './specs/')).intents.map((found) => found.file)).toEqual(['specs/a.intent.md']);
+  });
+
+  it('finds nothing when the folder does not exist', async () => {
+    expect(await loadIntents(repoWith({}), 'intents')).toEqual({ intents: [], errors: [] });
+  });
+
+  it('reports two files with the same intent id, naming both', async () => {
+    const dir = repoWith({ 'intents/a.intent.md': intent('src/a.ts'), 'intents/sub/a.intent.md': intent('src/other.ts') });
+    const { errors } = await loadIntents(dir, 'intents');
+    expect(errors).toEqual([`intents/sub/a.intent.md: intent id 'a' is already used by intents/a.intent.md`]);
+  });
+});
