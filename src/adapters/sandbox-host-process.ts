@@ -29,7 +29,7 @@ export type HostInit = Omit<InitRequest, 'type' | 'token'>;
 
 /** How one request ended. */
 export type HostOutcome =
-  | { kind: 'result'; result: TestRunResult }
+  | { kind: 'result'; results: TestRunResult[] }
   | { kind: 'error'; message: string }
   | { kind: 'timeout' }
   | { kind: 'died'; message: string };
@@ -93,8 +93,8 @@ export class HostProcess {
     return this.exitDescription === undefined;
   }
 
-  /** Runs test files in the host; never rejects. */
-  run(files: string[], changed: string[], timeoutMs: number): Promise<HostOutcome> {
+  /** Runs groups of test files in one vitest run in the host (one result per group); never rejects. */
+  run(groups: string[][], changed: string[], timeoutMs: number): Promise<HostOutcome> {
     if (!this.alive) return Promise.resolve({ kind: 'died', message: this.deathMessage() });
     const id = ++this.nextId;
     return new Promise((resolve) => {
@@ -105,7 +105,7 @@ export class HostProcess {
         resolve(outcome);
       };
       this.pending.set(id, finish);
-      this.send({ type: 'run', id, files, changed });
+      this.send({ type: 'run', id, groups, changed });
     });
   }
 
@@ -159,7 +159,7 @@ export class HostProcess {
     const message = parseHostMessage(line, this.token);
     if (!message) return;
     if (this.onReady) return this.onReady(message);
-    if (message.type === 'result') this.pending.get(message.id)?.({ kind: 'result', result: message.result });
+    if (message.type === 'result') this.pending.get(message.id)?.({ kind: 'result', results: message.results });
     else if (message.type === 'error' && message.id !== undefined) this.pending.get(message.id)?.({ kind: 'error', message: message.message });
   }
 

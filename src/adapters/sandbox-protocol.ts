@@ -13,20 +13,22 @@ export interface InitRequest {
   root: string;
   configFile: string | false;
   setupFiles: string[];
+  /** Worker threads the host keeps booted between runs. */
+  spareWorkers: number;
 }
 
-/** Asks the host to run test files; answered by a `result` or `error` with the same id. */
+/** Asks the host to run groups of test files in one vitest run; answered by a `result` (one per group) or `error` with the same id. */
 export interface RunRequest {
   type: 'run';
   id: number;
-  files: string[];
+  groups: string[][];
   changed: string[];
 }
 
 /** What the host sends back; every answer carries the parent's token. */
 export type HostMessage =
   | { token: string; type: 'ready' }
-  | { token: string; type: 'result'; id: number; result: TestRunResult }
+  | { token: string; type: 'result'; id: number; results: TestRunResult[] }
   | { token: string; type: 'error'; id?: number; message: string };
 
 /** Calls `onLine` with each complete line of `stream`; a line longer than `maxChars` is dropped and reported to `onOverflow`. */
@@ -66,8 +68,8 @@ export function parseHostMessage(line: string, token: string): HostMessage | und
     return { token, type: 'error', message: value.message, ...(typeof value.id === 'number' ? { id: value.id } : {}) };
   }
   if (value.type === 'result' && typeof value.id === 'number') {
-    const result = parseTestRunResult(value.result);
-    if (result) return { token, type: 'result', id: value.id, result };
+    const results = Array.isArray(value.results) ? value.results.map(parseTestRunResult) : [undefined];
+    if (!results.includes(undefined)) return { token, type: 'result', id: value.id, results: results as TestRunResult[] };
     return { token, type: 'error', id: value.id, message: 'the test host sent a malformed result' };
   }
   return undefined;

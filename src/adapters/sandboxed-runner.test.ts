@@ -65,6 +65,21 @@ const LOOP_TEST = [
   '',
 ].join('\n');
 
+/** Holds its run open until the parent creates `open` in the host's TMPDIR; says so with `gating`. */
+const GATE_TEST = [
+  "import fs from 'node:fs';",
+  "import os from 'node:os';",
+  "import path from 'node:path';",
+  "import { expect, it } from 'vitest';",
+  "it('waits for the gate', async () => {",
+  "  fs.writeFileSync(path.join(os.tmpdir(), 'gating'), '');",
+  "  while (!fs.existsSync(path.join(os.tmpdir(), 'open'))) await new Promise((resolve) => setTimeout(resolve, 20));",
+  '  expect(1).toBe(1);',
+  '});',
+  '',
+].join('\n');
+const FAILING_TEST = "import { expect, it } from 'vitest';\nit('is red', () => { expect(2).toBe(3); });\n";
+
 let roots: string[] = [];
 let runners: SandboxedRunner[] = [];
 
@@ -98,6 +113,8 @@ async function start(root: string, options: Partial<SandboxedRunnerOptions> = {}
     ...options,
   });
   runners.push(runner);
+  // Tests look at the host's pid and folders right away; a build lets the host boot during the first model call.
+  await runner.ready().catch(() => {});
   return runner;
 }
 
@@ -229,8 +246,11 @@ describe('pure helpers', () => {
 
   it('accepts only well-formed answers bearing the token', () => {
     const result = { collected: 1, passed: 1, failed: 0, skipped: 0, failures: [], fileErrors: [] };
-    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, result }), 't')).toEqual({ token: 't', type: 'result', id: 1, result });
-    expect(parseHostMessage(JSON.stringify({ token: 'forged', type: 'result', id: 1, result }), 't')).toBeUndefined();
+    const results = [result, { ...result, passed: 0, failed: 1 }];
+    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results }), 't')).toEqual({ token: 't', type: 'result', id: 1, results });
+    expect(parseHostMessage(JSON.stringify({ token: 'forged', type: 'result', id: 1, results }), 't')).toBeUndefined();
+    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results: [result, { ...result, passed: 'x' }] }), 't')).toMatchObject({ type: 'error', id: 1 });
+    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, result }), 't')).toMatchObject({ type: 'error', id: 1 });
     expect(parseHostMessage('not json', 't')).toBeUndefined();
     expect(parseTestRunResult({ ...result, passed: -1 })).toBeUndefined();
     expect(parseTestRunResult({ ...result, failures: [{ name: 'n', file: 'f' }] })).toBeUndefined();
@@ -302,14 +322,16 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     expect(listFiles(root)).toEqual(before);
   });
 
-  it('rejects with the reason when vitest cannot start in the host', async () => {
+  it('rejects the first run with the reason when vitest cannot start in the host, and cleans up on close', async () => {
     const root = makeRepo({ 'vitest.config.ts': "throw new Error('broken config');\n" });
     // A private TMPDIR for this runner's folder, so that runners of parallel test files do not interfere.
     const tmp = makeRepo({});
     const savedTmpdir = process.env.TMPDIR;
     process.env.TMPDIR = tmp;
     try {
-      await expect(start(root, { sandbox, configFile: path.join(root, 'vitest.config.ts') })).rejects.toThrow(/vitest did not start: .*broken config/s);
+      const runner = await start(root, { sandbox, configFile: path.join(root, 'vitest.config.ts') });
+      await expect(runner.run(['test/any.test.ts'], [])).rejects.toThrow(/vitest did not start: .*broken config/s);
+      await runner.close();
     } finally {
       if (savedTmpdir === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = savedTmpdir;
@@ -375,6 +397,37 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     expect(runner.hostPid).not.toBe(host);
   });
 
+  it('runs asked for while the host is busy share one vitest run, each getting only its own results', async () => {
+    const root = makeRepo({ 'test/gate.test.ts': GATE_TEST, 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST, 'test/red.test.ts': FAILING_TEST });
+    const runner = await start(root, { sandbox });
+    const scratch = tmpdirOf(runner.hostPid!);
+    const gate = runner.run(['test/gate.test.ts'], []);
+    await waitForFile(path.join(scratch, 'gating'));
+    const green = runner.run(['test/sum.test.ts'], []);
+    const red = runner.run(['test/red.test.ts'], []);
+    fs.writeFileSync(path.join(scratch, 'open'), '');
+    expect(await gate).toMatchObject({ collected: 1, passed: 1, failed: 0, fileErrors: [] });
+    expect(await green).toEqual({ collected: 2, passed: 2, failed: 0, skipped: 0, failures: [], fileErrors: [] });
+    expect(await red).toMatchObject({ collected: 1, passed: 0, failed: 1, fileErrors: [], failures: [{ name: 'is red', file: 'test/red.test.ts' }] });
+    expect(runner.hostRuns).toBe(2);
+  });
+
+  it('retries alone the runs that shared a run with an endless loop, so only the loop fails', async () => {
+    const root = makeRepo({ 'test/gate.test.ts': GATE_TEST, 'test/loop.test.ts': LOOP_TEST, 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST });
+    const runner = await start(root, { sandbox, runTimeoutMs: LOOP_TIMEOUT_MS });
+    const scratch = tmpdirOf(runner.hostPid!);
+    const gate = runner.run(['test/gate.test.ts'], []);
+    await waitForFile(path.join(scratch, 'gating'));
+    const loop = runner.run(['test/loop.test.ts'], []);
+    const sum = runner.run(['test/sum.test.ts'], []);
+    fs.writeFileSync(path.join(scratch, 'open'), '');
+    expect(await gate).toMatchObject({ passed: 1 });
+    expect(await sum).toMatchObject({ collected: 2, passed: 2, failed: 0, fileErrors: [] });
+    expect(await loop).toMatchObject({ collected: 0, fileErrors: [{ message: expect.stringContaining('timed out') }] });
+    // the gate; loop and sum together (timed out); then each alone in a fresh host
+    expect(runner.hostRuns).toBe(4);
+  });
+
   it('close() stops a run in progress instead of waiting for it', async () => {
     const root = makeRepo({ 'test/loop.test.ts': LOOP_TEST });
     const runner = await start(root, { sandbox, runTimeoutMs: 600_000 });
@@ -393,6 +446,7 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     const script = [
       `const { createSandboxedRunner } = await import(${JSON.stringify(pathToFileURL(runnerModule).href)});`,
       `const runner = await createSandboxedRunner({ root: ${JSON.stringify(root)}, configFile: false, sandbox: ${JSON.stringify(sandbox)}, runTimeoutMs: 600000, env: process.env, hiddenPaths: [] });`,
+      'await runner.ready();',
       "runner.run(['test/loop.test.ts'], []);",
       'console.log(runner.hostPid);',
     ].join('\n');

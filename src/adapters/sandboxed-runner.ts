@@ -37,6 +37,8 @@ export interface SandboxedRunnerOptions {
   bwrapPath?: string;
   /** How long the host may take to start vitest. */
   startupTimeoutMs?: number;
+  /** Worker threads kept booted between runs: about as many as test runs expected at once (intents built in parallel). Default 2. */
+  spareWorkers?: number;
 }
 
 /** A TestRunner whose tests run in a separate, killable (and, when `sandboxed`, bubblewrapped) process. */
@@ -44,6 +46,10 @@ export interface SandboxedRunner extends TestRunner {
   readonly sandboxed: boolean;
   /** Pid of the current host process (the bwrap monitor when sandboxed), or undefined between hosts. */
   readonly hostPid: number | undefined;
+  /** vitest runs made in hosts so far; runs asked for while one was going share the next. */
+  readonly hostRuns: number;
+  /** Resolves once the first host is up (runs wait for it anyway); rejects with the reason it could not start. */
+  ready(): Promise<void>;
 }
 
 /** `--sandbox required` was asked for and bubblewrap is missing or does not work here. */
@@ -60,7 +66,11 @@ const CLOSE_GRACE_MS = 10_000;
 export const BWRAP_MISSING_WARNING =
   'bubblewrap (bwrap) not found: tests run without a sandbox; install it (apt-get install bubblewrap) or pass --sandbox required to refuse';
 
-/** Starts the host (and vitest in it) and returns a runner that reruns test files there. */
+/**
+ * Decides on the sandbox, then starts the host (and vitest in it) in the background and returns a runner that reruns
+ * test files there: the host boots while the first model request is out. When that first start fails, the first
+ * run() rejects with the reason (a broken vitest config ends the build, it is not a test failure).
+ */
 export async function createSandboxedRunner(options: SandboxedRunnerOptions): Promise<SandboxedRunner> {
   const bwrap = options.bwrapPath ?? findBwrap(options.env.PATH);
   const sandboxed = await chooseSandbox(options, bwrap);
@@ -68,10 +78,10 @@ export async function createSandboxedRunner(options: SandboxedRunnerOptions): Pr
   const folders = await makeFolders();
   try {
     const command = sandboxed ? bwrapCommand(options, root, folders, bwrap!) : nodeCommand(options, root, folders);
-    const init: HostInit = { root, configFile: options.configFile, setupFiles: [runtimeGuardFile()] };
+    const init: HostInit = { root, configFile: options.configFile, setupFiles: [runtimeGuardFile()], spareWorkers: options.spareWorkers ?? 2 };
     const startupTimeoutMs = options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
     const start = (): Promise<HostProcess> => HostProcess.start(command, init, startupTimeoutMs, options.log);
-    return new Runner(await start(), start, folders, sandboxed, options.runTimeoutMs);
+    return new Runner(start, folders, sandboxed, options.runTimeoutMs);
   } catch (error) {
     await rm(folders.base, { recursive: true, force: true });
     throw error;
@@ -153,67 +163,129 @@ function real(dir: string): string {
   }
 }
 
-/** Serializes runs and replaces the host after it timed out or died. */
+/** A run() waiting for its turn in the host. */
+interface Queued {
+  files: string[];
+  changed: string[];
+  resolve: (result: TestRunResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What one trip to the host gave: a result per group, or one failure for all of them. */
+type HostRun = { ok: true; results: TestRunResult[] } | { ok: false; failure: TestRunResult; timedOutOrDied: boolean };
+
+/**
+ * One run in the host at a time; runs asked for meanwhile wait and then go together as one vitest run, each getting
+ * only its own files' results (intents built in parallel finish their model calls together; one vitest run of
+ * their test files costs far less than one each). Replaces the host after it timed out or died; a run that timed
+ * out or died together with others is retried alone, so one intent's endless loop costs only that intent.
+ */
 class Runner implements SandboxedRunner {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queued: Queued[] = [];
+  private current: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private running = false;
+  private host: HostProcess | undefined;
+  /** The first host, booting; taken by the first run. */
+  private firstHost: Promise<HostProcess> | undefined;
+  hostRuns = 0;
 
   constructor(
-    private host: HostProcess | undefined,
     private readonly start: () => Promise<HostProcess>,
     private readonly folders: Folders,
     readonly sandboxed: boolean,
     private readonly runTimeoutMs: number,
-  ) {}
+  ) {
+    this.firstHost = start().then((host) => (this.host = host));
+    // Reported to the first run; a runner closed before any run must not leave an unhandled rejection behind.
+    this.firstHost.catch(() => {});
+  }
 
   get hostPid(): number | undefined {
     return this.host?.pid;
   }
 
+  async ready(): Promise<void> {
+    await this.firstHost;
+  }
+
   run(files: string[], changed: string[]): Promise<TestRunResult> {
     if (this.closing) return Promise.reject(new Error('the sandboxed test runner is closed'));
-    const next = this.queue.then(() => this.runOnce(files, changed));
-    this.queue = next.catch(() => {});
-    return next;
+    return new Promise((resolve, reject) => {
+      this.queued.push({ files, changed, resolve, reject });
+      this.pump();
+    });
   }
 
   /** Ends the host; a run in progress is not waited for (an interrupted build must not sit out an endless loop). */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.running) await this.host?.kill('the test runner was closed');
-      await this.queue;
+      await this.firstHost?.catch(() => undefined);
+      if (this.current) await this.host?.kill('the test runner was closed');
+      await this.current;
+      for (const waiting of this.queued.splice(0)) waiting.resolve(failedRun('the test runner was closed before the run started'));
       await this.host?.close(CLOSE_GRACE_MS);
       await rm(this.folders.base, { recursive: true, force: true });
     })();
     return this.closing;
   }
 
-  private async runOnce(files: string[], changed: string[]): Promise<TestRunResult> {
-    if (this.closing) return failedRun('the test runner was closed before the run started');
-    this.running = true;
-    try {
-      return await this.runInHost(files, changed);
-    } finally {
-      this.running = false;
+  /** Starts the next batch: everything that queued while the host was busy. */
+  private pump(): void {
+    if (this.current || this.queued.length === 0) return;
+    const batch = this.queued.splice(0);
+    this.current = this.runBatch(batch)
+      // Only the first host's start throws (see firstHost); no caller may be left waiting (settling twice is a no-op).
+      .catch((error: unknown) => batch.forEach((waiting) => waiting.reject(error)))
+      .finally(() => {
+        this.current = undefined;
+        this.pump();
+      });
+  }
+
+  private async runBatch(batch: Queued[]): Promise<void> {
+    if (this.closing) {
+      for (const waiting of batch) waiting.resolve(failedRun('the test runner was closed before the run started'));
+      return;
+    }
+    const changed = [...new Set(batch.flatMap((waiting) => waiting.changed))];
+    const outcome = await this.runInHost(batch.map((waiting) => waiting.files), changed);
+    if (outcome.ok) return batch.forEach((waiting, i) => waiting.resolve(outcome.results[i]!));
+    if (batch.length === 1 || !outcome.timedOutOrDied) return batch.forEach((waiting) => waiting.resolve(outcome.failure));
+    // Which run hung or crashed the host is unknown: give each its own fresh host, in turn.
+    for (const waiting of batch) {
+      if (this.closing) {
+        waiting.resolve(failedRun('the test runner was closed before the run started'));
+        continue;
+      }
+      const alone = await this.runInHost([waiting.files], waiting.changed);
+      waiting.resolve(alone.ok ? alone.results[0]! : alone.failure);
     }
   }
 
-  private async runInHost(files: string[], changed: string[]): Promise<TestRunResult> {
+  private async runInHost(groups: string[][], changed: string[]): Promise<HostRun> {
     const host = await this.liveHost();
-    if (typeof host === 'string') return failedRun(host);
-    const outcome = await host.run(files, changed, this.runTimeoutMs);
-    if (outcome.kind === 'result') return outcome.result;
-    if (outcome.kind === 'error') return failedRun(outcome.message);
+    if (typeof host === 'string') return { ok: false, failure: failedRun(host), timedOutOrDied: false };
+    this.hostRuns++;
+    const outcome = await host.run(groups, changed, this.runTimeoutMs);
+    if (outcome.kind === 'result') {
+      if (outcome.results.length === groups.length) return { ok: true, results: outcome.results };
+      return { ok: false, failure: failedRun('the test host answered with the wrong number of results'), timedOutOrDied: false };
+    }
+    if (outcome.kind === 'error') return { ok: false, failure: failedRun(outcome.message), timedOutOrDied: false };
     // Timed out or died: nothing of this host may survive, and the next run gets a fresh one.
     await host.kill(outcome.kind === 'timeout' ? 'the run timed out' : 'it died');
     this.host = undefined;
-    if (outcome.kind === 'died') return failedRun(outcome.message);
-    return failedRun(`the test run timed out after ${this.runTimeoutMs} ms (an endless loop?) and was killed`);
+    const message = outcome.kind === 'died' ? outcome.message : `the test run timed out after ${this.runTimeoutMs} ms (an endless loop?) and was killed`;
+    return { ok: false, failure: failedRun(message), timedOutOrDied: true };
   }
 
-  /** The running host, a fresh one when the last died, or why none could be started. */
+  /** The running host, a fresh one when the last died, or why none could be started; throws when the first did not start. */
   private async liveHost(): Promise<HostProcess | string> {
+    if (this.firstHost) {
+      const first = this.firstHost;
+      this.firstHost = undefined;
+      await first;
+    }
     if (this.host?.alive) return this.host;
     this.host = undefined;
     try {

@@ -3,10 +3,9 @@
 // closes. Everything vitest and the tests print goes to this process's stderr, which the parent drains.
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { TestRunner } from '../core/ports.js';
 import { descendantPids, killPids } from './sandbox-process.js';
 import { RESPONSE_FD, type HostMessage, type InitRequest, type RunRequest } from './sandbox-protocol.js';
-import { createVitestRunner } from './vitest-runner.js';
+import { createVitestRunner, type GroupRunner } from './vitest-runner.js';
 
 /** How long closing vitest may take after the parent hung up before the host exits anyway. */
 const CLOSE_GRACE_MS = 5_000;
@@ -17,7 +16,7 @@ type Answer = WithoutToken<HostMessage>;
 function main(): void {
   const out = createWriteStream('', { fd: RESPONSE_FD });
   let send: ((answer: Answer) => void) | undefined;
-  let runner: Promise<TestRunner | undefined> | undefined;
+  let runner: Promise<GroupRunner | undefined> | undefined;
   let queue: Promise<void> = Promise.resolve();
   let busy = false;
   const serve = async (request: RunRequest): Promise<void> => {
@@ -25,7 +24,7 @@ function main(): void {
     if (!started) return;
     busy = true;
     try {
-      send!({ type: 'result', id: request.id, result: await started.run(request.files, request.changed) });
+      send!({ type: 'result', id: request.id, results: await started.runGroups(request.groups, request.changed) });
     } catch (error) {
       send!({ type: 'error', id: request.id, message: describe(error) });
     } finally {
@@ -49,12 +48,13 @@ function main(): void {
 }
 
 /** Starts vitest and answers `ready`, or reports why it could not and exits. */
-async function start(init: InitRequest, send: (answer: Answer) => void, out: NodeJS.WritableStream): Promise<TestRunner | undefined> {
+async function start(init: InitRequest, send: (answer: Answer) => void, out: NodeJS.WritableStream): Promise<GroupRunner | undefined> {
   try {
     const runner = await createVitestRunner({
       root: init.root,
       configFile: init.configFile,
       setupFiles: init.setupFiles,
+      spareWorkers: init.spareWorkers,
       // The repo is read-only in the sandbox; vite's default loader would write a temporary config file into it.
       configLoader: 'runner',
       log,
@@ -69,7 +69,7 @@ async function start(init: InitRequest, send: (answer: Answer) => void, out: Nod
 }
 
 /** stdin closed: the parent is done with us, or gone. A run in progress cannot be waited for; it may never end. */
-async function shutdown(runner: Promise<TestRunner | undefined> | undefined, busy: boolean): Promise<void> {
+async function shutdown(runner: Promise<GroupRunner | undefined> | undefined, busy: boolean): Promise<void> {
   if (runner && !busy) {
     setTimeout(exitWithoutChildren, CLOSE_GRACE_MS).unref();
     const started = await runner;
@@ -88,13 +88,14 @@ function parseInit(line: string): InitRequest | undefined {
   const value = parseJson(line) as Partial<InitRequest> | undefined;
   if (value?.type !== 'init' || typeof value.token !== 'string' || typeof value.root !== 'string') return undefined;
   if (!Array.isArray(value.setupFiles) || !(value.configFile === false || typeof value.configFile === 'string')) return undefined;
+  if (typeof value.spareWorkers !== 'number' || !Number.isSafeInteger(value.spareWorkers) || value.spareWorkers < 0) return undefined;
   return value as InitRequest;
 }
 
 function parseRun(line: string): RunRequest | undefined {
   const value = parseJson(line) as Partial<RunRequest> | undefined;
   if (value?.type !== 'run' || typeof value.id !== 'number') return undefined;
-  if (!Array.isArray(value.files) || !Array.isArray(value.changed)) return undefined;
+  if (!Array.isArray(value.groups) || !value.groups.every(Array.isArray) || !Array.isArray(value.changed)) return undefined;
   return value as RunRequest;
 }
 

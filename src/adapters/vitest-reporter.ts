@@ -46,21 +46,28 @@ export class RunCollector implements Reporter {
   }
 }
 
-/** Turns one run's outcome into the port's result; `files` are the absolute test files that were asked for. */
+/**
+ * Turns one run's outcome into the port's result for `files`, the absolute test files asked for: the run may have
+ * held other callers' files too. Errors vitest could not tie to a test file count for every caller.
+ */
 export function summarize(outcome: RunOutcome, files: string[], root: string): TestRunResult {
   const result: TestRunResult = { collected: 0, passed: 0, failed: 0, skipped: 0, failures: [], fileErrors: [] };
+  const wanted = new Set(files.map((file) => path.resolve(file)));
   const seen = new Set<string>();
   const sources = new SourceLines();
   for (const mod of outcome.modules) {
-    seen.add(path.resolve(mod.moduleId));
+    const id = path.resolve(mod.moduleId);
+    if (!wanted.has(id)) continue;
+    seen.add(id);
     addModule(result, mod, root, sources);
   }
-  for (const file of files) {
-    if (!seen.has(path.resolve(file))) {
-      result.fileErrors.push({ file: relative(root, file), message: 'vitest did not run this test file' });
-    }
+  for (const file of wanted) {
+    if (!seen.has(file)) result.fileErrors.push({ file: relative(root, file), message: 'vitest did not run this test file' });
   }
-  for (const error of outcome.unhandledErrors) result.fileErrors.push(unhandledToFileError(error, root));
+  for (const error of outcome.unhandledErrors) {
+    const owner = testPathOf(error);
+    if (!owner || wanted.has(path.resolve(owner))) result.fileErrors.push(unhandledToFileError(error, root));
+  }
   return result;
 }
 
@@ -95,9 +102,13 @@ function toFailure(test: TestCase, errors: ReadonlyArray<TestError>, file: strin
   return failure;
 }
 
+/** vitest tags errors it can attribute with the test file that was running when they were thrown. */
+function testPathOf(error: SerializedError): string | undefined {
+  return typeof error.VITEST_TEST_PATH === 'string' && error.VITEST_TEST_PATH ? error.VITEST_TEST_PATH : undefined;
+}
+
 function unhandledToFileError(error: SerializedError, root: string): FileError {
-  // vitest tags errors it can attribute with the test file that was running when they were thrown.
-  const testPath = typeof error.VITEST_TEST_PATH === 'string' ? error.VITEST_TEST_PATH : '';
+  const testPath = testPathOf(error);
   return { file: testPath ? relative(root, testPath) : '', message: describeError(error) };
 }
 

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TestRunner } from '../core/ports.js';
-import { createVitestRunner, type VitestRunnerOptions } from './vitest-runner.js';
+import { createVitestRunner, type GroupRunner, type VitestRunnerOptions } from './vitest-runner.js';
 
 const GOOD_SUM = 'export function sum(a: number, b: number): number {\n  return a + b;\n}\n';
 const BAD_SUM = 'export function sum(a: number, b: number): number {\n  return a + b + 1;\n}\n';
@@ -37,7 +36,7 @@ const SUM_NOEXT_TEST = [
 const SUM_FILES = ['test/sum.test.ts', 'test/sum-noext.test.ts'];
 
 let roots: string[] = [];
-let runners: TestRunner[] = [];
+let runners: GroupRunner[] = [];
 
 afterEach(async () => {
   await Promise.all(runners.map((runner) => runner.close()));
@@ -58,7 +57,7 @@ function write(root: string, file: string, content: string): void {
   fs.writeFileSync(path.join(root, file), content);
 }
 
-async function start(root: string, options: Partial<VitestRunnerOptions> = {}): Promise<TestRunner> {
+async function start(root: string, options: Partial<VitestRunnerOptions> = {}): Promise<GroupRunner> {
   const runner = await createVitestRunner({ root, ...options });
   runners.push(runner);
   return runner;
@@ -73,6 +72,26 @@ describe('createVitestRunner', () => {
     const runner = await start(sumRepo());
     const result = await runner.run(SUM_FILES, []);
     expect(result).toEqual({ collected: 3, passed: 3, failed: 0, skipped: 0, failures: [], fileErrors: [] });
+  });
+
+  it('runs several groups as one run and gives each group only its own files', async () => {
+    const root = makeRepo({ 'src/sum.ts': BAD_SUM, 'test/sum.test.ts': SUM_TEST, 'test/other.test.ts': "import { expect, it } from 'vitest';\nit('holds', () => expect(1).toBe(1));\n" });
+    const runner = await start(root);
+    const [red, green] = await runner.runGroups([['test/sum.test.ts'], ['test/other.test.ts']], []);
+    expect(red).toMatchObject({ collected: 2, passed: 0, failed: 2, fileErrors: [] });
+    expect(red!.failures.map((failure) => failure.file)).toEqual(['test/sum.test.ts', 'test/sum.test.ts']);
+    expect(green).toEqual({ collected: 1, passed: 1, failed: 0, skipped: 0, failures: [], fileErrors: [] });
+  });
+
+  it('gives every test file a fresh thread, also with threads booted ahead of the run', async () => {
+    // Each file leaves a global behind and fails if it finds one: a reused thread would show.
+    const leaky = "import { expect, it } from 'vitest';\nit('finds a clean global scope', () => { expect((globalThis as any).leftOver).toBeUndefined(); (globalThis as any).leftOver = 1; });\n";
+    const files = ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts'];
+    const runner = await start(makeRepo(Object.fromEntries(files.map((file) => [file, leaky]))), { spareWorkers: 2 });
+    for (let round = 0; round < 3; round++) {
+      expect(await runner.run(files, [])).toMatchObject({ collected: 3, passed: 3, failed: 0 });
+      expect(await runner.run([files[round]!], [])).toMatchObject({ collected: 1, passed: 1, failed: 0 });
+    }
   });
 
   it('sees rewritten modules on every rerun and reports the failing expect line', async () => {

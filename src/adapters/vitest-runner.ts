@@ -1,5 +1,6 @@
 // Brings in vitest's augmentation of vite's UserConfig with `test`, which the build (no test files) otherwise lacks.
 /// <reference types="vitest/config" />
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
@@ -7,6 +8,7 @@ import { createVitest } from 'vitest/node';
 import type { CliOptions, TestSpecification, Vitest } from 'vitest/node';
 import type { TestRunResult, TestRunner } from '../core/ports.js';
 import { RunCollector, summarize } from './vitest-reporter.js';
+import { createWarmPool, type WarmPool } from './vitest-warm-pool.js';
 
 /** How to run the user's tests with one warm vitest instance. */
 export interface VitestRunnerOptions {
@@ -25,6 +27,16 @@ export interface VitestRunnerOptions {
    * when the repo is read-only (the sandbox); `runner` transforms it in memory but does not support CJS configs.
    */
   configLoader?: 'bundle' | 'runner';
+  /**
+   * Worker threads kept booted between runs (see vitest-warm-pool.ts); about as many as test files are expected at
+   * once. Default 2. 0 uses vitest's own threads pool.
+   */
+  spareWorkers?: number;
+}
+
+/** A runner that can also run several groups of test files as one vitest run, with one result per group. */
+export interface GroupRunner extends TestRunner {
+  runGroups(groups: string[][], changed: string[]): Promise<TestRunResult[]>;
 }
 
 type ViteOverrides = NonNullable<Parameters<typeof createVitest>[2]>;
@@ -33,27 +45,42 @@ type ViteLogger = NonNullable<ViteOverrides['customLogger']>;
 const TEST_PATTERNS = ['**/*.{test,spec}.?(c|m)[jt]s?(x)'];
 
 /** Starts vitest once for `root` and returns a runner that reruns test files in the same warm process. */
-export async function createVitestRunner(options: VitestRunnerOptions): Promise<TestRunner> {
+export async function createVitestRunner(options: VitestRunnerOptions): Promise<GroupRunner> {
   const log = options.log ?? (() => {});
   const collector = new RunCollector(log);
-  const vitest = await startVitest(options, collector, log);
+  const warm = createWarmPool(options.spareWorkers ?? 2);
+  const vitest = await startVitest(options, collector, log, warm);
   let queue: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
+  const runGroups = (groups: string[][], changed: string[]): Promise<TestRunResult[]> => {
+    if (closing) return Promise.reject(new Error('vitest runner is closed'));
+    const next = queue.then(async () => {
+      try {
+        return await runOnce(vitest, collector, options.root, groups, changed);
+      } finally {
+        // Between runs the machine waits for the model: the time to boot the next runs' threads.
+        warm.replenish();
+      }
+    });
+    queue = next.catch(() => {});
+    return next;
+  };
   return {
-    run(files, changed) {
-      if (closing) return Promise.reject(new Error('vitest runner is closed'));
-      const next = queue.then(() => runOnce(vitest, collector, options.root, files, changed));
-      queue = next.catch(() => {});
-      return next;
+    runGroups,
+    async run(files, changed) {
+      return (await runGroups([files], changed))[0]!;
     },
     close() {
-      closing ??= queue.then(() => vitest.close());
+      closing ??= queue.then(async () => {
+        await warm.close();
+        await vitest.close();
+      });
       return closing;
     },
   };
 }
 
-async function startVitest(options: VitestRunnerOptions, collector: RunCollector, log: (line: string) => void): Promise<Vitest> {
+async function startVitest(options: VitestRunnerOptions, collector: RunCollector, log: (line: string) => void, warm: WarmPool): Promise<Vitest> {
   const exitCode = process.exitCode;
   const streams = { stdout: lineSink(log), stderr: lineSink(log) };
   const viteOverrides: ViteOverrides = {
@@ -64,7 +91,7 @@ async function startVitest(options: VitestRunnerOptions, collector: RunCollector
   };
   const before = snapshotListeners();
   try {
-    const vitest = await createVitest('test', cliOptions(options, collector), viteOverrides, streams);
+    const vitest = await createVitest('test', cliOptions(options, collector, warm), viteOverrides, streams);
     await vitest.standalone();
     return vitest;
   } finally {
@@ -91,17 +118,19 @@ function removeListenersAddedSince(before: Map<string, Set<Function>>): void {
   }
 }
 
-function cliOptions(options: VitestRunnerOptions, collector: RunCollector): CliOptions {
+function cliOptions(options: VitestRunnerOptions, collector: RunCollector, warm: WarmPool): CliOptions {
   const configFile = options.configFile ?? false;
   const timeout = options.testTimeoutMs ?? 10_000;
   return {
     root: options.root,
     config: configFile,
-    // With the user's config, their include decides; files asked for outside it still run (see specsFor).
-    ...(configFile === false ? { include: TEST_PATTERNS } : {}),
+    // With the user's config, their include and worker count decide; files asked for outside it still run (see specsFor).
+    // Without it, one worker per core: vitest's default leaves one core to itself, which idles while ainative waits.
+    ...(configFile === false ? { include: TEST_PATTERNS, maxWorkers: availableParallelism() } : {}),
     ...(options.configLoader ? { configLoader: options.configLoader } : {}),
     watch: false,
-    pool: 'threads',
+    // The threads pool, with threads booted ahead of need; CliOptions types `pool` as a name only.
+    pool: (options.spareWorkers === 0 ? 'threads' : warm.pool) as CliOptions['pool'],
     isolate: true,
     reporters: [collector],
     passWithNoTests: true,
@@ -115,14 +144,16 @@ function cliOptions(options: VitestRunnerOptions, collector: RunCollector): CliO
   };
 }
 
+/** One vitest run of every group's files; each group's result holds only its own files (and errors no file owns). */
 async function runOnce(
   vitest: Vitest,
   collector: RunCollector,
   root: string,
-  files: string[],
+  groups: string[][],
   changed: string[],
-): Promise<TestRunResult> {
-  const absFiles = files.map((file) => path.resolve(root, file));
+): Promise<TestRunResult[]> {
+  const absGroups = groups.map((files) => files.map((file) => path.resolve(root, file)));
+  const absFiles = [...new Set(absGroups.flat())];
   for (const file of changed) vitest.invalidateFile(toModuleId(path.resolve(root, file)));
   collector.reset();
   // vitest sets process.exitCode = 1 on any failure; a red run is data here, not a reason to exit non-zero.
@@ -136,8 +167,7 @@ async function runOnce(
     process.exitCode = exitCode;
   }
   const outcome = collector.take();
-  if (!outcome) return crashed(files, crash);
-  return summarize(outcome, absFiles, root);
+  return absGroups.map((files, i) => (outcome ? summarize(outcome, files, root) : crashed(groups[i]!, crash)));
 }
 
 /** Specifications for exactly these files, including test files created after vitest started. */

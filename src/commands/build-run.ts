@@ -223,6 +223,11 @@ function modelChain(project: Project, promptHash: string, redact: (text: string)
   };
 }
 
+/** Booted test threads to keep: one per intent in flight, at least two (a run of tests and holdout), at most eight (~18 MB each). */
+function spareWorkersFor(concurrency: number): number {
+  return Math.min(8, Math.max(2, concurrency));
+}
+
 /** Type checker and test runner, each created on first use and at most once. */
 function lazyPorts(project: Project, sandbox: SandboxSettings) {
   let checker: Promise<TypeChecker> | undefined;
@@ -241,6 +246,7 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
             env: sandbox.env,
             hiddenPaths: sandbox.hiddenPaths,
             onWarning: sandbox.warn,
+            spareWorkers: spareWorkersFor(project.config.concurrency),
           }),
         )),
     },

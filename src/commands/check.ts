@@ -74,6 +74,8 @@ async function runAllTests(project: Project): Promise<TestRunResult> {
     runTimeoutMs: project.config.testRunTimeoutMs,
     env,
     hiddenPaths: secretFiles.map((path) => join(project.root, path)),
+    // One run, then done: no threads to keep booted for later.
+    spareWorkers: 0,
   });
   try {
     const files = [...new Set(project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]))];

@@ -1,0 +1,110 @@
+// vitest's threads pool, with worker threads started ahead of need. vitest 4 gives every test file a new worker
+// thread (that is its isolation) and stops them all at the end of each run, so a rerun of one small test file spends
+// ~90 of its ~115 ms booting a thread and loading vitest's runtime into it. This pool keeps a few booted, never-used
+// threads in reserve and hands one to each new task: isolation is unchanged (a thread still serves one file, then is
+// stopped), but the boot happens while ainative waits for the model instead of while it waits for the tests.
+import { Worker } from 'node:worker_threads';
+import { ThreadsPoolWorker } from 'vitest/node';
+
+type PoolOptions = ConstructorParameters<typeof ThreadsPoolWorker>[0];
+type PoolRunnerInitializer = { readonly name: string; createPoolWorker: (options: PoolOptions) => ThreadsPoolWorker };
+
+/** How vitest starts a thread; spares must be started exactly the same way to stand in for one. */
+interface ThreadSpec {
+  entrypoint: string;
+  env: Partial<NodeJS.ProcessEnv>;
+  execArgv: string[];
+  key: string;
+}
+
+/** ThreadsPoolWorker's fields this pool relies on (public in the JavaScript, not in the typings). */
+interface ThreadsWorkerInternals {
+  entrypoint: string;
+  env: Partial<NodeJS.ProcessEnv>;
+  execArgv: string[];
+  _thread: Worker | undefined;
+}
+
+export interface WarmPool {
+  /** The value for vitest's `pool` option. */
+  readonly pool: PoolRunnerInitializer;
+  /** Boots spare threads up to the reserve; call when a run has ended and the machine is idle. */
+  replenish(): void;
+  /** Threads booted and waiting. */
+  readonly spares: number;
+  /** Stops every spare. */
+  close(): Promise<void>;
+}
+
+/** The name vitest reports the pool under; not 'threads', or vitest would build its own worker instead. */
+const POOL_NAME = 'ainative-threads';
+
+/** A threads pool that keeps up to `reserve` booted threads ready (0 behaves like vitest's own threads pool). */
+export function createWarmPool(reserve: number): WarmPool {
+  const spares: Array<{ key: string; thread: Worker }> = [];
+  let spec: ThreadSpec | undefined;
+  let closed = false;
+
+  const take = (wanted: ThreadSpec): Worker | undefined => {
+    const index = spares.findIndex((spare) => spare.key === wanted.key);
+    if (index === -1) return undefined;
+    const [spare] = spares.splice(index, 1);
+    spare!.thread.ref();
+    return spare!.thread;
+  };
+
+  class WarmThreadsWorker extends ThreadsPoolWorker {
+    override async start(): Promise<void> {
+      const self = this as unknown as ThreadsWorkerInternals;
+      const wanted = specOf(self);
+      spec = wanted;
+      // vitest creates the thread in start() only when none is set, so a spare set here is the one it uses.
+      self._thread ??= closed ? undefined : take(wanted);
+      return super.start();
+    }
+  }
+
+  return {
+    pool: { name: POOL_NAME, createPoolWorker: (options) => new WarmThreadsWorker(options) },
+    replenish() {
+      if (closed || !spec) return;
+      // A changed spec (new env or flags) makes older spares useless.
+      for (const stale of spares.filter((spare) => spare.key !== spec!.key)) void stop(stale.thread);
+      spares.splice(0, spares.length, ...spares.filter((spare) => spare.key === spec!.key));
+      while (spares.length < reserve) {
+        const spare = { key: spec.key, thread: boot(spec) };
+        // A spare that dies while waiting (out of memory, a failed boot) must not be handed out.
+        spare.thread.once('exit', () => {
+          const index = spares.indexOf(spare);
+          if (index !== -1) spares.splice(index, 1);
+        });
+        spares.push(spare);
+      }
+    },
+    get spares() {
+      return spares.length;
+    },
+    async close() {
+      closed = true;
+      await Promise.all(spares.splice(0).map((spare) => stop(spare.thread)));
+    },
+  };
+}
+
+function specOf(worker: ThreadsWorkerInternals): ThreadSpec {
+  const { entrypoint, env, execArgv } = worker;
+  return { entrypoint, env, execArgv, key: JSON.stringify([entrypoint, env, execArgv]) };
+}
+
+/** Starts a thread the way ThreadsPoolWorker does; unref'd, so an idle spare never keeps the process alive. */
+function boot(spec: ThreadSpec): Worker {
+  const thread = new Worker(spec.entrypoint, { env: spec.env, execArgv: spec.execArgv, stdout: true, stderr: true });
+  thread.unref();
+  // An error while idle ends the thread (see the 'exit' handler); once handed out, vitest listens for its own.
+  thread.on('error', () => {});
+  return thread;
+}
+
+async function stop(thread: Worker): Promise<void> {
+  await thread.terminate().catch(() => {});
+}
