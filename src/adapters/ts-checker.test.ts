@@ -218,6 +218,12 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
     it('returns an empty string for a missing file', async () => {
       expect(await checker.extractApi('src/nope.ts')).toBe('');
     });
+
+    it('infers what the module leaves unannotated, through what it imports', async () => {
+      write(root, 'src/geometry.ts', api);
+      write(root, 'src/scaled.ts', "import { norm, type Point } from './geometry.ts';\n\nexport function scaled(p: Point, k: number) {\n  return { length: norm(p) * k, p };\n}\n");
+      expect(await checker.extractApi('src/scaled.ts')).toContain('export declare function scaled(p: Point, k: number): {\n    length: number;\n    p: Point;\n};');
+    });
   });
 });
 
