@@ -1,6 +1,6 @@
 import { summarizeFailures, type AttemptFailure } from './feedback.js';
 import type { Intent } from './intent.js';
-import type { CodeGuard, ModelClient, ModelReply, ProtectedFiles, TestRunResult, TestRunner, TokenUsage, TypeChecker, Workspace } from './ports.js';
+import type { CodeGuard, ModelClient, ModelReply, ProtectedFiles, TestRunResult, TestRunner, TokenUsage, TypeChecker, TypeProblem, Workspace } from './ports.js';
 import { buildMessages, formatCodeReply, type PreviousAttempt, type PromptTemplates, type ShownFile, type UsedApi } from './prompt.js';
 import { parseReply } from './reply.js';
 import { countProblem, testsDeclareSkips } from './test-count.js';
@@ -139,15 +139,24 @@ async function tryReply(options: BuildLoopOptions, reply: ModelReply, state: Loo
   const parsed = problem ? { ok: false as const, reason: problem } : parseReply(reply.content, modulePath);
   if (!parsed.ok) return reject('reply', undefined, { replyProblem: parsed.reason });
   const code = stripHeader(parsed.code, options.header);
-  const unsafe = options.guard.inspect(options.intent, code);
+  const unsafe = await options.guard.inspect(options.intent, code);
   if (unsafe.length > 0) return reject('guard', code, { note: 'The module was rejected before it ran.', unsafe });
-  // The header is one comment line; checking without it keeps line numbers the same as the code the model wrote.
-  const typeProblems = await options.checker.check(modulePath, code, options.intent.exports);
-  // Syntax errors: the tests could not even load the module, so running them adds nothing.
-  if (typeProblems.some((found) => /^TS1\d{3}:/.test(found.message))) return { ...reject('types', code, { typeProblems }), typeErrors: typeProblems.length };
   const content = options.header + code;
   await options.workspace.write(modulePath, content);
-  const run = await guardedRun(options, options.intent.tests);
+  // The tests run in another process while the type check runs here; the check needs only the text.
+  const running = guardedRun(options, options.intent.tests);
+  // The header is one comment line; checking without it keeps line numbers the same as the code the model wrote.
+  let typeProblems: TypeProblem[];
+  try {
+    typeProblems = await options.checker.check(modulePath, code, options.intent.exports);
+  } catch (error) {
+    // The run must be over, and the protected files checked, before the error leaves the loop.
+    await running.catch(() => {});
+    throw error;
+  }
+  const run = await running;
+  // Syntax errors: the tests could not even load the module, so their results add nothing.
+  if (typeProblems.some((found) => /^TS1\d{3}:/.test(found.message))) return { ...reject('types', code, { typeProblems }), typeErrors: typeProblems.length };
   if (run.tampered.length > 0) return reject('tests', code, { note: tamperMessage(run.tampered), typeProblems });
   const tests = run.tests;
   if (tests.fileErrors.length === 0) state.baseline = Math.max(state.baseline ?? 0, tests.collected);
