@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import type OpenAI from 'openai';
 import { ProviderError } from '../core/errors.js';
 import type { ChatMessage, ModelClient, ModelReply } from '../core/ports.js';
@@ -22,6 +23,9 @@ export function createOpenAiModel(options: OpenAiModelOptions): ModelClient {
   return {
     async complete(messages, { signal, sample } = {}) {
       client ??= createClient(options);
+      // One build signal is shared by every request in flight (--concurrency, --samples), and the SDK adds an abort
+      // listener per request: more than Node's default of 10 is expected here, not a leak worth a warning on stderr.
+      if (signal && getMaxListeners(signal) < 100) setMaxListeners(100, signal);
       return streamCompletion(await client, options.model, messages, signal, sample ? SAMPLE_SAMPLING : SAMPLING);
     },
   };
