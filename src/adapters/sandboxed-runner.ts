@@ -48,6 +48,8 @@ export interface SandboxedRunner extends TestRunner {
   readonly hostPid: number | undefined;
   /** vitest runs made in hosts so far; runs asked for while one was going share the next. */
   readonly hostRuns: number;
+  /** Milliseconds the hosts spent running tests so far (runs that shared a vitest run count once). */
+  readonly busyMs: number;
   /** Resolves once the first host is up (runs wait for it anyway); rejects with the reason it could not start. */
   ready(): Promise<void>;
 }
@@ -188,6 +190,7 @@ class Runner implements SandboxedRunner {
   /** The first host, booting; taken by the first run. */
   private firstHost: Promise<HostProcess> | undefined;
   hostRuns = 0;
+  busyMs = 0;
 
   constructor(
     private readonly start: () => Promise<HostProcess>,
@@ -266,7 +269,9 @@ class Runner implements SandboxedRunner {
     const host = await this.liveHost();
     if (typeof host === 'string') return { ok: false, failure: failedRun(host), timedOutOrDied: false };
     this.hostRuns++;
+    const started = performance.now();
     const outcome = await host.run(groups, changed, this.runTimeoutMs);
+    this.busyMs += performance.now() - started;
     if (outcome.kind === 'result') {
       if (outcome.results.length === groups.length) return { ok: true, results: outcome.results };
       return { ok: false, failure: failedRun('the test host answered with the wrong number of results'), timedOutOrDied: false };

@@ -29,7 +29,7 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { exitCode, build, redact, replayed, commitSha, owned } = await buildCommand({
+    const { exitCode, build, redact, replayed, commitSha, owned, testHost } = await buildCommand({
       cwd: options.cwd,
       flags: options.flags,
       force: options.force,
@@ -47,6 +47,7 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       ok: build.ok,
       ...(build.budgetExhausted ? { budgetExhausted: build.budgetExhausted } : {}),
       replayed,
+      ...(testHost ? { testHost } : {}),
       ...(commitSha ? { commit: commitSha } : {}),
       ...(options.shard ? { shard: { ...options.shard, owned: owned ?? [] } } : {}),
       modules: build.modules.map(toJson),

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { EXIT, InputError, InterruptedError } from '../core/errors.js';
 import { runBuild, type RunBuildResult } from '../core/build.js';
 import { LOCK_FILE, serializeLock } from '../core/lock.js';
-import type { TestRunner, TypeChecker, Workspace } from '../core/ports.js';
+import type { TypeChecker, Workspace } from '../core/ports.js';
+import type { SandboxedRunner } from '../adapters/sandboxed-runner.js';
 import { redactingModel } from '../core/redacting-model.js';
 import { redactSecrets } from '../core/redact.js';
 import { acquireBuildLock } from '../adapters/build-lock.js';
@@ -101,7 +102,8 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     // Replies reach .ainative/cache only now: a build stopped by an error or Ctrl-C leaves no trace of them.
     const wroteAttributes = (await model.flush()) > 0 && (await ensureCacheGitattributes(project.root));
     const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles, options);
-    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned };
+    const testHost = await lazy.testHost();
+    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, ...(testHost ? { testHost } : {}) };
   } catch (error) {
     // runBuild already put every module back; the journal has nothing left to restore.
     await journal.commit();
@@ -231,7 +233,7 @@ function spareWorkersFor(concurrency: number): number {
 /** Type checker and test runner, each created on first use and at most once. */
 function lazyPorts(project: Project, sandbox: SandboxSettings) {
   let checker: Promise<TypeChecker> | undefined;
-  let runner: Promise<TestRunner> | undefined;
+  let runner: Promise<SandboxedRunner> | undefined;
   return {
     ports: {
       checker: () =>
@@ -249,6 +251,11 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
             spareWorkers: spareWorkersFor(project.config.concurrency),
           }),
         )),
+    },
+    /** Runs and busy time of the test host, when one was started. */
+    async testHost(): Promise<{ runs: number; ms: number } | undefined> {
+      const started = await runner?.catch(() => undefined);
+      return started ? { runs: started.hostRuns, ms: Math.round(started.busyMs) } : undefined;
     },
     async close() {
       // A runner that failed to start has nothing to close; its error already reached the user.

@@ -56,6 +56,30 @@ it('builds independent intents in parallel up to --concurrency, and a dependent 
   }
 });
 
+it('runs the tests of intents whose replies arrive together in shared vitest runs', async () => {
+  repo = await createTempRepo(files(), { commit: true });
+  const waiting: Array<() => void> = [];
+  // The four leaves answer at the same moment, once all four are asked.
+  const server = await startFakeModelServer({
+    respond: (request) =>
+      new Promise<FakeReply>((resolve) => {
+        waiting.push(() => resolve(replyFor(request)));
+        if (waiting.length >= LEAVES.length || JSON.stringify(request.body.messages).includes('intent `total`')) waiting.splice(0).forEach((go) => go());
+      }),
+  });
+  try {
+    const run = await runCli(['build', '--concurrency', '4', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.modules.every((module: { status: string; attempts: number }) => module.status === 'built' && module.attempts === 1)).toBe(true);
+    // Five intents, one test run each: the leaves' runs queue up behind the first and go together.
+    expect(report.testHost.runs).toBeLessThan(5);
+    expect(report.testHost.runs).toBeGreaterThanOrEqual(2);
+  } finally {
+    await server.close();
+  }
+});
+
 it('never has more requests in flight than --concurrency 1 allows', async () => {
   repo = await createTempRepo(files(), { commit: true });
   const server = await startFakeModelServer({ respond: (request) => ({ ...replyFor(request), latencyMs: 50 }) });
