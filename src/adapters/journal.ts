@@ -39,27 +39,47 @@ export async function openJournal(journalDir: string, root: string): Promise<Jou
   const remembered = new Map<string, Promise<void>>();
   let queue: Promise<unknown> = Promise.resolve();
   let committed = false;
-  // Entries are added one at a time so each index write includes every earlier one.
-  const serially = <T>(task: () => Promise<T>): Promise<T> => {
-    const result = queue.then(task);
-    queue = result.catch(() => {});
-    return result;
+  let waiting: string[] = [];
+  let nextGroup: Promise<void> | undefined;
+  let blobs = 0;
+  /**
+   * Group commit: the paths asked for while an index write is in progress are recorded together by the next one, so
+   * intents built in parallel do not each wait for an fsync'd index write of their own before their first candidate.
+   * Each index write includes every earlier entry.
+   */
+  const inNextGroup = (path: string): Promise<void> => {
+    waiting.push(path);
+    if (!nextGroup) {
+      nextGroup = queue.then(() => {
+        const paths = waiting;
+        waiting = [];
+        nextGroup = undefined;
+        return recordAll(paths);
+      });
+      queue = nextGroup.catch(() => {});
+    }
+    return nextGroup;
   };
 
-  const record = async (path: string) => {
+  const recordAll = async (paths: string[]) => {
+    const entries = await Promise.all(paths.map(entryFor));
+    index.entries.push(...entries);
+    await writeFileAtomic(indexPath, `${JSON.stringify(index, null, 2)}\n`);
+    await fsyncDir(journalDir); // the index must be on disk before the repo files change
+  };
+
+  const entryFor = async (path: string): Promise<JournalEntry> => {
     const abs = join(root, path);
     const original = await readIfExists(abs);
     const entry: JournalEntry = { path };
     if (original) {
-      entry.blob = `${index.entries.length + 1}.blob`;
+      entry.blob = `${++blobs}.blob`;
       entry.mode = (await stat(abs)).mode & 0o7777;
       await writeFileAtomic(join(journalDir, entry.blob), original);
     } else {
       entry.createdDir = await topmostMissingDir(root, path);
     }
-    index.entries.push(entry);
-    await writeFileAtomic(indexPath, `${JSON.stringify(index, null, 2)}\n`);
-    await fsyncDir(journalDir); // the index must be on disk before the repo file changes
+    return entry;
   };
 
   return {
@@ -68,7 +88,7 @@ export async function openJournal(journalDir: string, root: string): Promise<Jou
       const key = toRepoPath(path);
       let pending = remembered.get(key);
       if (!pending) {
-        pending = serially(() => record(key));
+        pending = inNextGroup(key);
         remembered.set(key, pending);
         pending.catch(() => remembered.delete(key)); // let a later write try again
       }

@@ -116,6 +116,14 @@ describe('runBuildLoop', () => {
     expect(model.lastUserMessage(1)).toContain("line 1: TS7006: Parameter 'a' implicitly has an 'any' type.");
   });
 
+  it("ends with the runner's error when the run fails while the type check is still going", async () => {
+    const { run } = setup([codeReply(MODULE, GOOD)]);
+    const closed = new Error('the test runner is closed');
+    const slowChecker = { check: () => new Promise<TypeProblem[]>((resolve) => setTimeout(() => resolve([]), 20)), extractApi: async () => '' };
+    const closedRunner = { run: () => Promise.reject(closed), close: async () => {} };
+    await expect(run({ checker: slowChecker, runner: closedRunner })).rejects.toBe(closed);
+  });
+
   it('feeds back a syntax error alone, not the test failures it causes', async () => {
     const broken = 'export function add(a: number, b: number): number {\n  return a +;\n}';
     const problems = (code: string): TypeProblem[] => (code.includes('a +;') ? [{ message: 'TS1109: Expression expected.', line: 2 }] : []);

@@ -145,6 +145,8 @@ async function tryReply(options: BuildLoopOptions, reply: ModelReply, state: Loo
   await options.workspace.write(modulePath, content);
   // The tests run in another process while the type check runs here; the check needs only the text.
   const running = guardedRun(options, options.intent.tests);
+  // Handled below; without this a run rejected (runner closed by Ctrl-C) while the check is going would crash the process.
+  running.catch(() => {});
   // The header is one comment line; checking without it keeps line numbers the same as the code the model wrote.
   let typeProblems: TypeProblem[];
   try {
