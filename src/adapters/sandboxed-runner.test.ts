@@ -157,6 +157,16 @@ function processGroup(pgid: number): string[] {
   }
 }
 
+/** Holds the host busy with test/gate.test.ts while `runs` are asked for, then lets it go; the gate's result comes first. */
+async function behindGate(runner: SandboxedRunner, ...runs: string[][]): Promise<TestRunResult[]> {
+  const scratch = tmpdirOf(runner.hostPid!);
+  const gate = runner.run(['test/gate.test.ts'], []);
+  await waitForFile(path.join(scratch, 'gating'));
+  const queued = runs.map((files) => runner.run(files, []));
+  fs.writeFileSync(path.join(scratch, 'open'), '');
+  return Promise.all([gate, ...queued]);
+}
+
 /** Runs `files` and, while the run lasts, records every process below the host. */
 async function runWatchingProcesses(runner: SandboxedRunner, files: string[]): Promise<{ result: TestRunResult; pids: number[] }> {
   const host = runner.hostPid!;
@@ -400,30 +410,20 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
   it('runs asked for while the host is busy share one vitest run, each getting only its own results', async () => {
     const root = makeRepo({ 'test/gate.test.ts': GATE_TEST, 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST, 'test/red.test.ts': FAILING_TEST });
     const runner = await start(root, { sandbox });
-    const scratch = tmpdirOf(runner.hostPid!);
-    const gate = runner.run(['test/gate.test.ts'], []);
-    await waitForFile(path.join(scratch, 'gating'));
-    const green = runner.run(['test/sum.test.ts'], []);
-    const red = runner.run(['test/red.test.ts'], []);
-    fs.writeFileSync(path.join(scratch, 'open'), '');
-    expect(await gate).toMatchObject({ collected: 1, passed: 1, failed: 0, fileErrors: [] });
-    expect(await green).toEqual({ collected: 2, passed: 2, failed: 0, skipped: 0, failures: [], fileErrors: [] });
-    expect(await red).toMatchObject({ collected: 1, passed: 0, failed: 1, fileErrors: [], failures: [{ name: 'is red', file: 'test/red.test.ts' }] });
+    const [gate, green, red] = await behindGate(runner, ['test/sum.test.ts'], ['test/red.test.ts']);
+    expect(gate).toMatchObject({ collected: 1, passed: 1, failed: 0, fileErrors: [] });
+    expect(green).toEqual({ collected: 2, passed: 2, failed: 0, skipped: 0, failures: [], fileErrors: [] });
+    expect(red).toMatchObject({ collected: 1, passed: 0, failed: 1, fileErrors: [], failures: [{ name: 'is red', file: 'test/red.test.ts' }] });
     expect(runner.hostRuns).toBe(2);
   });
 
   it('retries alone the runs that shared a run with an endless loop, so only the loop fails', async () => {
     const root = makeRepo({ 'test/gate.test.ts': GATE_TEST, 'test/loop.test.ts': LOOP_TEST, 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST });
     const runner = await start(root, { sandbox, runTimeoutMs: LOOP_TIMEOUT_MS });
-    const scratch = tmpdirOf(runner.hostPid!);
-    const gate = runner.run(['test/gate.test.ts'], []);
-    await waitForFile(path.join(scratch, 'gating'));
-    const loop = runner.run(['test/loop.test.ts'], []);
-    const sum = runner.run(['test/sum.test.ts'], []);
-    fs.writeFileSync(path.join(scratch, 'open'), '');
-    expect(await gate).toMatchObject({ passed: 1 });
-    expect(await sum).toMatchObject({ collected: 2, passed: 2, failed: 0, fileErrors: [] });
-    expect(await loop).toMatchObject({ collected: 0, fileErrors: [{ message: expect.stringContaining('timed out') }] });
+    const [gate, loop, sum] = await behindGate(runner, ['test/loop.test.ts'], ['test/sum.test.ts']);
+    expect(gate).toMatchObject({ passed: 1 });
+    expect(sum).toMatchObject({ collected: 2, passed: 2, failed: 0, fileErrors: [] });
+    expect(loop).toMatchObject({ collected: 0, fileErrors: [{ message: expect.stringContaining('timed out') }] });
     // the gate; loop and sum together (timed out); then each alone in a fresh host
     expect(runner.hostRuns).toBe(4);
   });
