@@ -30,8 +30,6 @@ export interface WarmPool {
   readonly pool: PoolRunnerInitializer;
   /** Boots spare threads up to the reserve; call when a run has ended and the machine is idle. */
   replenish(): void;
-  /** Threads booted and waiting. */
-  readonly spares: number;
   /** Stops every spare. */
   close(): Promise<void>;
 }
@@ -56,6 +54,8 @@ export function createWarmPool(reserve: number): WarmPool {
   class WarmThreadsWorker extends ThreadsPoolWorker {
     override async start(): Promise<void> {
       const self = this as unknown as ThreadsWorkerInternals;
+      // Should a vitest release rename these internals, this is vitest's own threads pool again: slower, not wrong.
+      if (typeof self.entrypoint !== 'string' || !('_thread' in self)) return super.start();
       const wanted = specOf(self);
       spec = wanted;
       // vitest creates the thread in start() only when none is set, so a spare set here is the one it uses.
@@ -80,9 +80,6 @@ export function createWarmPool(reserve: number): WarmPool {
         });
         spares.push(spare);
       }
-    },
-    get spares() {
-      return spares.length;
     },
     async close() {
       closed = true;
