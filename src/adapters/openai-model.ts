@@ -20,15 +20,42 @@ export interface OpenAiModelOptions {
 /** A ModelClient over any OpenAI-compatible chat-completions endpoint, streaming with usage. */
 export function createOpenAiModel(options: OpenAiModelOptions): ModelClient {
   let client: Promise<OpenAI> | undefined;
+  /** Set once the provider refused `n` or answered one choice where more were asked for: ask one by one from then on. */
+  let nUnsupported = false;
+  const connect = (signal: AbortSignal | undefined): Promise<OpenAI> => {
+    client ??= createClient(options);
+    // One build signal is shared by every request in flight (--concurrency, --samples), and the SDK adds an abort
+    // listener per request: more than Node's default of 10 is expected here, not a leak worth a warning on stderr.
+    if (signal && getMaxListeners(signal) < 100) setMaxListeners(100, signal);
+    return client;
+  };
   return {
     async complete(messages, { signal, sample } = {}) {
-      client ??= createClient(options);
-      // One build signal is shared by every request in flight (--concurrency, --samples), and the SDK adds an abort
-      // listener per request: more than Node's default of 10 is expected here, not a leak worth a warning on stderr.
-      if (signal && getMaxListeners(signal) < 100) setMaxListeners(100, signal);
-      return streamCompletion(await client, options.model, messages, signal, sample ? SAMPLE_SAMPLING : SAMPLING);
+      const [reply] = await streamCompletion(await connect(signal), options.model, messages, signal, sample ? SAMPLE_SAMPLING : SAMPLING, 1);
+      return reply!;
+    },
+    async completeMany(messages, count, { signal } = {}) {
+      if (nUnsupported || count < 1) return [];
+      const connected = await connect(signal);
+      let replies: ModelReply[];
+      try {
+        replies = await streamCompletion(connected, options.model, messages, signal, SAMPLE_SAMPLING, count);
+      } catch (error) {
+        if (!refusesN(error)) throw error;
+        nUnsupported = true;
+        return [];
+      }
+      if (replies.length < count) nUnsupported = true;
+      return replies;
     },
   };
+}
+
+/** A 400 that names the `n` parameter: the provider does not support several choices per request. */
+function refusesN(error: unknown): boolean {
+  const cause = (error as { cause?: { status?: number; param?: string | null; message?: string } }).cause;
+  if (cause?.status !== 400) return false;
+  return cause.param === 'n' || /\bn\b|choices|multiple/i.test(cause.message ?? '');
 }
 
 async function createClient(options: OpenAiModelOptions): Promise<OpenAI> {
@@ -56,41 +83,57 @@ async function noRetryOnQuota(url: string | URL | Request, init?: RequestInit): 
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
+/** One streamed request for `n` choices; a reply per choice that came back (in choice order), at least one. */
 async function streamCompletion(
   client: OpenAI,
   model: string,
   messages: ChatMessage[],
   signal: AbortSignal | undefined,
   sampling: { temperature: number },
-): Promise<ModelReply> {
-  let content = '';
-  let refusal = '';
-  let finishReason: string | null = null;
+  n: number,
+): Promise<ModelReply[]> {
+  const choices = new Map<number, { content: string; refusal: string; finishReason: string | null }>();
+  const choice = (index: number) => {
+    let found = choices.get(index);
+    if (!found) choices.set(index, (found = { content: '', refusal: '', finishReason: null }));
+    return found;
+  };
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+  let cut = false;
   try {
     const stream = await client.chat.completions.create(
-      { model, messages, stream: true, stream_options: { include_usage: true }, ...sampling },
+      { model, messages, stream: true, stream_options: { include_usage: true }, ...sampling, ...(n > 1 ? { n } : {}) },
       { signal },
     );
     try {
       for await (const chunk of stream) {
         if (chunk.usage) usage = chunk.usage;
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        content += choice.delta?.content ?? '';
-        refusal += choice.delta?.refusal ?? '';
-        finishReason = choice.finish_reason ?? finishReason;
+        for (const delta of chunk.choices ?? []) {
+          const into = choice(delta.index ?? 0);
+          into.content += delta.delta?.content ?? '';
+          into.refusal += delta.delta?.refusal ?? '';
+          into.finishReason = delta.finish_reason ?? into.finishReason;
+        }
       }
     } catch (error) {
       if (signal?.aborted) throw error;
-      // The stream broke after it started: an unusable reply, never written; the loop retries within its budget.
-      return { content, finishReason: 'cut', refusal: refusal || null, usage: estimateUsage(messages, content, usage) };
+      // The stream broke after it started: unusable replies, never written; the loop retries within its budget.
+      cut = true;
     }
   } catch (error) {
     if (signal?.aborted) throw error;
     throw toProviderError(error, model);
   }
-  return { content, finishReason: finishReason ?? 'stop', refusal: refusal || null, usage: estimateUsage(messages, content, usage) };
+  const ordered = [...choices.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
+  if (ordered.length === 0) ordered.push({ content: '', refusal: '', finishReason: null });
+  const total = estimateUsage(messages, ordered.map((one) => one.content).join(''), usage);
+  // The request's usage belongs to the first reply: summing the replies' usage gives the request's, not n times it.
+  return ordered.map((one, i) => ({
+    content: one.content,
+    finishReason: cut ? 'cut' : (one.finishReason ?? 'stop'),
+    refusal: one.refusal || null,
+    usage: i === 0 ? total : { prompt: 0, completion: 0 },
+  }));
 }
 
 /** Real usage when the server sent it; otherwise ~4 characters a token, so budgets still mean something. */

@@ -283,6 +283,41 @@ describe('cachedModel in off mode', () => {
   });
 });
 
+describe('cachedModel with best-of-n in one request', () => {
+  /** A model that answers `n` with several choices, and counts both kinds of call. */
+  class ManyModel extends FakeModel {
+    many = 0;
+    constructor(private readonly choices: ModelReply[]) {
+      super([reply('single')]);
+    }
+    async completeMany(_messages: ChatMessage[], count: number): Promise<ModelReply[]> {
+      this.many += 1;
+      return this.choices.slice(0, count);
+    }
+  }
+
+  it('stores each choice under its sample key, so a frozen build replays them whether asked together or one by one', async () => {
+    const live = new ManyModel([reply('one'), reply('two')]);
+    const writer = cachedModel(async () => live, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    expect((await writer.completeMany!(ASK, 2)).map((r) => r.content)).toEqual(['one', 'two']);
+    expect(await writer.flush()).toBe(2);
+
+    const never = new ManyModel([]);
+    const frozen = cachedModel(async () => never, { dir, mode: 'frozen', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    expect((await frozen.completeMany!(ASK, 2)).map((r) => r.content)).toEqual(['one', 'two']);
+    expect((await frozen.complete(ASK, { sample: 2 })).content).toBe('two');
+    await expect(frozen.completeMany!(ASK, 3)).rejects.toBeInstanceOf(CacheMissError);
+    expect(never.many + never.calls).toBe(0);
+  });
+
+  it('hands back only what the model sent when it ignores n, storing those', async () => {
+    const live = new ManyModel([reply('one')]);
+    const writer = cachedModel(async () => live, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    expect((await writer.completeMany!(ASK, 3)).map((r) => r.content)).toEqual(['one']);
+    expect(writer.stored).toBe(1);
+  });
+});
+
 describe('takeKeys', () => {
   it('lists served and stored keys in order, repeats included, and starts over after each call', async () => {
     await seed(ASK, reply('one'));

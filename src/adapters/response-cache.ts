@@ -77,10 +77,7 @@ class ResponseCacheModel implements CachedModel {
 
   async complete(messages: ChatMessage[], call?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply> {
     if (this.options.mode === 'off') return (await this.client()).complete(messages, call);
-    const { model, promptVersion } = this.options;
-    // Each best-of-n candidate is its own exchange, replayed in the same order offline.
-    const sampling = call?.sample ? { ...this.options.sampling, sample: call.sample } : this.options.sampling;
-    const key = requestKey({ model, messages, sampling, promptVersion });
+    const key = this.keyOf(messages, call?.sample ?? 0);
     const joined = this.inFlight.get(key);
     if (joined) {
       const reply = copyReply(await joined);
@@ -90,6 +87,33 @@ class ResponseCacheModel implements CachedModel {
     const pending = this.lookUpOrAsk(key, messages, call).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, pending);
     return pending;
+  }
+
+  /**
+   * Samples 1..count, each under the key `complete` gives that sample, so a replay (or `--frozen`) sees the same
+   * candidates whether they came in one request or one by one. All held: replayed. Otherwise one request for all.
+   */
+  async completeMany(messages: ChatMessage[], count: number, call?: { signal?: AbortSignal }): Promise<ModelReply[]> {
+    const inner = async () => {
+      const client = await this.client();
+      return client.completeMany ? client.completeMany(messages, count, call) : [];
+    };
+    if (this.options.mode === 'off') return inner();
+    const keys = Array.from({ length: count }, (_, i) => this.keyOf(messages, i + 1));
+    const held: ModelReply[] = [];
+    for (const key of keys) {
+      const entry = this.unwritten.get(key);
+      const found = entry ? ({ status: 'hit', reply: copyReply(entry.reply) } as const) : await readEntry(this.options.dir, key);
+      if (found.status !== 'hit') {
+        if (this.options.mode === 'frozen') throw missError(this.options.dir, key, found);
+        break;
+      }
+      held.push(found.reply);
+    }
+    if (held.length === count) return held.map((reply, i) => this.replay(keys[i]!, reply));
+    const replies = await inner();
+    replies.forEach((reply, i) => this.store(keys[i]!, reply));
+    return replies;
   }
 
   async flush(): Promise<number> {
@@ -114,13 +138,24 @@ class ResponseCacheModel implements CachedModel {
     if (found.status === 'hit') return this.replay(key, found.reply);
     if (this.options.mode === 'frozen') throw missError(this.options.dir, key, found);
     const reply = await (await this.client()).complete(messages, call);
-    if (isUsable(reply)) {
-      const { dir, model, promptVersion } = this.options;
-      this.unwritten.set(key, { key, model, promptVersion, reply: copyReply(reply) });
-      this.stored += 1;
-      this.keys.push(key);
-    }
+    this.store(key, reply);
     return reply;
+  }
+
+  /** Each best-of-n candidate is its own exchange, replayed in the same order offline. */
+  private keyOf(messages: ChatMessage[], sample: number): string {
+    const { model, promptVersion } = this.options;
+    const sampling = sample ? { ...this.options.sampling, sample } : this.options.sampling;
+    return requestKey({ model, messages, sampling, promptVersion });
+  }
+
+  /** Holds a usable reply until flush. */
+  private store(key: string, reply: ModelReply): void {
+    if (!isUsable(reply)) return;
+    const { model, promptVersion } = this.options;
+    this.unwritten.set(key, { key, model, promptVersion, reply: copyReply(reply) });
+    this.stored += 1;
+    this.keys.push(key);
   }
 
   private replay(key: string, reply: ModelReply): ModelReply {

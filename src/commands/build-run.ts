@@ -214,6 +214,7 @@ function modelChain(project: Project, promptHash: string, redact: (text: string)
   const outer = redactingModel(cache, redact);
   return {
     complete: (messages, options) => outer.complete(messages, options),
+    completeMany: (messages, count, options) => outer.completeMany!(messages, count, options),
     get replayed() {
       return cache.replayed;
     },

@@ -1,6 +1,6 @@
 import { summarizeFailures, type AttemptFailure } from './feedback.js';
 import type { Intent } from './intent.js';
-import type { CodeGuard, ModelClient, ModelReply, ProtectedFiles, TestRunResult, TestRunner, TokenUsage, TypeChecker, TypeProblem, Workspace } from './ports.js';
+import type { ChatMessage, CodeGuard, ModelClient, ModelReply, ProtectedFiles, TestRunResult, TestRunner, TokenUsage, TypeChecker, TypeProblem, Workspace } from './ports.js';
 import { buildMessages, formatCodeReply, type PreviousAttempt, type PromptTemplates, type ShownFile, type UsedApi } from './prompt.js';
 import { parseReply } from './reply.js';
 import { countProblem, testsDeclareSkips } from './test-count.js';
@@ -75,8 +75,7 @@ export async function runBuildLoop(options: BuildLoopOptions): Promise<BuildLoop
     options.budget?.check();
     options.onAttemptStart?.(attempt);
     const messages = buildMessages({ ...options, previous });
-    const samples = Math.max(1, options.samples ?? 1);
-    const replies = await Promise.all(Array.from({ length: samples }, (_, sample) => options.model.complete(messages, { signal: options.signal, sample })));
+    const replies = await askCandidates(options.model, messages, Math.max(1, options.samples ?? 1), options.signal);
     for (const reply of replies) {
       tokens.prompt += reply.usage.prompt;
       tokens.completion += reply.usage.completion;
@@ -91,6 +90,23 @@ export async function runBuildLoop(options: BuildLoopOptions): Promise<BuildLoop
     previous = { attempt, reply: shown, feedback: outcome.feedback! };
   }
   return { status: state.overfit ? 'overfit' : 'failed', attempts: maxAttempts, tokens, tests, lastFeedback: previous?.feedback };
+}
+
+/**
+ * Best-of-n candidates: the first at temperature 0, the others in one request with the API's `n` where the model
+ * offers it, and one request each for whatever that did not bring (providers that ignore or refuse `n`).
+ */
+async function askCandidates(model: ModelClient, messages: ChatMessage[], samples: number, signal: AbortSignal | undefined): Promise<ModelReply[]> {
+  const first = model.complete(messages, { signal, sample: 0 });
+  if (samples === 1) return [await first];
+  // Both requests are out before either is awaited; a failure of one must not go unhandled meanwhile.
+  first.catch(() => {});
+  const extras = samples - 1;
+  const together = model.completeMany ? await model.completeMany(messages, extras, { signal }) : [];
+  const alone = Array.from({ length: extras - Math.min(together.length, extras) }, (_, i) =>
+    model.complete(messages, { signal, sample: together.length + i + 1 }),
+  );
+  return [await first, ...together.slice(0, extras), ...(await Promise.all(alone))];
 }
 
 interface LoopState {

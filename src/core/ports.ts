@@ -26,6 +26,12 @@ export interface ModelReply {
 export interface ModelClient {
   /** `sample` > 0 asks for another candidate of the same request (best-of-n), sampled with some temperature. */
   complete(messages: ChatMessage[], options?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply>;
+  /**
+   * `count` more candidates (samples 1..count) in one request, the API's `n`. Fewer come back when the provider
+   * ignores `n`, none when it refuses it: the caller asks for the rest one by one. The first reply carries the
+   * request's token usage, the others none.
+   */
+  completeMany?(messages: ChatMessage[], count: number, options?: { signal?: AbortSignal }): Promise<ModelReply[]>;
 }
 
 /** One failing test as the runner saw it. */

@@ -1,5 +1,5 @@
-import { afterEach, expect, it } from 'vitest';
-import { codeReply, startFakeModelServer, type FakeReply, type FakeRequest } from '../helpers/fake-model-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { codeReply, startFakeModelServer, type FakeModelServer, type FakeReply, type FakeRequest } from '../helpers/fake-model-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
@@ -115,19 +115,65 @@ it('splits intents over shards so that every intent is owned by exactly one, eac
   }
 });
 
-it('--samples asks for several candidates per attempt and keeps the better one', async () => {
-  repo = await createTempRepo({ 'intents/alpha.intent.md': files()['intents/alpha.intent.md']!, 'test/alpha.test.ts': files()['test/alpha.test.ts']! }, { commit: true });
-  // The first candidate (temperature 0) is wrong; the extra sample (temperature > 0) is right.
-  const server = await startFakeModelServer({
-    respond: (request) => ({ content: codeReply('src/alpha.ts', `export const value = ${request.body.temperature === 0 ? 0 : 5};\n`) }),
+/** A one-intent repo whose test wants `value` to be 5. */
+async function alphaRepo(): Promise<TempRepo> {
+  return createTempRepo({ 'intents/alpha.intent.md': files()['intents/alpha.intent.md']!, 'test/alpha.test.ts': files()['test/alpha.test.ts']! }, { commit: true });
+}
+
+const alpha = (value: number) => codeReply('src/alpha.ts', `export const value = ${value};\n`);
+
+/** Builds alpha with `--samples 3` against `server`; the module must end up with the right candidate. */
+async function buildWithSamples(server: FakeModelServer): Promise<void> {
+  const run = await runCli(['build', '--samples', '3', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+  expect(run.exitCode).toBe(0);
+  expect(JSON.parse(run.stdout).modules[0]).toMatchObject({ status: 'built', attempts: 1 });
+  expect(await repo.read('src/alpha.ts')).toContain('export const value = 5;');
+}
+
+describe('--samples (best-of-n)', () => {
+  it('asks for the extra candidates with the API\'s n in one request and keeps the one that passes', async () => {
+    repo = await alphaRepo();
+    // Temperature 0 is wrong; of the two sampled choices, the second is right.
+    const server = await startFakeModelServer({
+      respond: (request) => (request.body.temperature === 0 ? { content: alpha(0) } : { choices: [alpha(1), alpha(5)] }),
+    });
+    try {
+      await buildWithSamples(server);
+      expect(server.requests.map((request) => [request.body.temperature, request.body.n])).toEqual([[0, undefined], [0.8, 2]]);
+    } finally {
+      await server.close();
+    }
   });
-  try {
-    const run = await runCli(['build', '--samples', '2', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
-    expect(run.exitCode).toBe(0);
-    expect(server.requests).toHaveLength(2);
-    expect(JSON.parse(run.stdout).modules[0]).toMatchObject({ status: 'built', attempts: 1 });
-    expect(await repo.read('src/alpha.ts')).toContain('export const value = 5;');
-  } finally {
-    await server.close();
-  }
+
+  it('asks one by one for what a provider that ignores n did not send', async () => {
+    repo = await alphaRepo();
+    const server = await startFakeModelServer({
+      ignoresN: true,
+      respond: (request) => ({ content: alpha(request.body.temperature === 0 ? 0 : request.body.n ? 1 : 5) }),
+    });
+    try {
+      await buildWithSamples(server);
+      expect(server.requests.map((request) => [request.body.temperature, request.body.n])).toEqual([[0, undefined], [0.8, 2], [0.8, undefined]]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('falls back to one request per candidate when the provider refuses n', async () => {
+    repo = await alphaRepo();
+    let singles = 0;
+    const server = await startFakeModelServer({
+      respond: (request) => {
+        if (request.body.n) return { status: 400, error: { message: "Unsupported value: 'n' must be 1" } };
+        if (request.body.temperature === 0) return { content: alpha(0) };
+        return { content: alpha(++singles === 2 ? 5 : 1) };
+      },
+    });
+    try {
+      await buildWithSamples(server);
+      expect(server.requests.map((request) => [request.body.temperature, request.body.n])).toEqual([[0, undefined], [0.8, 2], [0.8, undefined], [0.8, undefined]]);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -97,6 +97,26 @@ describe('fake model server', () => {
     expect(got.chunks).toBeGreaterThanOrEqual(7);
   });
 
+  it('gives each of n choices its own text, streamed and not, and one choice when it ignores n', async () => {
+    const s = await start({ respond: () => ({ choices: ['first', 'second', 'third'] }) });
+    const c = client(s);
+    const plain = await c.chat.completions.create({ model: 'm', messages: user('x'), n: 3 });
+    expect(plain.choices.map((choice) => [choice.index, choice.message.content])).toEqual([[0, 'first'], [1, 'second'], [2, 'third']]);
+    const texts = new Map<number, string>();
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    const stream = await c.chat.completions.create({ model: 'm', messages: user('x'), n: 2, stream: true, stream_options: { include_usage: true } });
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) texts.set(choice.index, (texts.get(choice.index) ?? '') + (choice.delta.content ?? ''));
+      usage = chunk.usage ?? usage;
+    }
+    expect([...texts.entries()]).toEqual([[0, 'first'], [1, 'second']]);
+    expect(usage?.completion_tokens).toBe(Math.ceil('firstsecond'.length / 4));
+    await s.close();
+    const ignoring = await start({ ignoresN: true, respond: () => ({ choices: ['only', 'never'] }) });
+    const one = await client(ignoring).chat.completions.create({ model: 'm', messages: user('x'), n: 2 });
+    expect(one.choices.map((choice) => choice.message.content)).toEqual(['only']);
+  });
+
   it('streams without a usage chunk when include_usage is not set', async () => {
     const s = await start({ replies: [{ content: 'short' }] });
     const got = await drain(await client(s).chat.completions.create({ model: 'm', messages: user('hi'), stream: true }));

@@ -3,6 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  choiceChunkBody,
+  choicesBody,
   chunkBody,
   completionBody,
   errorBody,
@@ -17,9 +19,13 @@ import {
 
 /** Token counts a reply may script instead of the 4-characters-per-token estimate. */
 export interface FakeUsage { prompt_tokens: number; completion_tokens: number }
-/** One scripted answer: content, refusal, HTTP error, a stream cut short, or an unparseable body. */
+/**
+ * One scripted answer: content (the same in each of the `n` choices asked for), distinct `choices` (choice i gets
+ * `choices[i]`, the last repeated when more are asked for), refusal, HTTP error, a stream cut short, or garbage.
+ */
 export type FakeReply =
   | { content: string; finishReason?: 'stop' | 'length' | 'content_filter'; usage?: FakeUsage; latencyMs?: number }
+  | { choices: string[]; usage?: FakeUsage; latencyMs?: number }
   | { refusal: string; latencyMs?: number }
   | { status: number; error?: { message: string; type?: string; code?: string | null }; retryAfterSeconds?: number; latencyMs?: number }
   | { cutAfterChars: number; content: string; latencyMs?: number }
@@ -37,6 +43,7 @@ export interface FakeRequest {
 export interface FakeModelServerOptions {
   replies?: FakeReply[];                                             // consumed in order, one per chat request
   respond?: (req: FakeRequest) => FakeReply | Promise<FakeReply>;    // alternative to replies: decide per request
+  ignoresN?: boolean;   // answer one choice whatever `n` asks for, as Ollama and llama.cpp's server do
   host?: string;   // default '127.0.0.1'
   port?: number;   // default 0 (ephemeral)
 }
@@ -53,6 +60,7 @@ interface Ctx {
   api: FakeModelServer;
   script: FakeReply[];
   respond?: FakeModelServerOptions['respond'];
+  ignoresN: boolean;
   inFlight: number;
   /** Pending latency waits, so close() can cut them short instead of leaving timers behind. */
   waits: Map<NodeJS.Timeout, () => void>;
@@ -71,7 +79,7 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
       http.closeAllConnections();
     }));
   const api: FakeModelServer = { baseUrl: '', requests: [], maxConcurrent: 0, close };
-  const ctx: Ctx = { api, script: [...(options.replies ?? [])], respond: options.respond, inFlight: 0, waits: new Map() };
+  const ctx: Ctx = { api, script: [...(options.replies ?? [])], respond: options.respond, ignoresN: options.ignoresN ?? false, inFlight: 0, waits: new Map() };
   http.on('request', (req, res) => {
     res.on('error', () => {}); // a client that hangs up mid-reply is normal here, not a test failure
     route(ctx, req, res).catch((err: unknown) => {
@@ -122,7 +130,7 @@ async function handleChat(ctx: Ctx, req: IncomingMessage, res: ServerResponse, p
   if (reply.latencyMs) await wait(ctx, reply.latencyMs);
   if (gone(res)) return;
   res.setHeader('x-request-id', `req_fake${rec.index}`);
-  await sendReply(rec, reply, res);
+  await sendReply(rec, reply, res, ctx.ignoresN);
 }
 
 /** Next scripted reply, else `respond`; a missing or failing script becomes a loud 500 naming the request. */
@@ -138,9 +146,10 @@ async function pickReply(ctx: Ctx, rec: FakeRequest): Promise<FakeReply> {
   }
 }
 
-async function sendReply(rec: FakeRequest, reply: FakeReply, res: ServerResponse): Promise<void> {
-  const meta = metaFor(rec);
+async function sendReply(rec: FakeRequest, reply: FakeReply, res: ServerResponse, ignoresN: boolean): Promise<void> {
+  const meta = metaFor(rec, ignoresN);
   if ('status' in reply) return sendError(res, reply);
+  if ('choices' in reply) return sendChoices(rec, res, meta, reply);
   if ('garbage' in reply) return sendGarbage(res, rec.stream, reply.garbage);
   if ('cutAfterChars' in reply) {
     if (!rec.stream) return void res.socket?.destroy(); // the client sees a dropped connection, no response
@@ -153,6 +162,27 @@ async function sendReply(rec: FakeRequest, reply: FakeReply, res: ServerResponse
   if (rec.stream) return streamText(rec, res, meta, { kind, text, finish, usage });
   const message = kind === 'refusal' ? { content: null, refusal: text } : { content: text, refusal: null };
   sendJson(res, 200, completionBody(meta, message, finish, usage));
+}
+
+/** Distinct texts per choice: streamed one choice after another (each chunk names its index), or as one body. */
+async function sendChoices(rec: FakeRequest, res: ServerResponse, meta: CompletionMeta, reply: Extract<FakeReply, { choices: string[] }>): Promise<void> {
+  const texts = Array.from({ length: meta.n }, (_, i) => reply.choices[Math.min(i, reply.choices.length - 1)] ?? '');
+  const usage = usageFor(rec, texts.join(''), 1, reply.usage);
+  if (!rec.stream) return sendJson(res, 200, choicesBody(meta, texts, usage));
+  const withUsage = rec.body?.stream_options?.include_usage === true;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const events: object[] = [];
+  texts.forEach((text, index) => {
+    events.push(choiceChunkBody(meta, index, { role: 'assistant', content: '' }, null, withUsage));
+    for (const piece of splitPieces(text)) events.push(choiceChunkBody(meta, index, { content: piece }, null, withUsage));
+    events.push(choiceChunkBody(meta, index, {}, 'stop', withUsage));
+  });
+  if (withUsage) events.push(usageChunkBody(meta, usage));
+  for (const event of events) {
+    if (gone(res)) return;
+    await write(res, sseEvent(JSON.stringify(event)));
+  }
+  if (!gone(res)) res.end(sseEvent('[DONE]'));
 }
 
 function sendError(res: ServerResponse, reply: Extract<FakeReply, { status: number }>): void {

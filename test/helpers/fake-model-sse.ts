@@ -18,9 +18,9 @@ export interface WireUsage extends FakeUsage {
   total_tokens: number;
 }
 
-/** Per-request constants: id, timestamp, echoed model and number of choices. */
-export function metaFor(req: FakeRequest): CompletionMeta {
-  const n = Number.isInteger(req.body?.n) && req.body.n > 1 ? req.body.n : 1;
+/** Per-request constants: id, timestamp, echoed model and number of choices (1 when the server ignores `n`). */
+export function metaFor(req: FakeRequest, ignoresN = false): CompletionMeta {
+  const n = !ignoresN && Number.isInteger(req.body?.n) && req.body.n > 1 ? req.body.n : 1;
   const model = typeof req.body?.model === 'string' ? req.body.model : 'fake-model';
   return { id: `chatcmpl-fake${req.index}`, created: Math.floor(req.startedAt / 1000), model, n };
 }
@@ -71,6 +71,22 @@ export function chunkBody(meta: CompletionMeta, delta: object, finishReason: str
     finish_reason: finishReason,
   }));
   return { ...header(meta, 'chat.completion.chunk'), choices, ...(withUsage ? { usage: null } : {}) };
+}
+
+/** A non-streamed `chat.completion` with a different text in each choice. */
+export function choicesBody(meta: CompletionMeta, texts: string[], usage: WireUsage): object {
+  const choices = texts.map((content, index) => ({
+    index,
+    message: { role: 'assistant', content, refusal: null },
+    logprobs: null,
+    finish_reason: 'stop',
+  }));
+  return { ...header(meta, 'chat.completion'), choices, usage };
+}
+
+/** One `chat.completion.chunk` for a single choice, as the API interleaves the choices of an `n` > 1 stream. */
+export function choiceChunkBody(meta: CompletionMeta, index: number, delta: object, finishReason: string | null, withUsage: boolean): object {
+  return { ...header(meta, 'chat.completion.chunk'), choices: [{ index, delta, logprobs: null, finish_reason: finishReason }], ...(withUsage ? { usage: null } : {}) };
 }
 
 /** The trailing chunk the API sends when `stream_options.include_usage` is set. */
