@@ -105,6 +105,19 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
     expect(await checker.check('src/early.ts', code, [])).toEqual([]);
   });
 
+  it('checks modules asked for together in one program, each getting only its own problems', async () => {
+    const good = 'export function double(n: number): number {\n  return n * 2;\n}\n';
+    const bad = "export function half(n: number): number {\n  return 'half';\n}\n";
+    const [first, second, third] = await Promise.all([
+      checker.check('src/double.ts', good, ['double(n: number): number']),
+      checker.check('src/half.ts', bad, ['half(n: number): number']),
+      checker.check('src/triple.ts', good, ['triple(n: number): number']),
+    ]);
+    expect(first).toEqual([]);
+    expect(second).toEqual([{ message: expect.stringMatching(/^TS2322: /), line: 2 }]);
+    expect(third).toEqual([{ message: 'missing required export \'triple\' (expected: triple(n: number): number)' }]);
+  });
+
   it('never writes the candidate or the export check file to disk', async () => {
     await checker.check('src/ghost.ts', SESSION, ['createSession(user: User): Session']);
     expect(fs.readdirSync(path.join(root, 'src')).filter((f) => f.startsWith('ghost') || f.startsWith('__'))).toEqual([]);

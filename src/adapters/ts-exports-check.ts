@@ -50,7 +50,8 @@ export function prepareExportsCheck(project: Project, module: SourceFile, signat
 }
 
 function addCheckFile(project: Project, module: SourceFile, typed: TypedExport[]) {
-  const checkPath = path.posix.join(module.getDirectoryPath(), `${CHECK_FILE_NAME}${module.getExtension()}`);
+  // One per module: checks of several modules in one folder can share a program.
+  const checkPath = path.posix.join(module.getDirectoryPath(), `${CHECK_FILE_NAME}${module.getBaseNameWithoutExtension()}${module.getExtension()}`);
   const { text, firstAssertionLine } = checkFileText(module.compilerNode, module.getBaseNameWithoutExtension(), typed);
   return { file: project.createSourceFile(checkPath, text, { overwrite: true }), firstAssertionLine };
 }
