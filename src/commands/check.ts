@@ -25,7 +25,7 @@ export interface CheckResult {
   tests: { passed: number; failed: number } | undefined;
 }
 
-/** `ainative check`: the CI gate. Never calls a model: drift since the lock, then the whole suite once. */
+/** `ainative check`: the CI gate. Never calls a model: drift since the lock, then every intent's tests (regression tests included) once. */
 export async function checkCommand(cwd: string, flags: Partial<Config>): Promise<CheckResult> {
   const project = await openProject(cwd, flags);
   const problems = [...(await driftProblems(cwd, flags, project)), ...(await bugProblems(project))];
@@ -78,7 +78,9 @@ async function runAllTests(project: Project): Promise<TestRunResult> {
     spareWorkers: 0,
   });
   try {
-    const files = [...new Set(project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]))];
+    // The regression tests frozen from fixed bugs judge their intents too, as in the build.
+    const regressions = project.intents.flatMap((intent) => project.lock?.intents[intent.id]?.regressions ?? []).filter((path) => existsSync(join(project.root, path)));
+    const files = [...new Set(project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]).concat(regressions))];
     return await runner.run(files, []);
   } finally {
     await runner.close();

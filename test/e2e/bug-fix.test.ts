@@ -52,6 +52,12 @@ it('turns a report into a failing regression test first, then a fix, and marks t
 
   const status = await runCli(['status'], { cwd: repo.root });
   expect(status.stdout).toMatch(/fixed\s+bugs\/2026-11-23-sum-with-zero\.md/);
+
+  // The CI gate runs the regression test with the intent's own two tests.
+  await repo.commit('fixed');
+  const check = await runCli(['check', '--json'], { cwd: repo.root });
+  expect(check.exitCode).toBe(0);
+  expect(JSON.parse(check.stdout).tests).toEqual({ passed: 3, failed: 0 });
 });
 
 it('rejects a "regression test" that passes on the current code, with that feedback', async () => {
