@@ -102,8 +102,7 @@ class ResponseCacheModel implements CachedModel {
     const keys = Array.from({ length: count }, (_, i) => this.keyOf(messages, i + 1));
     const held: ModelReply[] = [];
     for (const key of keys) {
-      const entry = this.unwritten.get(key);
-      const found = entry ? ({ status: 'hit', reply: copyReply(entry.reply) } as const) : await readEntry(this.options.dir, key);
+      const found = await this.find(key);
       if (found.status !== 'hit') {
         if (this.options.mode === 'frozen') throw missError(this.options.dir, key, found);
         break;
@@ -132,14 +131,18 @@ class ResponseCacheModel implements CachedModel {
   }
 
   private async lookUpOrAsk(key: string, messages: ChatMessage[], call?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply> {
-    const held = this.unwritten.get(key);
-    if (held) return this.replay(key, copyReply(held.reply));
-    const found = await readEntry(this.options.dir, key);
+    const found = await this.find(key);
     if (found.status === 'hit') return this.replay(key, found.reply);
     if (this.options.mode === 'frozen') throw missError(this.options.dir, key, found);
     const reply = await (await this.client()).complete(messages, call);
     this.store(key, reply);
     return reply;
+  }
+
+  /** A reply held since this build stored it, else the entry on disk. */
+  private async find(key: string): Promise<Lookup> {
+    const held = this.unwritten.get(key);
+    return held ? { status: 'hit', reply: copyReply(held.reply) } : readEntry(this.options.dir, key);
   }
 
   /** Each best-of-n candidate is its own exchange, replayed in the same order offline. */

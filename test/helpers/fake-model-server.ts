@@ -178,11 +178,7 @@ async function sendChoices(rec: FakeRequest, res: ServerResponse, meta: Completi
     events.push(choiceChunkBody(meta, index, {}, 'stop', withUsage));
   });
   if (withUsage) events.push(usageChunkBody(meta, usage));
-  for (const event of events) {
-    if (gone(res)) return;
-    await write(res, sseEvent(JSON.stringify(event)));
-  }
-  if (!gone(res)) res.end(sseEvent('[DONE]'));
+  await sendEvents(res, events, true);
 }
 
 function sendError(res: ServerResponse, reply: Extract<FakeReply, { status: number }>): void {
@@ -218,11 +214,16 @@ async function streamText(rec: FakeRequest, res: ServerResponse, meta: Completio
     events.push(chunkBody(meta, {}, plan.finish, withUsage));
     if (withUsage && plan.usage) events.push(usageChunkBody(meta, plan.usage));
   }
+  await sendEvents(res, events, plan.finish !== null);
+}
+
+/** Writes the events one by one, then `[DONE]`, or drops the connection when the stream must break off instead. */
+async function sendEvents(res: ServerResponse, events: object[], finish: boolean): Promise<void> {
   for (const event of events) {
     if (gone(res)) return;
     await write(res, sseEvent(JSON.stringify(event)));
   }
-  if (plan.finish === null) return void res.socket?.destroy();
+  if (!finish) return void res.socket?.destroy();
   if (!gone(res)) res.end(sseEvent('[DONE]'));
 }
 
