@@ -22,16 +22,21 @@ function isAinativePackage(file: string): boolean {
   }
 }
 
-/**
- * The compiled host script. From dist/ it is this file's sibling; from src/ (ainative's own tests under vitest)
- * it is the build output, because the host runs on plain node.
- */
+/** The compiled host script (see builtScript). */
 export function hostScript(): string {
-  const sibling = path.join(HERE, 'vitest-host.js');
+  return builtScript('vitest-host.js');
+}
+
+/**
+ * A compiled script of ainative's that runs on plain node (a process or a worker thread). From dist/ it is this
+ * file's sibling; from src/ (ainative's own tests under vitest) it is the build output.
+ */
+export function builtScript(name: string): string {
+  const sibling = path.join(HERE, name);
   if (existsSync(sibling)) return sibling;
-  const built = path.join(packageDir(), 'dist', 'src', 'adapters', 'vitest-host.js');
+  const built = path.join(packageDir(), 'dist', 'src', 'adapters', name);
   if (existsSync(built)) return built;
-  throw new Error(`the vitest host is not built (missing ${built}): run \`npm run build\` in ${packageDir()} first`);
+  throw new Error(`ainative is not built (missing ${built}): run \`npm run build\` in ${packageDir()} first`);
 }
 
 /** The runtime guard setup file: compiled .js next to this file, or the .ts source when running from src/. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { EXIT, InputError, InterruptedError } from '../core/errors.js';
 import { runBuild, type RunBuildResult } from '../core/build.js';
 import { LOCK_FILE, serializeLock } from '../core/lock.js';
-import type { TypeChecker, Workspace } from '../core/ports.js';
+import type { Workspace } from '../core/ports.js';
+import type { CompilerThread } from '../adapters/compiler-thread.js';
 import type { SandboxedRunner } from '../adapters/sandboxed-runner.js';
 import { redactingModel } from '../core/redacting-model.js';
 import { redactSecrets } from '../core/redact.js';
@@ -85,9 +86,9 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         workspace,
         reporter: options.reporter,
         guard: async () => {
-          // Loaded only when something is stale: it pulls in the TypeScript compiler (~0.5 s).
-          const { findUnsafeCode } = await import('../adapters/static-guard.js');
-          return { inspect: (intent, code) => findUnsafeCode({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow }) };
+          // The static guard runs in the compiler thread, next to the checker: this process never loads TypeScript.
+          const thread = await lazy.compiler();
+          return { inspect: (intent, code) => thread.guard({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow }) };
         },
         protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**']),
         model: async () => model,
@@ -231,14 +232,16 @@ function spareWorkersFor(concurrency: number): number {
   return Math.min(8, Math.max(2, concurrency));
 }
 
-/** Type checker and test runner, each created on first use and at most once. */
+/** Compiler thread (type checker and guard) and test runner, each created on first use and at most once. */
 function lazyPorts(project: Project, sandbox: SandboxSettings) {
-  let checker: Promise<TypeChecker> | undefined;
+  let compiler: Promise<CompilerThread> | undefined;
   let runner: Promise<SandboxedRunner> | undefined;
+  const startCompiler = () =>
+    (compiler ??= import('../adapters/compiler-thread.js').then(({ createCompilerThread }) => createCompilerThread({ root: project.root })));
   return {
+    compiler: startCompiler,
     ports: {
-      checker: () =>
-        (checker ??= import('../adapters/ts-checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
+      checker: startCompiler,
       runner: () =>
         (runner ??= import('../adapters/sandboxed-runner.js').then(({ createSandboxedRunner }) =>
           createSandboxedRunner({
@@ -261,6 +264,7 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
     async close() {
       // A runner that failed to start has nothing to close; its error already reached the user.
       if (runner) await runner.then((started) => started.close(), () => undefined);
+      if (compiler) await compiler.then((started) => started.close(), () => undefined);
     },
   };
 }
