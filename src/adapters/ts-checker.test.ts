@@ -118,6 +118,39 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
     expect(third).toEqual([{ message: 'missing required export \'triple\' (expected: triple(n: number): number)' }]);
   });
 
+  // Checks run first without @types/node; these must come out exactly as a check with Node's types would.
+  describe('modules that need Node’s types', () => {
+    it('reports a misused Node type as tsc would, not as a missing name', async () => {
+      const code = `export function label(): string {\n  return Buffer.from('x');\n}\n`;
+      expect(await checker.check('src/label.ts', code, [])).toEqual([
+        { message: expect.stringMatching(/^TS2322: Type 'Buffer.*' is not assignable to type 'string'/), line: 2 },
+      ]);
+    });
+
+    it('accepts a module that logs with console', async () => {
+      const code = `export function shout(text: string): string {\n  console.log(text);\n  return text.toUpperCase();\n}\n`;
+      expect(await checker.check('src/shout.ts', code, [])).toEqual([]);
+    });
+
+    it('catches a misuse of what an imported module returns when that is a Node type', async () => {
+      // Without Node's types the sibling's Buffer would be unresolved, i.e. any, and this module would look clean.
+      write(root, 'src/reader.ts', `export function read(): Buffer {\n  return Buffer.from('x');\n}\n`);
+      const code = `import { read } from './reader.ts';\n\nexport const text: string = read();\n`;
+      expect(await checker.check('src/uses-reader.ts', code, [])).toEqual([
+        { message: expect.stringMatching(/^TS2322: Type 'Buffer.*' is not assignable to type 'string'/), line: 3 },
+      ]);
+    });
+
+    it('catches a misuse of a package whose declarations use Node types without referencing them', async () => {
+      write(root, 'node_modules/loader-pkg/package.json', JSON.stringify({ name: 'loader-pkg', version: '1.0.0', types: 'index.d.ts' }));
+      write(root, 'node_modules/loader-pkg/index.d.ts', 'export declare function load(): Buffer;\n');
+      const code = `import { load } from 'loader-pkg';\n\nexport const text: string = load();\n`;
+      expect(await checker.check('src/uses-package.ts', code, [])).toEqual([
+        { message: expect.stringMatching(/^TS2322: Type 'Buffer.*' is not assignable to type 'string'/), line: 3 },
+      ]);
+    });
+  });
+
   it('never writes the candidate or the export check file to disk', async () => {
     await checker.check('src/ghost.ts', SESSION, ['createSession(user: User): Session']);
     expect(fs.readdirSync(path.join(root, 'src')).filter((f) => f.startsWith('ghost') || f.startsWith('__'))).toEqual([]);

@@ -18,14 +18,18 @@ const FORCED: ts.CompilerOptions = {
   skipLibCheck: true,
 };
 
-/** Options for the ts-morph Project of the repo at `root`: its tsconfig.json when present, else bare-repo defaults. */
-export function projectOptions(root: string): ProjectOptions {
+/**
+ * Options for the ts-morph Project of the repo at `root`: its tsconfig.json when present, else bare-repo defaults.
+ * Without `ambientTypes`, no type package is loaded on its own (`types: []`): only what files import or reference.
+ */
+export function projectOptions(root: string, { ambientTypes = true } = {}): ProjectOptions {
+  const forced = ambientTypes ? FORCED : { ...FORCED, types: [] };
   const tsConfigFilePath = path.join(root, 'tsconfig.json');
   if (existsSync(tsConfigFilePath)) {
     // Only the modules we check (and what they import) belong in the program, never the whole include set.
-    return { tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: FORCED };
+    return { tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: forced };
   }
-  return { compilerOptions: { ...bareRepoOptions(), ...FORCED } };
+  return { compilerOptions: { ...bareRepoOptions(), ...forced } };
 }
 
 /** Defaults for a repo that holds only intents/ and test/: no package.json, no node_modules. */
