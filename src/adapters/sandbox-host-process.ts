@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { TestRunResult } from '../core/ports.js';
-import { parseHostMessage, readLines, type HostMessage, type InitRequest, type RunRequest } from './sandbox-protocol.js';
+import { parseHostMessage, readLines, type HostMessage, type ExpectRequest, type InitRequest, type RunRequest } from './sandbox-protocol.js';
 import { descendantPids, killAll, killPids, waitUntilGone } from './sandbox-process.js';
 
 /** A result with every test listed can be large, but not this large; more means a misbehaving host. */
@@ -109,6 +109,11 @@ export class HostProcess {
     });
   }
 
+  /** Tells the host how many more test files to expect, so it boots threads for them while the model answers. */
+  expect(files: number): void {
+    this.send({ type: 'expect', files });
+  }
+
   /** SIGKILLs the host's process group and every descendant, and resolves when they are gone. */
   async kill(reason = 'it was no longer needed'): Promise<void> {
     if (this.alive) {
@@ -150,7 +155,7 @@ export class HostProcess {
     throw new Error(`${message}${this.outputHint()}`);
   }
 
-  private send(request: InitRequest | RunRequest): void {
+  private send(request: InitRequest | RunRequest | ExpectRequest): void {
     if (this.alive) this.child.stdin!.write(`${JSON.stringify(request)}\n`);
   }
 

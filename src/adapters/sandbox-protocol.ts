@@ -25,6 +25,12 @@ export interface RunRequest {
   changed: string[];
 }
 
+/** Tells the host how many more test files to expect (negative: fewer than said); no answer. */
+export interface ExpectRequest {
+  type: 'expect';
+  files: number;
+}
+
 /** What the host sends back; every answer carries the parent's token. */
 export type HostMessage =
   | { token: string; type: 'ready' }

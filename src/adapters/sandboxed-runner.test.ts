@@ -320,6 +320,16 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     expect(await runner.run(['test/sum.test.ts'], ['src/sum.ts'])).toMatchObject({ passed: 2, failed: 0 });
   });
 
+  it('takes announcements of runs to come, before and after the host is up, without disturbing the runs', async () => {
+    const root = makeRepo({ 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST });
+    const runner = await start(root, { sandbox, spareWorkers: 3 });
+    runner.expect(3);
+    expect(await runner.run(['test/sum.test.ts'], [])).toMatchObject({ collected: 2, passed: 2, failed: 0 });
+    runner.expect(2);
+    runner.expect(-4);
+    expect(await runner.run(['test/sum.test.ts'], [])).toMatchObject({ collected: 2, passed: 2, failed: 0 });
+  });
+
   it("honours the user's vitest config and setup files without writing into the repo", async () => {
     const root = makeRepo({
       'vitest.config.ts': "export default { test: { setupFiles: ['./user-setup.ts'] } };\n",

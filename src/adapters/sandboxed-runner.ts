@@ -52,6 +52,8 @@ export interface SandboxedRunner extends TestRunner {
   readonly busyMs: number;
   /** Resolves once the first host is up (runs wait for it anyway); rejects with the reason it could not start. */
   ready(): Promise<void>;
+  /** Test files to expect (see TestRunner): the host boots threads for them while the model answers. */
+  expect(files: number): void;
 }
 
 /** `--sandbox required` was asked for and bubblewrap is missing or does not work here. */
@@ -191,6 +193,8 @@ class Runner implements SandboxedRunner {
   private firstHost: Promise<HostProcess> | undefined;
   hostRuns = 0;
   busyMs = 0;
+  /** Test files announced before the first host was up (undefined once it is); told to it when it is. */
+  private expectedEarly: number | undefined = 0;
 
   constructor(
     private readonly start: () => Promise<HostProcess>,
@@ -198,7 +202,11 @@ class Runner implements SandboxedRunner {
     readonly sandboxed: boolean,
     private readonly runTimeoutMs: number,
   ) {
-    this.firstHost = start().then((host) => (this.host = host));
+    this.firstHost = start().then((host) => {
+      if (this.expectedEarly) host.expect(this.expectedEarly);
+      this.expectedEarly = undefined;
+      return (this.host = host);
+    });
     // Reported to the first run; a runner closed before any run must not leave an unhandled rejection behind.
     this.firstHost.catch(() => {});
   }
@@ -217,6 +225,13 @@ class Runner implements SandboxedRunner {
       this.queued.push({ files, changed, resolve, reject });
       this.pump();
     });
+  }
+
+  expect(files: number): void {
+    if (this.closing) return;
+    // Announcements to a host that later dies are lost with it: its replacement boots threads as runs need them.
+    if (this.host?.alive) this.host.expect(files);
+    else if (this.expectedEarly !== undefined) this.expectedEarly += files;
   }
 
   /** Ends the host; a run in progress is not waited for (an interrupted build must not sit out an endless loop). */

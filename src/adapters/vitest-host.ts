@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { descendantPids, killPids } from './sandbox-process.js';
-import { RESPONSE_FD, type HostMessage, type InitRequest, type RunRequest } from './sandbox-protocol.js';
+import { RESPONSE_FD, type ExpectRequest, type HostMessage, type InitRequest, type RunRequest } from './sandbox-protocol.js';
 import { createVitestRunner, type GroupRunner } from './vitest-runner.js';
 
 /** How long closing vitest may take after the parent hung up before the host exits anyway. */
@@ -40,6 +40,8 @@ function main(): void {
       runner = start(init, send, out);
       return;
     }
+    const expected = parseExpect(line);
+    if (expected) return void runner.then((started) => started?.expect(expected.files));
     const request = parseRun(line);
     if (request) queue = queue.then(() => serve(request));
   });
@@ -90,6 +92,12 @@ function parseInit(line: string): InitRequest | undefined {
   if (!Array.isArray(value.setupFiles) || !(value.configFile === false || typeof value.configFile === 'string')) return undefined;
   if (typeof value.spareWorkers !== 'number' || !Number.isSafeInteger(value.spareWorkers) || value.spareWorkers < 0) return undefined;
   return value as InitRequest;
+}
+
+function parseExpect(line: string): ExpectRequest | undefined {
+  const value = parseJson(line) as Partial<ExpectRequest> | undefined;
+  if (value?.type !== 'expect' || typeof value.files !== 'number' || !Number.isSafeInteger(value.files)) return undefined;
+  return value as ExpectRequest;
 }
 
 function parseRun(line: string): RunRequest | undefined {

@@ -94,6 +94,16 @@ describe('createVitestRunner', () => {
     }
   });
 
+  it('still gives every test file a fresh thread when runs are announced ahead, or taken back', async () => {
+    const leaky = "import { expect, it } from 'vitest';\nit('finds a clean global scope', () => { expect((globalThis as any).leftOver).toBeUndefined(); (globalThis as any).leftOver = 1; });\n";
+    const files = ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts'];
+    const runner = await start(makeRepo(Object.fromEntries(files.map((file) => [file, leaky]))), { spareWorkers: 4 });
+    for (const announced of [3, 5, -2, 0]) {
+      runner.expect(announced);
+      expect(await runner.run(files, [])).toMatchObject({ collected: 3, passed: 3, failed: 0 });
+    }
+  });
+
   it('sees rewritten modules on every rerun and reports the failing expect line', async () => {
     const root = sumRepo();
     const runner = await start(root);

@@ -28,8 +28,9 @@ export interface VitestRunnerOptions {
    */
   configLoader?: 'bundle' | 'runner';
   /**
-   * Worker threads kept booted between runs (see vitest-warm-pool.ts); about as many as test files are expected at
-   * once. Default 2. 0 uses vitest's own threads pool.
+   * Most worker threads kept booted between runs (see vitest-warm-pool.ts). Until the caller says how many test
+   * files to expect (GroupRunner.expect), that many are kept; after, as many as expected. Default 2. 0 uses vitest's
+   * own threads pool.
    */
   spareWorkers?: number;
 }
@@ -37,6 +38,7 @@ export interface VitestRunnerOptions {
 /** A runner that can also run several groups of test files as one vitest run, with one result per group. */
 export interface GroupRunner extends TestRunner {
   runGroups(groups: string[][], changed: string[]): Promise<TestRunResult[]>;
+  expect(files: number): void;
 }
 
 type ViteOverrides = NonNullable<Parameters<typeof createVitest>[2]>;
@@ -48,18 +50,26 @@ const TEST_PATTERNS = ['**/*.{test,spec}.?(c|m)[jt]s?(x)'];
 export async function createVitestRunner(options: VitestRunnerOptions): Promise<GroupRunner> {
   const log = options.log ?? (() => {});
   const collector = new RunCollector(log);
-  const warm = createWarmPool(options.spareWorkers ?? 2);
+  const reserve = options.spareWorkers ?? 2;
+  const warm = createWarmPool(reserve);
   const vitest = await startVitest(options, collector, log, warm);
+  // Test files announced and not yet run; undefined until the caller first announces any (then spares follow it).
+  let expected: number | undefined;
+  let running = false;
+  const spares = () => expected ?? reserve;
   let queue: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
   const runGroups = (groups: string[][], changed: string[]): Promise<TestRunResult[]> => {
     if (closing) return Promise.reject(new Error('vitest runner is closed'));
     const next = queue.then(async () => {
+      running = true;
+      if (expected !== undefined) expected = Math.max(0, expected - new Set(groups.flat()).size);
       try {
         return await runOnce(vitest, collector, options.root, groups, changed);
       } finally {
+        running = false;
         // Between runs the machine waits for the model: the time to boot the next runs' threads.
-        warm.replenish();
+        warm.replenish(spares());
       }
     });
     queue = next.catch(() => {});
@@ -69,6 +79,11 @@ export async function createVitestRunner(options: VitestRunnerOptions): Promise<
     runGroups,
     async run(files, changed) {
       return (await runGroups([files], changed))[0]!;
+    },
+    expect(files) {
+      expected = Math.max(0, (expected ?? 0) + files);
+      // During a run, booting would slow it down; the run's end boots what is still wanted.
+      if (!running) warm.replenish(spares());
     },
     close() {
       closing ??= queue.then(async () => {

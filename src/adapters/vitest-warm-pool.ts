@@ -28,8 +28,8 @@ interface ThreadsWorkerInternals {
 export interface WarmPool {
   /** The value for vitest's `pool` option. */
   readonly pool: PoolRunnerInitializer;
-  /** Boots spare threads up to the reserve; call when a run has ended and the machine is idle. */
-  replenish(): void;
+  /** Boots spare threads up to `wanted` (at most the reserve); call when a run has ended and the machine is idle. */
+  replenish(wanted: number): void;
   /** Stops every spare. */
   close(): Promise<void>;
 }
@@ -37,7 +37,7 @@ export interface WarmPool {
 /** The name vitest reports the pool under; not 'threads', or vitest would build its own worker instead. */
 const POOL_NAME = 'ainative-threads';
 
-/** A threads pool that keeps up to `reserve` booted threads ready (0 behaves like vitest's own threads pool). */
+/** A threads pool that keeps up to `reserve` booted threads ready, as many as asked for (0 behaves like vitest's own threads pool). */
 export function createWarmPool(reserve: number): WarmPool {
   const spares: Array<{ key: string; thread: Worker }> = [];
   let spec: ThreadSpec | undefined;
@@ -66,12 +66,13 @@ export function createWarmPool(reserve: number): WarmPool {
 
   return {
     pool: { name: POOL_NAME, createPoolWorker: (options) => new WarmThreadsWorker(options) },
-    replenish() {
+    replenish(wanted) {
       if (closed || !spec) return;
       // A changed spec (new env or flags) makes older spares useless.
       for (const stale of spares.filter((spare) => spare.key !== spec!.key)) void stop(stale.thread);
       spares.splice(0, spares.length, ...spares.filter((spare) => spare.key === spec!.key));
-      while (spares.length < reserve) {
+      // Spares already booted stay (their cost is paid); only missing ones are started.
+      while (spares.length < Math.min(wanted, reserve)) {
         const spare = { key: spec.key, thread: boot(spec) };
         // A spare that dies while waiting (out of memory, a failed boot) must not be handed out.
         spare.thread.once('exit', () => {

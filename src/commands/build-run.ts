@@ -227,9 +227,12 @@ function modelChain(project: Project, promptHash: string, redact: (text: string)
   };
 }
 
-/** Booted test threads to keep: one per intent in flight, at least two (a run of tests and holdout), at most eight (~18 MB each). */
+/**
+ * Most test threads to keep booted: one per intent in flight, at least two (a run of tests and holdout), at most
+ * sixteen (~18 MB each). How many are booted follows the test files the build announces as its requests go out.
+ */
 function spareWorkersFor(concurrency: number): number {
-  return Math.min(8, Math.max(2, concurrency));
+  return Math.min(16, Math.max(2, concurrency));
 }
 
 /** Compiler thread (type checker and guard) and test runner, each created on first use and at most once. */

@@ -70,6 +70,13 @@ describe('runBuildLoop', () => {
     expect(runner.runs).toEqual([{ files: [TEST_FILE.path], changed: [MODULE] }]);
   });
 
+  it('tells the runner how many test files each attempt will run before asking, and takes back those that never ran', async () => {
+    const { runner, run } = setup([modelReply('no code block here'), codeReply(MODULE, BAD), codeReply(MODULE, GOOD)]);
+    await run();
+    // An unusable reply runs nothing; the others run the one test file they announced.
+    expect(runner.announcements).toEqual([1, -1, 1, 'run:1', 1, 'run:1']);
+  });
+
   it('feeds the failing test back and goes green on the next attempt', async () => {
     const { workspace, model, run } = setup([codeReply(MODULE, BAD), codeReply(MODULE, GOOD)]);
     const result = await run();

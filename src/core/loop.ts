@@ -75,13 +75,19 @@ export async function runBuildLoop(options: BuildLoopOptions): Promise<BuildLoop
     options.budget?.check();
     options.onAttemptStart?.(attempt);
     const messages = buildMessages({ ...options, previous });
-    const replies = await askCandidates(options.model, messages, Math.max(1, options.samples ?? 1), options.signal);
+    const samples = Math.max(1, options.samples ?? 1);
+    // Each candidate runs its tests (and holdout tests once they pass): the runner may get ready while the model answers.
+    const expected = samples * (intent.tests.length + intent.holdout.length);
+    options.runner.expect?.(expected);
+    const replies = await askCandidates(options.model, messages, samples, options.signal);
     for (const reply of replies) {
       tokens.prompt += reply.usage.prompt;
       tokens.completion += reply.usage.completion;
       options.budget?.spend(reply.usage);
     }
-    const { reply, outcome } = await bestOf(options, replies, state);
+    const runner = countingRunner(options.runner);
+    const { reply, outcome } = await bestOf({ ...options, runner }, replies, state);
+    if (runner.files < expected) options.runner.expect?.(runner.files - expected);
     options.signal?.throwIfAborted();
     if (outcome.tests) tests = { passed: outcome.tests.passed, failed: outcome.tests.failed + outcome.tests.fileErrors.length };
     options.onAttempt?.({ id: intent.id, attempt, maxAttempts, stage: outcome.stage, green: outcome.green, tests, tokens: { ...tokens } });
@@ -107,6 +113,19 @@ async function askCandidates(model: ModelClient, messages: ChatMessage[], sample
     model.complete(messages, { signal, sample: together.length + i + 1 }),
   );
   return [await first, ...together.slice(0, extras), ...(await Promise.all(alone))];
+}
+
+/** The runner, counting the test files it was asked to run. */
+function countingRunner(runner: TestRunner): TestRunner & { files: number } {
+  const counting = {
+    files: 0,
+    run(files: string[], changed: string[]) {
+      counting.files += files.length;
+      return runner.run(files, changed);
+    },
+    close: () => runner.close(),
+  };
+  return counting;
 }
 
 interface LoopState {

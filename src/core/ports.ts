@@ -70,6 +70,12 @@ export interface TestRunResult {
 export interface TestRunner {
   /** Runs `files`; `changed` are source files rewritten on disk since the last run (their cached copies are dropped). */
   run(files: string[], changed: string[]): Promise<TestRunResult>;
+  /**
+   * Says that runs of about `files` more test files are coming (a model request went out), or, negative, that fewer
+   * are than said (an attempt ended before its tests ran). A runner that prepares for runs ahead of time (booting
+   * test threads while the model answers) uses it to prepare as much as will be used; others ignore it.
+   */
+  expect?(files: number): void;
   close(): Promise<void>;
 }
 

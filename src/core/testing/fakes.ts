@@ -78,14 +78,21 @@ export function codeReply(path: string, code: string, overrides: Partial<ModelRe
 /** A TestRunner whose result is computed from the repo as it is when run: the tests judge what is on disk. Records every run. */
 export class ContentRunner implements TestRunner {
   readonly runs: Array<{ files: string[]; changed: string[] }> = [];
+  /** What `expect` was told, in order; `run` in between as `run:<files>`. */
+  readonly announcements: Array<number | string> = [];
 
   constructor(
     private readonly workspace: MemoryWorkspace,
     private readonly judge: (repo: ReadonlyMap<string, string>, run: { files: string[]; changed: string[] }) => TestRunResult,
   ) {}
 
+  expect(files: number): void {
+    this.announcements.push(files);
+  }
+
   async run(files: string[], changed: string[]): Promise<TestRunResult> {
     this.runs.push({ files, changed });
+    this.announcements.push(`run:${files.length}`);
     return this.judge(this.workspace.files, { files, changed });
   }
 
