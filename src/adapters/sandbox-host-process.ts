@@ -36,6 +36,8 @@ export type HostOutcome =
 
 /** A started host; create with `HostProcess.start`. */
 export class HostProcess {
+  /** CPU time the host reported with its last result (all its threads), in ms. */
+  cpuMs = 0;
   private readonly pending = new Map<number, (outcome: HostOutcome) => void>();
   private readonly token = randomBytes(32).toString('hex');
   private readonly exited: Promise<void>;
@@ -164,7 +166,10 @@ export class HostProcess {
     const message = parseHostMessage(line, this.token);
     if (!message) return;
     if (this.onReady) return this.onReady(message);
-    if (message.type === 'result') this.pending.get(message.id)?.({ kind: 'result', results: message.results });
+    if (message.type === 'result') {
+      if (message.cpuMs !== undefined) this.cpuMs = message.cpuMs;
+      this.pending.get(message.id)?.({ kind: 'result', results: message.results });
+    }
     else if (message.type === 'error' && message.id !== undefined) this.pending.get(message.id)?.({ kind: 'error', message: message.message });
   }
 

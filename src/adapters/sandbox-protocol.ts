@@ -34,7 +34,7 @@ export interface ExpectRequest {
 /** What the host sends back; every answer carries the parent's token. */
 export type HostMessage =
   | { token: string; type: 'ready' }
-  | { token: string; type: 'result'; id: number; results: TestRunResult[] }
+  | { token: string; type: 'result'; id: number; results: TestRunResult[]; cpuMs?: number }
   | { token: string; type: 'error'; id?: number; message: string };
 
 /** Calls `onLine` with each complete line of `stream`; a line longer than `maxChars` is dropped and reported to `onOverflow`. */
@@ -75,7 +75,8 @@ export function parseHostMessage(line: string, token: string): HostMessage | und
   }
   if (value.type === 'result' && typeof value.id === 'number') {
     const results = Array.isArray(value.results) ? value.results.map(parseTestRunResult) : [undefined];
-    if (!results.includes(undefined)) return { token, type: 'result', id: value.id, results: results as TestRunResult[] };
+    const cpuMs = typeof value.cpuMs === 'number' && Number.isFinite(value.cpuMs) && value.cpuMs >= 0 ? { cpuMs: value.cpuMs } : {};
+    if (!results.includes(undefined)) return { token, type: 'result', id: value.id, results: results as TestRunResult[], ...cpuMs };
     return { token, type: 'error', id: value.id, message: 'the test host sent a malformed result' };
   }
   return undefined;

@@ -258,6 +258,8 @@ describe('pure helpers', () => {
     const result = { collected: 1, passed: 1, failed: 0, skipped: 0, failures: [], fileErrors: [] };
     const results = [result, { ...result, passed: 0, failed: 1 }];
     expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results }), 't')).toEqual({ token: 't', type: 'result', id: 1, results });
+    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results, cpuMs: 812.5 }), 't')).toEqual({ token: 't', type: 'result', id: 1, results, cpuMs: 812.5 });
+    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results, cpuMs: -1 }), 't')).toEqual({ token: 't', type: 'result', id: 1, results });
     expect(parseHostMessage(JSON.stringify({ token: 'forged', type: 'result', id: 1, results }), 't')).toBeUndefined();
     expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results: [result, { ...result, passed: 'x' }] }), 't')).toMatchObject({ type: 'error', id: 1 });
     expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, result }), 't')).toMatchObject({ type: 'error', id: 1 });

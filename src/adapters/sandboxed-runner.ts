@@ -50,6 +50,8 @@ export interface SandboxedRunner extends TestRunner {
   readonly hostRuns: number;
   /** Milliseconds the hosts spent running tests so far (runs that shared a vitest run count once). */
   readonly busyMs: number;
+  /** CPU milliseconds the hosts used up to their last runs, all threads, as they reported it. */
+  readonly hostCpuMs: number;
   /** Resolves once the first host is up (runs wait for it anyway); rejects with the reason it could not start. */
   ready(): Promise<void>;
   /** Test files to expect (see TestRunner): the host boots threads for them while the model answers. */
@@ -193,6 +195,8 @@ class Runner implements SandboxedRunner {
   private firstHost: Promise<HostProcess> | undefined;
   hostRuns = 0;
   busyMs = 0;
+  /** CPU time of hosts that were replaced. */
+  private retiredCpuMs = 0;
   /** Test files announced before the first host was up (undefined once it is); told to it when it is. */
   private expectedEarly: number | undefined = 0;
 
@@ -209,6 +213,10 @@ class Runner implements SandboxedRunner {
     });
     // Reported to the first run; a runner closed before any run must not leave an unhandled rejection behind.
     this.firstHost.catch(() => {});
+  }
+
+  get hostCpuMs(): number {
+    return this.retiredCpuMs + (this.host?.cpuMs ?? 0);
   }
 
   get hostPid(): number | undefined {
@@ -294,6 +302,7 @@ class Runner implements SandboxedRunner {
     if (outcome.kind === 'error') return { ok: false, failure: failedRun(outcome.message), timedOutOrDied: false };
     // Timed out or died: nothing of this host may survive, and the next run gets a fresh one.
     await host.kill(outcome.kind === 'timeout' ? 'the run timed out' : 'it died');
+    this.retiredCpuMs += host.cpuMs;
     this.host = undefined;
     const message = outcome.kind === 'died' ? outcome.message : `the test run timed out after ${this.runTimeoutMs} ms (an endless loop?) and was killed`;
     return { ok: false, failure: failedRun(message), timedOutOrDied: true };

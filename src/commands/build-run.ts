@@ -259,10 +259,10 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
           }),
         )),
     },
-    /** Runs and busy time of the test host, when one was started. */
-    async testHost(): Promise<{ runs: number; ms: number } | undefined> {
+    /** Runs, busy time and CPU time of the test host, when one was started. */
+    async testHost(): Promise<{ runs: number; ms: number; cpuMs: number } | undefined> {
       const started = await runner?.catch(() => undefined);
-      return started ? { runs: started.hostRuns, ms: Math.round(started.busyMs) } : undefined;
+      return started ? { runs: started.hostRuns, ms: Math.round(started.busyMs), cpuMs: Math.round(started.hostCpuMs) } : undefined;
     },
     async close() {
       // A runner that failed to start has nothing to close; its error already reached the user.
