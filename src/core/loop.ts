@@ -78,16 +78,22 @@ export async function runBuildLoop(options: BuildLoopOptions): Promise<BuildLoop
     const samples = Math.max(1, options.samples ?? 1);
     // Each candidate runs its tests (and holdout tests once they pass): the runner may get ready while the model answers.
     const expected = samples * (intent.tests.length + intent.holdout.length);
-    options.runner.expect?.(expected);
-    const replies = await askCandidates(options.model, messages, samples, options.signal);
-    for (const reply of replies) {
-      tokens.prompt += reply.usage.prompt;
-      tokens.completion += reply.usage.completion;
-      options.budget?.spend(reply.usage);
-    }
     const runner = countingRunner(options.runner);
-    const { reply, outcome } = await bestOf({ ...options, runner }, replies, state);
-    if (runner.files < expected) options.runner.expect?.(runner.files - expected);
+    options.runner.expect?.(expected);
+    let picked: { reply: ModelReply; outcome: AttemptOutcome };
+    try {
+      const replies = await askCandidates(options.model, messages, samples, options.signal);
+      for (const reply of replies) {
+        tokens.prompt += reply.usage.prompt;
+        tokens.completion += reply.usage.completion;
+        options.budget?.spend(reply.usage);
+      }
+      picked = await bestOf({ ...options, runner }, replies, state);
+    } finally {
+      // What the attempt did not run (an unusable reply, a rejected candidate, a spent budget) is not coming.
+      if (runner.files < expected) options.runner.expect?.(runner.files - expected);
+    }
+    const { reply, outcome } = picked;
     options.signal?.throwIfAborted();
     if (outcome.tests) tests = { passed: outcome.tests.passed, failed: outcome.tests.failed + outcome.tests.fileErrors.length };
     options.onAttempt?.({ id: intent.id, attempt, maxAttempts, stage: outcome.stage, green: outcome.green, tests, tokens: { ...tokens } });
