@@ -127,6 +127,21 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
       ]);
     });
 
+    it('reports every problem as tsc would when a module has both a plain type error and a Node name', async () => {
+      const code = `export const count: string = 1;\nexport const bytes: string = Buffer.from('x');\n`;
+      expect(await checker.check('src/both.ts', code, [])).toEqual([
+        { message: expect.stringMatching(/^TS2322: Type 'number' is not assignable to type 'string'/), line: 1 },
+        { message: expect.stringMatching(/^TS2322: Type 'Buffer.*' is not assignable to type 'string'/), line: 2 },
+      ]);
+    });
+
+    it('does not report members that only Node adds to standard types as missing', async () => {
+      const code = `export function trace(): string {\n  const holder: { stack?: string } = {};\n  Error.captureStackTrace(holder);\n  return holder.stack ?? '';\n}\nexport const wrong: number = 'x';\n`;
+      expect(await checker.check('src/trace.ts', code, [])).toEqual([
+        { message: expect.stringMatching(/^TS2322: Type 'string' is not assignable to type 'number'/), line: 6 },
+      ]);
+    });
+
     it('accepts a module that logs with console', async () => {
       const code = `export function shout(text: string): string {\n  console.log(text);\n  return text.toUpperCase();\n}\n`;
       expect(await checker.check('src/shout.ts', code, [])).toEqual([]);

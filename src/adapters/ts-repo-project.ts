@@ -19,16 +19,18 @@ export interface CheckRequest {
  */
 export type CheckOutcome = { problems: TypeProblem[]; conclusive: boolean } | { error: unknown };
 
-// Every public method runs synchronously once the Project exists, so concurrent calls cannot interleave edits.
 /**
- * One warm ts-morph Project for the repo at `root` (absolute). A `lean` project leaves out the ambient types
- * (@types/node and whatever else `types` would load): its first program parses ~60 lib files instead of ~160
- * (~0.2 s instead of ~0.7 s here) and each later check costs a third. Its verdict is only conclusive when it found
- * nothing wrong and nothing the module reaches could have needed those types: every repo file in its import closure
- * is itself clean without them (an unresolved name in an imported file would silently become `any`), and the
+ * One warm ts-morph Project for the repo at `root` (absolute). Every public method runs synchronously once the
+ * Project exists, so concurrent calls cannot interleave edits.
+ *
+ * A `lean` project leaves out the ambient types (@types/node and whatever else `types` would load): its first program
+ * parses ~60 lib files instead of ~160 (~0.2 s instead of ~0.7 s here) and each later check costs a third. Its
+ * verdict is conclusive only when nothing the module reaches could have needed those types: none of its problems is
+ * of the kind a missing declaration causes (a name, module, namespace or member not found), every repo file in its
+ * import closure is clean on its own (an unresolved name in an imported file would silently become `any`), and the
  * program holds no package (a package's declarations may lean on Node's types without saying so). Then every name
- * resolved without the ambient types, and adding them cannot make the module wrong, short of a global declaration
- * in the repo that clashes with Node's.
+ * resolved as it would with the ambient types, and the full check would find the same problems, short of a global
+ * declaration in the repo that clashes with Node's.
  */
 export class RepoProject {
   private project: Project | undefined;
@@ -55,7 +57,7 @@ export class RepoProject {
           const diagnostics = syntax.length > 0 ? syntax : program.getSemanticDiagnostics(module.compilerNode);
           const problems = diagnostics.map((d) => toProblem(d, module));
           const all = syntax.length > 0 ? problems : [...problems, ...exportsChecks[i]!.problems()];
-          return { problems: all, conclusive: !this.lean || (all.length === 0 && this.closureClean(program, module)) };
+          return { problems: all, conclusive: !this.lean || (!all.some(mayBeMissingTypes) && this.closureClean(program, module)) };
         } catch (error) {
           return { error };
         }
@@ -150,6 +152,17 @@ function isolatedDeclarations(filePath: string, options: ts.CompilerOptions): st
   }
   const out = ts.transpileDeclaration(text, { fileName: filePath, compilerOptions: options, reportDiagnostics: true });
   return out.diagnostics === undefined || out.diagnostics.length > 0 ? undefined : out.outputText;
+}
+
+/**
+ * Diagnostics a missing declaration causes: a name, module, namespace, type package or member not found (members:
+ * @types/node adds some to the standard library's types, e.g. Error.captureStackTrace, import.meta.dirname). Export
+ * problems carry their diagnostic's code inside the message, so the code is looked for anywhere in it.
+ */
+const MISSING_DECLARATION = /\bTS(2304|2305|2307|2339|2503|2551|2552|2580|2581|2582|2583|2584|2591|2592|2593|2688|2694|2724|2792|7016):/;
+
+function mayBeMissingTypes(problem: TypeProblem): boolean {
+  return MISSING_DECLARATION.test(problem.message);
 }
 
 function toProblem(diagnostic: ts.Diagnostic, module: SourceFile): TypeProblem {
