@@ -11,8 +11,9 @@ interface PendingCheck extends CheckRequest {
  * A TypeChecker for the repo at `root` (absolute). Checks asked for in the same turn of the event loop (intents built
  * in parallel whose replies arrived together) share one program: creating a program is most of a check's cost, its
  * diagnostics for one more module a few ms. Each check runs first without the ambient types (@types/node): most
- * generated modules never touch Node's API, and such a check costs a third. Only when that check finds a problem,
- * or cannot vouch for what the module imports, does the full check run and decide (see RepoProject).
+ * generated modules never touch Node's API, and such a check costs a third. Only when that check finds a problem a
+ * missing declaration could cause, or cannot vouch for what the module imports, does the full check decide (see
+ * RepoProject).
  */
 export function createTsChecker(options: { root: string }): TypeChecker {
   const lean = new RepoProject(options.root, true);
