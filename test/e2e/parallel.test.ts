@@ -123,6 +123,15 @@ async function alphaRepo(): Promise<TempRepo> {
 const alpha = (value: number) => codeReply('src/alpha.ts', `export const value = ${value};\n`);
 
 /** Builds alpha with `--samples 3` against `server`; the module must end up with the right candidate. */
+/**
+ * Temperature and n of each request, in a fixed order: the first candidate's request and the one with n go out
+ * together, so which the server sees first is up to the network.
+ */
+function requestShapes(server: FakeModelServer): Array<[number, number | undefined]> {
+  const shapes = server.requests.map((request): [number, number | undefined] => [request.body.temperature, request.body.n]);
+  return shapes.sort(([t1, n1], [t2, n2]) => t1 - t2 || (n2 ?? 0) - (n1 ?? 0));
+}
+
 async function buildWithSamples(server: FakeModelServer): Promise<void> {
   const run = await runCli(['build', '--samples', '3', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
   expect(run.exitCode).toBe(0);
@@ -139,7 +148,7 @@ describe('--samples (best-of-n)', () => {
     });
     try {
       await buildWithSamples(server);
-      expect(server.requests.map((request) => [request.body.temperature, request.body.n])).toEqual([[0, undefined], [0.8, 2]]);
+      expect(requestShapes(server)).toEqual([[0, undefined], [0.8, 2]]);
     } finally {
       await server.close();
     }
@@ -153,7 +162,7 @@ describe('--samples (best-of-n)', () => {
     });
     try {
       await buildWithSamples(server);
-      expect(server.requests.map((request) => [request.body.temperature, request.body.n])).toEqual([[0, undefined], [0.8, 2], [0.8, undefined]]);
+      expect(requestShapes(server)).toEqual([[0, undefined], [0.8, 2], [0.8, undefined]]);
     } finally {
       await server.close();
     }
@@ -171,7 +180,7 @@ describe('--samples (best-of-n)', () => {
     });
     try {
       await buildWithSamples(server);
-      expect(server.requests.map((request) => [request.body.temperature, request.body.n])).toEqual([[0, undefined], [0.8, 2], [0.8, undefined], [0.8, undefined]]);
+      expect(requestShapes(server)).toEqual([[0, undefined], [0.8, 2], [0.8, undefined], [0.8, undefined]]);
     } finally {
       await server.close();
     }
