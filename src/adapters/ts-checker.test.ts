@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -323,5 +324,27 @@ describe('ts checker with the repo’s tsconfig.json', () => {
 
   it('extracts the API despite noEmit', async () => {
     expect(await checker.extractApi('src/auth.ts')).toContain('export declare function hash(text: string): string;');
+  });
+});
+
+describe('ts checker in a repo whose libraries include the DOM, with Node’s types', () => {
+  let root: string;
+
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('gives the verdict tsc gives where @types/node overloads a DOM global', async () => {
+    root = tempRepo();
+    // The DOM declares setTimeout returning a number; @types/node overloads it to return a Timeout, and tsc takes that.
+    const typeRoot = path.dirname(path.dirname(createRequire(import.meta.url).resolve('@types/node/package.json')));
+    const compilerOptions = { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, lib: ['ES2022', 'DOM'], types: ['node'], typeRoots: [typeRoot] };
+    write(root, 'tsconfig.json', JSON.stringify({ compilerOptions }));
+    const checker = createTsChecker({ root });
+    const code = 'export const timer: number = setTimeout(() => {}, 1);\n';
+    expect(await checker.check('src/timer.ts', code, [])).toEqual([
+      { message: expect.stringMatching(/^TS2322: Type 'Timeout' is not assignable to type 'number'/), line: 1 },
+    ]);
+    expect(await checker.check('src/clean.ts', 'export const twice = (n: number): number => n * 2;\n', [])).toEqual([]);
   });
 });

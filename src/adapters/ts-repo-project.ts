@@ -30,7 +30,9 @@ export type CheckOutcome = { problems: TypeProblem[]; conclusive: boolean } | { 
  * import closure is clean on its own (an unresolved name in an imported file would silently become `any`), and the
  * program holds no package (a package's declarations may lean on Node's types without saying so). Then every name
  * resolved as it would with the ambient types, and the full check would find the same problems, short of a global
- * declaration in the repo that clashes with Node's.
+ * declaration in the repo that clashes with Node's. None of this holds when the libraries are more than ECMAScript's:
+ * the DOM's globals (setTimeout, fetch, URL...) resolve without @types/node, which overloads them with other types
+ * (setTimeout returns a Timeout, not a number), so a lean project with such a lib is never conclusive (`unsound`).
  */
 export class RepoProject {
   private project: Project | undefined;
@@ -38,6 +40,8 @@ export class RepoProject {
   private readonly loaded = new Set<string>();
   /** Lean only: repo files found clean without the ambient types, with the text they had then. */
   private readonly cleanFiles = new Map<string, string>();
+  /** Lean only, known after the first program: its libraries declare globals that the ambient types overload. */
+  unsound: boolean | undefined;
 
   constructor(private readonly root: string, private readonly lean = false) {}
 
@@ -50,6 +54,7 @@ export class RepoProject {
     const exportsChecks = modules.map((module, i) => prepareExportsCheck(project, module, checks[i]!.requiredExports));
     try {
       const program = project.getProgram().compilerObject;
+      if (this.lean) this.unsound ??= program.getSourceFiles().some((file) => program.isSourceFileDefaultLibrary(file) && !ECMASCRIPT_LIB.test(file.fileName));
       const results = modules.map((module, i) => {
         try {
           const syntax = program.getSyntacticDiagnostics(module.compilerNode);
@@ -57,7 +62,7 @@ export class RepoProject {
           const diagnostics = syntax.length > 0 ? syntax : program.getSemanticDiagnostics(module.compilerNode);
           const problems = diagnostics.map((d) => toProblem(d, module));
           const all = syntax.length > 0 ? problems : [...problems, ...exportsChecks[i]!.problems()];
-          return { problems: all, conclusive: !this.lean || (!all.some(mayBeMissingTypes) && this.closureClean(program, module)) };
+          return { problems: all, conclusive: !this.lean || (!this.unsound && !all.some(mayBeMissingTypes) && this.closureClean(program, module)) };
         } catch (error) {
           return { error };
         }
@@ -160,6 +165,9 @@ function isolatedDeclarations(filePath: string, options: ts.CompilerOptions): st
  * problems carry their diagnostic's code inside the message, so the code is looked for anywhere in it.
  */
 const MISSING_DECLARATION = /\bTS(2304|2305|2307|2339|2503|2551|2552|2580|2581|2582|2583|2584|2591|2592|2593|2688|2694|2724|2792|7016):/;
+
+/** The standard library's ECMAScript files (lib.es5.d.ts, lib.es2023.array.d.ts, lib.esnext.disposable.d.ts, lib.decorators.d.ts...). */
+const ECMASCRIPT_LIB = /[\\/]lib\.(es\d+|esnext|decorators)(\.[\w-]+)*\.d\.ts$/i;
 
 function mayBeMissingTypes(problem: TypeProblem): boolean {
   return MISSING_DECLARATION.test(problem.message);
