@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo, type TempRepo } from '../../test/helpers/temp-repo.js';
-import { changedSinceHead, stagedPaths } from './git-changes.js';
+import { changedSinceHead, stagedPaths, unstagedPaths } from './git-changes.js';
 
 const repos: TempRepo[] = [];
 afterEach(() => {
@@ -95,5 +95,24 @@ describe('stagedPaths', () => {
     const repo = await repoWith({ 'a.ts': '1', 'b.ts': '2' });
     await repo.git.add('a.ts');
     expect(await stagedPaths(repo.root, repo.root)).toEqual(['a.ts']);
+  });
+});
+
+describe('unstagedPaths', () => {
+  it('lists unstaged edits and untracked files, not staged-only, ignored or unchanged ones', async () => {
+    const repo = await repoWithEveryKindOfChange();
+    expect(await unstagedPaths(repo.root, repo.root)).toEqual(['new dir/untracked [1].ts', 'unstaged.ts']);
+  });
+
+  it('lists a staged file edited again since it was staged', async () => {
+    const repo = await repoWithEveryKindOfChange();
+    await repo.write('staged.ts', '3');
+    expect(await unstagedPaths(repo.root, repo.root)).toContain('staged.ts');
+  });
+
+  it('answers relative to a project in a subfolder and leaves out changes outside it', async () => {
+    const repo = await repoWithEveryKindOfChange('app/');
+    await repo.write('outside.ts', 'new');
+    expect(await unstagedPaths(repo.root, join(repo.root, 'app'))).toEqual(['new dir/untracked [1].ts', 'unstaged.ts']);
   });
 });

@@ -26,6 +26,21 @@ export async function stagedPaths(gitRoot: string, projectRoot: string): Promise
   return toProjectPaths(await stagedRepoPaths(simpleGit({ baseDir: gitRoot }), projectPathspec(prefix)), prefix);
 }
 
+/**
+ * Paths whose work-tree content is not what the index holds: unstaged edits and deletions (`git diff`, work tree
+ * against index) and untracked files (not ignored).
+ */
+export async function unstagedPaths(gitRoot: string, projectRoot: string): Promise<string[]> {
+  const git = simpleGit({ baseDir: gitRoot });
+  const prefix = await projectPrefix(gitRoot, projectRoot);
+  const scope = projectPathspec(prefix);
+  const outputs = await Promise.all([
+    git.raw(['diff', '--name-only', '--no-renames', '-z', '--', ...scope]),
+    git.raw(['ls-files', '-z', '--others', '--exclude-standard', '--', ...scope]),
+  ]);
+  return toProjectPaths(outputs.flatMap(splitNul), prefix);
+}
+
 /** Top-relative paths staged under `pathspec`; `--no-renames` so a rename lists the old and the new path. */
 export async function stagedRepoPaths(git: SimpleGit, pathspec: string[]): Promise<string[]> {
   return splitNul(await git.raw(['diff', '--cached', '--name-only', '--no-renames', '-z', '--', ...pathspec]));

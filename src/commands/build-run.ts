@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, InputError, InterruptedError } from '../core/errors.js';
+import { EXIT, InputError, InterruptedError, RefusalError } from '../core/errors.js';
 import { runBuild, type RunBuildResult } from '../core/build.js';
 import { LOCK_FILE, serializeLock } from '../core/lock.js';
 import type { Workspace } from '../core/ports.js';
@@ -18,7 +18,7 @@ import { cachedModel, ensureCacheGitattributes, type CachedModel } from '../adap
 import { loadPromptTemplates } from '../adapters/package-files.js';
 import { createProtectedFiles, protectedPaths } from '../adapters/protected-files.js';
 import { collectSecrets } from '../adapters/secrets.js';
-import { changedSinceHead, stagedPaths } from '../adapters/git-changes.js';
+import { changedSinceHead, stagedPaths, unstagedPaths } from '../adapters/git-changes.js';
 import { commitGenerated, stagePaths } from '../adapters/git-commit.js';
 import { selectForBuild, selectShard } from '../core/select.js';
 import { regressionTestPath, serializeBug, type Bug } from '../core/bug.js';
@@ -52,6 +52,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const chosen = chooseIntents(project, options.select === 'all' ? undefined : await selectedChanges(project, options.select), options.fix ? bugs : undefined);
   const sharded = options.shard ? selectShard(chosen, options.shard.index, options.shard.count) : undefined;
   const intents = sharded?.build ?? chosen;
+  if (options.select === 'staged') await refuseUnstagedInputs(project, intents);
   const watched = project.intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
@@ -116,6 +117,21 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
 
 async function selectedChanges(project: Project, select: 'changed' | 'staged'): Promise<string[]> {
   return select === 'staged' ? stagedPaths(project.gitRoot, project.root) : changedSinceHead(project.gitRoot, project.root);
+}
+
+/**
+ * `--staged` (the pre-commit hook) builds from the work tree, but the commit takes the index: an intent or test with
+ * unstaged edits would be built from text the commit does not hold, and `ainative check` would then find the commit
+ * drifted. Refuses, naming the file, before anything is written.
+ */
+async function refuseUnstagedInputs(project: Project, intents: Intent[]): Promise<void> {
+  const inputs = new Set(intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]));
+  const unstaged = (await unstagedPaths(project.gitRoot, project.root)).filter((path) => inputs.has(path));
+  if (unstaged.length === 0) return;
+  const more = unstaged.length > 1 ? ` (and ${unstaged.length - 1} more)` : '';
+  throw new RefusalError(
+    `${unstaged[0]}${more}: has changes that are not staged, and --staged builds from the work tree; stage them (git add) or set them aside (git stash --keep-index) first`,
+  );
 }
 
 /** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */

@@ -64,6 +64,27 @@ it('a failing build blocks the commit', async () => {
   expect(await repo.read('src/sum.ts')).toBeUndefined();
 });
 
+it('--staged refuses with exit 4, writing nothing, when an intent it would build has unstaged changes', async () => {
+  repo = await createTempRepo(sumRepoFiles(), { commit: true });
+  await repo.write('intents/sum.intent.md', `${SUM_INTENT}Handles big numbers.\n`);
+  await repo.git.add('intents/sum.intent.md');
+  await repo.write('intents/sum.intent.md', `${SUM_INTENT}Handles big numbers.\nAnd negative ones.\n`);
+  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', '--staged', '--stage']);
+
+  expect(run.exitCode).toBe(4);
+  expect(run.stderr).toMatch(/intents\/sum\.intent\.md: has changes that are not staged/);
+  expect(run.requests).toHaveLength(0);
+  expect(await repo.read('src/sum.ts')).toBeUndefined();
+  expect(await repo.read('ainative.lock')).toBeUndefined();
+  expect((await repo.git.status()).staged).toEqual(['intents/sum.intent.md']);
+
+  // Once the whole edit is staged, the same command builds.
+  await repo.git.add('intents/sum.intent.md');
+  const again = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', '--staged', '--stage']);
+  expect(again.exitCode).toBe(0);
+  expect((await repo.git.status()).staged).toEqual(expect.arrayContaining(['ainative.lock', 'intents/sum.intent.md', 'src/sum.ts']));
+});
+
 it('keeps both the staged and the unstaged part of a partially staged unrelated file', async () => {
   repo = await repoWithHook();
   await repo.write('notes.md', 'one\n');
