@@ -36,7 +36,7 @@ export interface BuildReporter {
 /** The edges a build needs; expensive ones are created on first use so a no-op build loads none of them. */
 export interface BuildPorts {
   workspace: Workspace;
-  /** Created on first use: the static guard loads the TypeScript compiler. */
+  /** Created on first use; the TypeScript compiler behind it should load without holding up the build (a worker thread). */
   guard(): Promise<CodeGuard>;
   protectedFiles: ProtectedFiles;
   model(): Promise<ModelClient>;
@@ -197,10 +197,7 @@ async function buildIntent(
   await refuseUnsafeOverwrite(intent, options, entry, original);
   ports.reporter.intentStart(intent, staleness.reasons);
   if (!originals.has(intent.module)) originals.set(intent.module, original);
-  // The compiler behind the checker and the guard takes a while to load: let it load while the model answers.
-  const checker = lazyChecker(ports.checker());
-  const guard = lazyGuard(ports.guard());
-  const [model, runner] = await Promise.all([ports.model(), ports.runner()]);
+  const [model, checker, runner, guard] = await Promise.all([ports.model(), ports.checker(), ports.runner(), ports.guard()]);
   const usedApis = await Promise.all(intent.uses.map((id) => usedApi(id, options.intents, checker)));
   ports.takeReplyKeys?.();
   const holdoutSources = await Promise.all(intent.holdout.map(async (path) => (await workspace.read(path)) ?? ''));
@@ -252,20 +249,6 @@ async function refuseUnsafeOverwrite(intent: Intent, options: RunBuildOptions, e
   }
   const reason = await options.guardOverwrite(intent.module);
   if (reason) throw new RefusalError(`${intent.module}: ${reason}; commit or discard it, or use --force`);
-}
-
-/** A checker whose calls wait for it to be ready; a failure to create it surfaces at the first call. */
-function lazyChecker(ready: Promise<TypeChecker>): TypeChecker {
-  ready.catch(() => {});
-  return {
-    check: async (path, code, exports) => (await ready).check(path, code, exports),
-    extractApi: async (path) => (await ready).extractApi(path),
-  };
-}
-
-function lazyGuard(ready: Promise<CodeGuard>): CodeGuard {
-  ready.catch(() => {});
-  return { inspect: async (intent, code) => (await ready).inspect(intent, code) };
 }
 
 async function usedApi(id: string, intents: Intent[], checker: TypeChecker): Promise<UsedApi> {
