@@ -13,7 +13,7 @@ export interface InitRequest {
   root: string;
   configFile: string | false;
   setupFiles: string[];
-  /** Worker threads the host keeps booted between runs. */
+  /** Most worker threads the host keeps booted between runs (how many follows `expect` requests once there are any). */
   spareWorkers: number;
 }
 

@@ -37,7 +37,7 @@ export interface SandboxedRunnerOptions {
   bwrapPath?: string;
   /** How long the host may take to start vitest. */
   startupTimeoutMs?: number;
-  /** Worker threads kept booted between runs: about as many as test runs expected at once (intents built in parallel). Default 2. */
+  /** Most worker threads kept booted between runs; how many follows `expect` once it is called (see VitestRunnerOptions). Default 2. */
   spareWorkers?: number;
 }
 

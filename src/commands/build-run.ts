@@ -53,7 +53,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const sharded = options.shard ? selectShard(chosen, options.shard.index, options.shard.count) : undefined;
   const intents = sharded?.build ?? chosen;
   if (options.select === 'staged') await refuseUnstagedInputs(project, intents);
-  const watched = project.intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]);
+  const watched = project.intents.flatMap(sourceFiles);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
   const model = modelChain(project, hash, redact);
@@ -125,13 +125,18 @@ async function selectedChanges(project: Project, select: 'changed' | 'staged'): 
  * drifted. Refuses, naming the file, before anything is written.
  */
 async function refuseUnstagedInputs(project: Project, intents: Intent[]): Promise<void> {
-  const inputs = new Set(intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]));
+  const inputs = new Set(intents.flatMap(sourceFiles));
   const unstaged = (await unstagedPaths(project.gitRoot, project.root)).filter((path) => inputs.has(path));
   if (unstaged.length === 0) return;
   const more = unstaged.length > 1 ? ` (and ${unstaged.length - 1} more)` : '';
   throw new RefusalError(
     `${unstaged[0]}${more}: has changes that are not staged, and --staged builds from the work tree; stage them (git add) or set them aside (git stash --keep-index) first`,
   );
+}
+
+/** The files an intent is built from: the intent itself, its tests and its holdout tests. */
+function sourceFiles(intent: Intent): string[] {
+  return [intent.file, ...intent.tests, ...intent.holdout];
 }
 
 /** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
