@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 export const VITEST_CLI = path.join(path.dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
 /** tsc from the project's TypeScript. */
 export const TSC_CLI = require.resolve('typescript/bin/tsc');
-/** Where ainative's checker finds @types/node for a bare repo (see src/adapters/ts-compiler-options.ts). */
+/** Where ainative's checker finds @types/node for a bare repo (see src/adapters/typescript/compiler-options.ts). */
 export const TYPE_ROOT = path.dirname(path.dirname(require.resolve('@types/node/package.json')));
 
 async function fromDist<T>(relative: string): Promise<T> {
@@ -24,12 +24,12 @@ async function fromDist<T>(relative: string): Promise<T> {
 /** The real adapters and helpers the loop uses, loaded from dist/. */
 export async function loadAdapters() {
   const [sandboxed, checker, feedback, guard, workspace, protectedFiles, fake] = await Promise.all([
-    fromDist<typeof import('../src/adapters/sandboxed-runner.js')>('src/adapters/sandboxed-runner.js'),
-    fromDist<typeof import('../src/adapters/ts-checker.js')>('src/adapters/ts-checker.js'),
-    fromDist<typeof import('../src/core/feedback.js')>('src/core/feedback.js'),
-    fromDist<typeof import('../src/adapters/static-guard.js')>('src/adapters/static-guard.js'),
-    fromDist<typeof import('../src/adapters/fs-workspace.js')>('src/adapters/fs-workspace.js'),
-    fromDist<typeof import('../src/adapters/protected-files.js')>('src/adapters/protected-files.js'),
+    fromDist<typeof import('../src/adapters/test-host/sandboxed-runner.js')>('src/adapters/test-host/sandboxed-runner.js'),
+    fromDist<typeof import('../src/adapters/typescript/checker.js')>('src/adapters/typescript/checker.js'),
+    fromDist<typeof import('../src/core/agent/feedback.js')>('src/core/agent/feedback.js'),
+    fromDist<typeof import('../src/adapters/guard/static-guard.js')>('src/adapters/guard/static-guard.js'),
+    fromDist<typeof import('../src/adapters/repo/workspace.js')>('src/adapters/repo/workspace.js'),
+    fromDist<typeof import('../src/adapters/repo/protected-files.js')>('src/adapters/repo/protected-files.js'),
     loadFakeServer(),
   ]);
   return {

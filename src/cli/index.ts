@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AinativeError, EXIT, InputError } from '../core/errors.js';
-import { packageVersion } from '../adapters/package-files.js';
+import { packageVersion } from '../adapters/project/package-files.js';
 
 // The CLI only parses arguments, wires commands and prints; this file alone decides the exit code.
 

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
-import type { Config } from '../core/config.js';
-import type { BuildReporter, ModuleResult, RunBuildResult } from '../core/build.js';
-import { colorEnabled } from '../adapters/config-loader.js';
+import type { Config } from '../core/project/config.js';
+import type { BuildReporter, ModuleResult, RunBuildResult } from '../core/build/build.js';
+import { colorEnabled } from '../adapters/project/config-loader.js';
 import { buildCommand } from '../commands/build.js';
 import { createTerminalReporter } from './reporter.js';
 

@@ -1,6 +1,6 @@
 import { EXIT } from '../core/errors.js';
-import { findRepoRoot } from '../adapters/repo-root.js';
-import { hookSnippets, installPreCommitHook } from '../adapters/git-hook.js';
+import { findRepoRoot } from '../adapters/repo/root.js';
+import { hookSnippets, installPreCommitHook } from '../adapters/git/hook.js';
 import { RefusalError } from '../core/errors.js';
 
 /** Installs the pre-commit hook and shows the lines for husky, lefthook and the pre-commit framework. */

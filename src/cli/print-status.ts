@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
-import type { Config } from '../core/config.js';
+import type { Config } from '../core/project/config.js';
 import { EXIT } from '../core/errors.js';
-import { colorEnabled } from '../adapters/config-loader.js';
+import { colorEnabled } from '../adapters/project/config-loader.js';
 import { bugStatuses, statusCommand } from '../commands/status.js';
 
 /** Prints `ainative status`; exit code 0 whatever the states (it is a report, not a gate). */

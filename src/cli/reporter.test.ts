@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ModuleResult } from '../core/build.js';
+import type { ModuleResult } from '../core/build/build.js';
 import { createTerminalReporter } from './reporter.js';
 
 function capture(): { stream: NodeJS.WritableStream & { columns?: number }; text(): string } {

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { BuildReporter, ModuleResult } from '../core/build.js';
-import type { Intent } from '../core/intent.js';
-import type { AttemptReport } from '../core/loop.js';
+import type { BuildReporter, ModuleResult } from '../core/build/build.js';
+import type { Intent } from '../core/project/intent.js';
+import type { AttemptReport } from '../core/agent/loop.js';
 
 export interface ReporterOptions {
   stream: NodeJS.WritableStream;

@@ -1,30 +1,30 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, InputError, InterruptedError, RefusalError } from '../core/errors.js';
-import { runBuild, type RunBuildResult } from '../core/build.js';
-import { LOCK_FILE, serializeLock } from '../core/lock.js';
+import { runBuild, type RunBuildResult } from '../core/build/build.js';
+import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
 import type { Workspace } from '../core/ports.js';
-import type { CompilerThread } from '../adapters/compiler-thread.js';
-import type { SandboxedRunner } from '../adapters/sandboxed-runner.js';
-import { redactingModel } from '../core/redacting-model.js';
-import { redactSecrets } from '../core/redact.js';
-import { acquireBuildLock } from '../adapters/build-lock.js';
-import { processEnvironment } from '../adapters/config-loader.js';
-import { createFsWorkspace } from '../adapters/fs-workspace.js';
-import { findGitDir, uncommittedReason } from '../adapters/git.js';
-import { journaledWorkspace, openJournal, recoverJournal } from '../adapters/journal.js';
-import { createOpenAiModel, SAMPLING } from '../adapters/openai-model.js';
-import { cachedModel, ensureCacheGitattributes, type CachedModel } from '../adapters/response-cache.js';
-import { loadPromptTemplates } from '../adapters/package-files.js';
-import { createProtectedFiles, protectedPaths } from '../adapters/protected-files.js';
-import { collectSecrets } from '../adapters/secrets.js';
-import { changedSinceHead, stagedPaths, unstagedPaths } from '../adapters/git-changes.js';
-import { commitGenerated, stagePaths } from '../adapters/git-commit.js';
-import { selectForBuild, selectShard } from '../core/select.js';
-import { regressionTestPath, serializeBug, type Bug } from '../core/bug.js';
-import type { OpenBug } from '../core/build-bugs.js';
-import type { Intent } from '../core/intent.js';
-import { readBugs } from '../adapters/bug-files.js';
+import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
+import type { SandboxedRunner } from '../adapters/test-host/sandboxed-runner.js';
+import { redactingModel } from '../core/model/redacting-model.js';
+import { redactSecrets } from '../core/model/redact.js';
+import { acquireBuildLock } from '../adapters/repo/build-lock.js';
+import { processEnvironment } from '../adapters/project/config-loader.js';
+import { createFsWorkspace } from '../adapters/repo/workspace.js';
+import { findGitDir, uncommittedReason } from '../adapters/git/worktree.js';
+import { journaledWorkspace, openJournal, recoverJournal } from '../adapters/repo/journal.js';
+import { createOpenAiModel, SAMPLING } from '../adapters/model/openai-model.js';
+import { cachedModel, ensureCacheGitattributes, type CachedModel } from '../adapters/model/response-cache.js';
+import { loadPromptTemplates } from '../adapters/project/package-files.js';
+import { createProtectedFiles, protectedPaths } from '../adapters/repo/protected-files.js';
+import { collectSecrets } from '../adapters/repo/secrets.js';
+import { changedSinceHead, stagedPaths, unstagedPaths } from '../adapters/git/changes.js';
+import { commitGenerated, stagePaths } from '../adapters/git/commit.js';
+import { selectForBuild, selectShard } from '../core/build/select.js';
+import { regressionTestPath, serializeBug, type Bug } from '../core/project/bug.js';
+import type { OpenBug } from '../core/build/bugs.js';
+import type { Intent } from '../core/project/intent.js';
+import { readBugs } from '../adapters/project/bug-files.js';
 import type { Project } from './project.js';
 import type { BuildCommandOptions, BuildCommandResult } from './build.js';
 
@@ -261,13 +261,13 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
   let compiler: Promise<CompilerThread> | undefined;
   let runner: Promise<SandboxedRunner> | undefined;
   const startCompiler = () =>
-    (compiler ??= import('../adapters/compiler-thread.js').then(({ createCompilerThread }) => createCompilerThread({ root: project.root })));
+    (compiler ??= import('../adapters/typescript/compiler-thread.js').then(({ createCompilerThread }) => createCompilerThread({ root: project.root })));
   return {
     compiler: startCompiler,
     ports: {
       checker: startCompiler,
       runner: () =>
-        (runner ??= import('../adapters/sandboxed-runner.js').then(({ createSandboxedRunner }) =>
+        (runner ??= import('../adapters/test-host/sandboxed-runner.js').then(({ createSandboxedRunner }) =>
           createSandboxedRunner({
             root: project.root,
             configFile: userVitestConfig(project.root),

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildReporter, ModuleResult, RunBuildResult } from '../core/build.js';
-import type { Config } from '../core/config.js';
+import type { BuildReporter, ModuleResult, RunBuildResult } from '../core/build/build.js';
+import type { Config } from '../core/project/config.js';
 import { EXIT } from '../core/errors.js';
-import { emptyLock } from '../core/lock.js';
-import { processEnvironment } from '../adapters/config-loader.js';
+import { emptyLock } from '../core/project/lock.js';
+import { processEnvironment } from '../adapters/project/config-loader.js';
 import { openProject, type Project } from './project.js';
 import { assessProject } from './status.js';
 
-/** Set by ainative's own --commit for the hooks it triggers; the same name as git-commit.ts's IN_COMMIT_ENV, which is not imported here to keep the no-op path light. */
+/** Set by ainative's own --commit for the hooks it triggers; the same name as git/commit.ts's IN_COMMIT_ENV, which is not imported here to keep the no-op path light. */
 const IN_COMMIT_ENV = 'AINATIVE_IN_COMMIT';
 
 export interface BuildCommandOptions {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { cacheStats, pruneCache } from '../adapters/response-cache.js';
+import { cacheStats, pruneCache } from '../adapters/model/response-cache.js';
 import { openProject } from './project.js';
 
 /** `ainative cache stats`: entries and bytes in .ainative/cache. */

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { glob } from 'tinyglobby';
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../core/config.js';
+import type { Config } from '../core/project/config.js';
 import { EXIT, InputError } from '../core/errors.js';
-import { readBugs } from '../adapters/bug-files.js';
+import { readBugs } from '../adapters/project/bug-files.js';
 import type { TestRunResult } from '../core/ports.js';
-import { processEnvironment } from '../adapters/config-loader.js';
-import { collectSecrets } from '../adapters/secrets.js';
+import { processEnvironment } from '../adapters/project/config-loader.js';
+import { collectSecrets } from '../adapters/repo/secrets.js';
 import { openProject, type Project } from './project.js';
 import { statusCommand } from './status.js';
 
@@ -64,7 +64,7 @@ async function bugProblems(project: Project): Promise<CheckProblem[]> {
 }
 
 async function runAllTests(project: Project): Promise<TestRunResult> {
-  const { createSandboxedRunner } = await import('../adapters/sandboxed-runner.js');
+  const { createSandboxedRunner } = await import('../adapters/test-host/sandboxed-runner.js');
   const env = processEnvironment();
   const { secretFiles } = await collectSecrets(project.root, env);
   const runner = await createSandboxedRunner({

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { packageRoot } from '../adapters/package-files.js';
+import { packageRoot } from '../adapters/project/package-files.js';
 
 /** What `ainative init` did with each file. */
 export interface InitResult {

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFIG_FILE, type Config } from '../core/config.js';
+import { CONFIG_FILE, type Config } from '../core/project/config.js';
 import { InputError, RefusalError } from '../core/errors.js';
-import { orderIntents, validateIntentSet } from '../core/graph.js';
-import type { Intent } from '../core/intent.js';
-import { LOCK_FILE, parseLock, type Lockfile } from '../core/lock.js';
-import { loadConfig } from '../adapters/config-loader.js';
-import { findRepoRoot } from '../adapters/repo-root.js';
-import { loadIntents } from '../adapters/intent-files.js';
+import { orderIntents, validateIntentSet } from '../core/project/graph.js';
+import type { Intent } from '../core/project/intent.js';
+import { LOCK_FILE, parseLock, type Lockfile } from '../core/project/lock.js';
+import { loadConfig } from '../adapters/project/config-loader.js';
+import { findRepoRoot } from '../adapters/repo/root.js';
+import { loadIntents } from '../adapters/project/intent-files.js';
 
 /** A validated ainative project: where it is, its settings, its intents in build order and its lock. */
 export interface Project {

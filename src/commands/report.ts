@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { bugFileName, intentOfIssue, issueReport, issueSource, parseIssueExport, utcDate, type Bug, type IssueExport } from '../core/bug.js';
+import { bugFileName, intentOfIssue, issueReport, issueSource, parseIssueExport, utcDate, type Bug, type IssueExport } from '../core/project/bug.js';
 import { InputError } from '../core/errors.js';
-import { listBugFiles, readBugs, writeNewBugFile } from '../adapters/bug-files.js';
+import { listBugFiles, readBugs, writeNewBugFile } from '../adapters/project/bug-files.js';
 import { openProject } from './project.js';
 
 /** Read `-` from here: stdin, handed in so the command never touches `process`. */

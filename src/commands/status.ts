@@ -1,10 +1,10 @@
-import type { Config } from '../core/config.js';
-import { currentInputs, readTests } from '../core/inputs.js';
-import { emptyLock, sha256 } from '../core/lock.js';
+import type { Config } from '../core/project/config.js';
+import { currentInputs, readTests } from '../core/build/inputs.js';
+import { emptyLock, sha256 } from '../core/project/lock.js';
 import type { TypeChecker } from '../core/ports.js';
-import { assessStaleness, moduleEditedSinceBuild } from '../core/staleness.js';
-import { createFsWorkspace } from '../adapters/fs-workspace.js';
-import { loadPromptTemplates } from '../adapters/package-files.js';
+import { assessStaleness, moduleEditedSinceBuild } from '../core/build/staleness.js';
+import { createFsWorkspace } from '../adapters/repo/workspace.js';
+import { loadPromptTemplates } from '../adapters/project/package-files.js';
 import { openProject, type Project } from './project.js';
 
 /** One intent as `ainative status` reports it. */
@@ -30,7 +30,7 @@ export async function assessProject(project: Project): Promise<IntentStatus[]> {
   let checker: Promise<TypeChecker> | undefined;
   const ports = {
     workspace,
-    checker: () => (checker ??= import('../adapters/ts-checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
+    checker: () => (checker ??= import('../adapters/typescript/checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
   };
   const statuses: IntentStatus[] = [];
   for (const declared of project.intents) {
@@ -69,7 +69,7 @@ export interface BugStatusLine {
 export async function bugStatuses(cwd: string): Promise<BugStatusLine[]> {
   const project = await openProject(cwd, {});
   // Imported here: bug-files brings globbing and atomic writes, which the no-op build path never needs.
-  const { readBugs } = await import('../adapters/bug-files.js');
+  const { readBugs } = await import('../adapters/project/bug-files.js');
   const { bugs } = await readBugs(project.root);
   return bugs.map((bug) => ({
     file: bug.file,

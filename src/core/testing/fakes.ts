@@ -1,5 +1,5 @@
 // In-memory stand-ins for the ports, shared by the core's unit tests. Test support only: never imported by src.
-import type { Intent } from '../intent.js';
+import type { Intent } from '../project/intent.js';
 import type {
   ChatMessage,
   CodeGuard,
@@ -14,7 +14,7 @@ import type {
   TypeProblem,
   Workspace,
 } from '../ports.js';
-import type { PromptTemplates } from '../prompt.js';
+import type { PromptTemplates } from '../agent/prompt.js';
 
 /** A Workspace over a Map; `files` is the whole repo. */
 export class MemoryWorkspace implements Workspace {

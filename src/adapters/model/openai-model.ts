@@ -1,0 +1,154 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
+import type OpenAI from 'openai';
+import { ProviderError } from '../../core/errors.js';
+import type { ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
+
+/** Sampling parameters sent with every request (part of the response-cache key). */
+export const SAMPLING = { temperature: 0 } as const;
+/** Extra best-of-n candidates need some randomness to differ from the first. */
+export const SAMPLE_SAMPLING = { temperature: 0.8 } as const;
+
+export interface OpenAiModelOptions {
+  model: string;
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  requestTimeoutMs: number;
+  /** Retries of 408/409/429/5xx and connection errors, done by the SDK (honours retry-after). */
+  maxRetries?: number;
+}
+
+/** A ModelClient over any OpenAI-compatible chat-completions endpoint, streaming with usage. */
+export function createOpenAiModel(options: OpenAiModelOptions): ModelClient {
+  let client: Promise<OpenAI> | undefined;
+  /** Set once the provider refused `n` or answered one choice where more were asked for: ask one by one from then on. */
+  let nUnsupported = false;
+  const connect = (signal: AbortSignal | undefined): Promise<OpenAI> => {
+    client ??= createClient(options);
+    // One build signal is shared by every request in flight (--concurrency, --samples), and the SDK adds an abort
+    // listener per request: more than Node's default of 10 is expected here, not a leak worth a warning on stderr.
+    if (signal && getMaxListeners(signal) < 100) setMaxListeners(100, signal);
+    return client;
+  };
+  return {
+    async complete(messages, { signal, sample } = {}) {
+      const [reply] = await streamCompletion(await connect(signal), options.model, messages, signal, sample ? SAMPLE_SAMPLING : SAMPLING, 1);
+      return reply!;
+    },
+    async completeMany(messages, count, { signal } = {}) {
+      if (nUnsupported || count < 1) return [];
+      const connected = await connect(signal);
+      let replies: ModelReply[];
+      try {
+        replies = await streamCompletion(connected, options.model, messages, signal, SAMPLE_SAMPLING, count);
+      } catch (error) {
+        if (!refusesN(error)) throw error;
+        nUnsupported = true;
+        return [];
+      }
+      if (replies.length < count) nUnsupported = true;
+      return replies;
+    },
+  };
+}
+
+/** A 400 that names the `n` parameter: the provider does not support several choices per request. */
+function refusesN(error: unknown): boolean {
+  const cause = (error as { cause?: { status?: number; param?: string | null; message?: string } }).cause;
+  if (cause?.status !== 400) return false;
+  return cause.param === 'n' || /\bn\b|choices|multiple/i.test(cause.message ?? '');
+}
+
+async function createClient(options: OpenAiModelOptions): Promise<OpenAI> {
+  if (!options.apiKey && !options.baseUrl) {
+    throw new ProviderError('OPENAI_API_KEY is not set (set it, or OPENAI_BASE_URL for a local OpenAI-compatible server)');
+  }
+  // Loaded here, not at the top, so builds with nothing stale never pay for importing the SDK.
+  const { default: OpenAIClient } = await import('openai');
+  return new OpenAIClient({
+    apiKey: options.apiKey ?? 'not-needed',
+    baseURL: options.baseUrl,
+    timeout: options.requestTimeoutMs,
+    maxRetries: options.maxRetries ?? 3,
+    fetch: noRetryOnQuota,
+  });
+}
+
+/** A 429 for an exhausted quota will not clear by waiting: tell the SDK not to retry it. */
+async function noRetryOnQuota(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  if (response.status !== 429) return response;
+  const body = await response.text();
+  const headers = new Headers(response.headers);
+  if (body.includes('insufficient_quota')) headers.set('x-should-retry', 'false');
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** One streamed request for `n` choices; a reply per choice that came back (in choice order), at least one. */
+async function streamCompletion(
+  client: OpenAI,
+  model: string,
+  messages: ChatMessage[],
+  signal: AbortSignal | undefined,
+  sampling: { temperature: number },
+  n: number,
+): Promise<ModelReply[]> {
+  const choices = new Map<number, { content: string; refusal: string; finishReason: string | null }>();
+  const choice = (index: number) => {
+    let found = choices.get(index);
+    if (!found) choices.set(index, (found = { content: '', refusal: '', finishReason: null }));
+    return found;
+  };
+  let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+  let cut = false;
+  try {
+    const stream = await client.chat.completions.create(
+      { model, messages, stream: true, stream_options: { include_usage: true }, ...sampling, ...(n > 1 ? { n } : {}) },
+      { signal },
+    );
+    try {
+      for await (const chunk of stream) {
+        if (chunk.usage) usage = chunk.usage;
+        for (const delta of chunk.choices ?? []) {
+          const into = choice(delta.index ?? 0);
+          into.content += delta.delta?.content ?? '';
+          into.refusal += delta.delta?.refusal ?? '';
+          into.finishReason = delta.finish_reason ?? into.finishReason;
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // The stream broke after it started: unusable replies, never written; the loop retries within its budget.
+      cut = true;
+    }
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw toProviderError(error, model);
+  }
+  const ordered = [...choices.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
+  if (ordered.length === 0) ordered.push({ content: '', refusal: '', finishReason: null });
+  const total = estimateUsage(messages, ordered.map((one) => one.content).join(''), usage);
+  // The request's usage belongs to the first reply: summing the replies' usage gives the request's, not n times it.
+  return ordered.map((one, i) => ({
+    content: one.content,
+    finishReason: cut ? 'cut' : (one.finishReason ?? 'stop'),
+    refusal: one.refusal || null,
+    usage: i === 0 ? total : { prompt: 0, completion: 0 },
+  }));
+}
+
+/** Real usage when the server sent it; otherwise ~4 characters a token, so budgets still mean something. */
+function estimateUsage(messages: ChatMessage[], content: string, usage?: { prompt_tokens: number; completion_tokens: number }) {
+  if (usage) return { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
+  const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
+  return { prompt: Math.ceil(promptChars / 4), completion: Math.ceil(content.length / 4) };
+}
+
+function toProviderError(error: unknown, model: string): ProviderError {
+  const apiError = error as { status?: number; code?: string | null; message?: string; name?: string };
+  const detail = (apiError.message ?? String(error)).split('\n')[0];
+  if (apiError.status === 401 || apiError.status === 403) return new ProviderError(`model provider refused the API key (${apiError.status}): ${detail}`, { cause: error });
+  if (apiError.code === 'insufficient_quota') return new ProviderError(`model provider: quota exhausted (insufficient_quota): ${detail}`, { cause: error });
+  if (apiError.status === 404) return new ProviderError(`model provider: model '${model}' or endpoint not found (404): ${detail}`, { cause: error });
+  if (apiError.status) return new ProviderError(`model provider answered ${apiError.status} after retries: ${detail}`, { cause: error });
+  return new ProviderError(`model provider unreachable or broken reply: ${detail}`, { cause: error });
+}

@@ -1,0 +1,97 @@
+import { checkRepoPath } from '../project/intent.js';
+
+/** One fenced code block from a model reply, with the path it claims to write. */
+export interface CodeBlock {
+  path: string | undefined;
+  code: string;
+  closed: boolean;
+}
+
+export type ParseReplyResult = { ok: true; code: string } | { ok: false; reason: string };
+
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})\s*([^`]*)$/;
+const PATH_LIKE = /^[\w@.\-/\\]+\.[A-Za-z0-9]+$/;
+
+/** Splits a reply into fenced blocks; a path comes from the info string or from a line holding only a path just before. */
+export function extractCodeBlocks(reply: string): CodeBlock[] {
+  const lines = reply.replace(/\r\n?/g, '\n').split('\n');
+  const blocks: CodeBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = FENCE_OPEN.exec(lines[i]!);
+    if (!open) continue;
+    const fence = open[1]!;
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && !isClosingFence(lines[j]!, fence)) body.push(lines[j++]!);
+    const closed = j < lines.length;
+    // A path line may be separated from its fence by one blank line.
+    const before = lines[i - 1]?.trim() === '' ? lines[i - 2] : lines[i - 1];
+    blocks.push({ path: pathFromInfo(open[2]!) ?? pathFromLine(before), code: body.join('\n'), closed });
+    i = j;
+  }
+  return blocks;
+}
+
+/** Finds the code for `modulePath` in a reply; anything else (no block, other paths, cut off) is a reason to retry. */
+export function parseReply(reply: string, modulePath: string): ParseReplyResult {
+  const blocks = extractCodeBlocks(reply);
+  if (blocks.length === 0) {
+    return { ok: false, reason: `The reply had no fenced code block. Reply with exactly one block opened by \`\`\`ts ${modulePath}.` };
+  }
+  const unlabelled = blocks.filter((block) => block.path === undefined);
+  const labelled = blocks.filter((block) => block.path !== undefined);
+  const others = [...new Set(labelled.map((block) => normalise(block.path!)).filter((path) => path !== modulePath))];
+  if (others.length > 0) {
+    return {
+      ok: false,
+      reason: `The reply wrote ${others.join(', ')}, but you may write only ${modulePath}; the attempt was rejected. Every other file is read-only.`,
+    };
+  }
+  const mine = labelled.filter((block) => normalise(block.path!) === modulePath);
+  if (mine.length === 0) {
+    const hint = unlabelled.length > 0 ? ' Its code blocks carried no path.' : '';
+    return { ok: false, reason: `The reply had no code block for ${modulePath}.${hint} Open the block with \`\`\`ts ${modulePath}.` };
+  }
+  if (mine.length > 1) {
+    return { ok: false, reason: `The reply had ${mine.length} code blocks for ${modulePath}; send exactly one with the whole module.` };
+  }
+  const block = mine[0]!;
+  if (!block.closed) {
+    return { ok: false, reason: `The reply was cut off: the code block for ${modulePath} is not closed. Send the whole module in one closed block.` };
+  }
+  if (block.code.trim() === '') return { ok: false, reason: `The code block for ${modulePath} was empty.` };
+  return { ok: true, code: block.code.endsWith('\n') ? block.code : `${block.code}\n` };
+}
+
+function isClosingFence(line: string, fence: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.length >= fence.length && trimmed === fence[0]!.repeat(trimmed.length) && line.search(/\S/) <= 3;
+}
+
+/** Info strings seen in the wild: `ts src/a.ts`, `ts:src/a.ts`, `src/a.ts`, `ts title="src/a.ts"`, `ts file=src/a.ts`. */
+function pathFromInfo(info: string): string | undefined {
+  const attribute = /(?:title|file|path|filename)=["']?([^"'\s]+)/.exec(info);
+  if (attribute) return attribute[1];
+  const words = info.trim().split(/[\s:]+/).filter(Boolean);
+  return words.find((word) => PATH_LIKE.test(word));
+}
+
+/** A line holding only a path, maybe in backticks, bold, a heading or followed by a colon. */
+function pathFromLine(line: string | undefined): string | undefined {
+  if (line === undefined) return undefined;
+  const cleaned = line
+    .trim()
+    .replace(/^#+\s*/, '')
+    .replace(/^(?:file|path)\s*:\s*/i, '')
+    .replace(/[:]$/, '')
+    .replace(/^[*_`]+|[*_`]+$/g, '')
+    // `**src/a.ts:**` puts the colon inside the markup.
+    .replace(/[:]$/, '')
+    .trim();
+  return PATH_LIKE.test(cleaned) ? cleaned : undefined;
+}
+
+function normalise(path: string): string {
+  const checked = checkRepoPath(path);
+  return typeof checked === 'string' ? checked : path;
+}
