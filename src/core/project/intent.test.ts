@@ -25,6 +25,7 @@ describe('parseIntent', () => {
         exports: ['slugify(text: string): string', 'MAX_LENGTH: number'],
         holdout: [],
         allow: [],
+        isolation: 'confined',
         body: '# Slugify\n\nTurns a title into a URL slug.',
         text,
       },
@@ -39,6 +40,13 @@ describe('parseIntent', () => {
       uses: ['text'],
       exports: ['slugify(text: string): string'],
     });
+  });
+
+  it('runs the module confined unless the intent opts out with isolation: shared', () => {
+    const shared = parseIntent(FILE, frontmatter('module: src/slug.ts\nisolation: shared'));
+    expect(shared.ok && shared.intent.isolation).toBe('shared');
+    const wrong = parseIntent(FILE, frontmatter('module: src/slug.ts\nisolation: none'));
+    expect(wrong).toEqual({ ok: false, error: `${FILE}: key 'isolation' must be one of confined, shared, not "none"` });
   });
 
   it('reads a file with Windows line endings', () => {

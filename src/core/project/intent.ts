@@ -17,6 +17,11 @@ export interface Intent {
   holdout: string[];
   /** Node built-ins the module may use although the static guard forbids them by default (e.g. `fs`). */
   allow: string[];
+  /**
+   * How the module runs under test: `confined` (default) in a compartment with no ambient authority, or `shared`,
+   * in the test realm itself, for suites that need what confinement cannot give (reported as weaker).
+   */
+  isolation: Isolation;
   /** Regression tests frozen from bug reports, already included in `tests` (set by the build, not the file). */
   regressions?: string[];
   /** The Markdown body: the behaviour. */
@@ -25,9 +30,13 @@ export interface Intent {
   text: string;
 }
 
+/** See Intent.isolation. */
+export type Isolation = 'confined' | 'shared';
+export const ISOLATIONS: readonly Isolation[] = ['confined', 'shared'];
+
 export type ParseIntentResult = { ok: true; intent: Intent } | { ok: false; error: string };
 
-const KNOWN_KEYS = ['module', 'tests', 'uses', 'exports', 'holdout', 'allow'] as const;
+const KNOWN_KEYS = ['module', 'tests', 'uses', 'exports', 'holdout', 'allow', 'isolation'] as const;
 const INTENT_SUFFIX = '.intent.md';
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.tsx'];
 
@@ -67,6 +76,8 @@ export function parseIntent(file: string, text: string): ParseIntentResult {
   if (shared) return fail(`key 'holdout' names ${shared}, which is also in 'tests' (hidden tests must not be shown)`);
   const allow = readStringList(record.allow, 'allow');
   if ('error' in allow) return fail(allow.error);
+  const isolation = record.isolation ?? 'confined';
+  if (!ISOLATIONS.includes(isolation as Isolation)) return fail(`key 'isolation' must be one of ${ISOLATIONS.join(', ')}, not ${JSON.stringify(isolation)}`);
   const intent: Intent = {
     id,
     file,
@@ -76,6 +87,7 @@ export function parseIntent(file: string, text: string): ParseIntentResult {
     exports: exports.value,
     holdout: holdout.value,
     allow: allow.value.map((name) => name.replace(/^node:/, '')),
+    isolation: isolation as Isolation,
     body: front.body.trim(),
     text,
   };

@@ -178,6 +178,7 @@ export function makeIntent(id: string, overrides: Partial<Intent> = {}): Intent 
     exports: [],
     holdout: [],
     allow: [],
+    isolation: 'confined',
     body: `The ${id} module.`,
     text: `---\nmodule: ${module}\n---\nThe ${id} module.\n`,
     ...overrides,
