@@ -78,8 +78,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         force: options.force,
         guardOverwrite: (path) => uncommittedReason(project.gitRoot, join(project.root, path)),
         isSecretPath: (path) => secretFiles.includes(path),
-        bugs,
-        reproduceTemplates: reproduce,
+        bugs: { open: bugs, templates: reproduce },
         signal: options.signal,
         deadline,
       },
@@ -93,7 +92,6 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         },
         protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**']),
         model: async () => model,
-        takeReplyKeys: () => model.takeKeys(),
         ...lazy.ports,
       },
     );
@@ -101,8 +99,9 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     if (build.lockChanged) await workspace.write(LOCK_FILE, serializeLock(build.lock));
     const bugFiles = await recordBugs(project, workspace, build);
     await journal.commit();
-    // Replies reach .ainative/cache only now: a build stopped by an error or Ctrl-C leaves no trace of them.
-    const wroteAttributes = (await model.flush()) > 0 && (await ensureCacheGitattributes(project.root));
+    // Replies reach .ainative/cache only now, and only those of what turned green: a build stopped by an error or
+    // Ctrl-C leaves no trace of them, and a red intent's replies are asked for again next time, not replayed.
+    const wroteAttributes = (await model.flush(greenReplies(build))) > 0 && (await ensureCacheGitattributes(project.root));
     const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles, options);
     const testHost = await lazy.testHost();
     return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, ...(testHost ? { testHost } : {}) };
@@ -139,14 +138,19 @@ function sourceFiles(intent: Intent): string[] {
   return [intent.file, ...intent.tests, ...intent.holdout];
 }
 
+/** Cache keys of the replies the intents built green in this build used (their lock entries list them). */
+function greenReplies(build: RunBuildResult): Set<string> {
+  const built = build.modules.filter((module) => module.status === 'built');
+  return new Set(built.flatMap((module) => build.lock.intents[module.id]?.output.replies ?? []));
+}
+
 /** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
 async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, bugFiles: string[], options: BuildCommandOptions): Promise<string | undefined> {
   const built = build.modules.filter((module) => module.status === 'built');
   if ((!options.stage && !options.commit) || built.length === 0) return undefined;
-  const replies = built.flatMap((module) => build.lock.intents[module.id]?.output.replies ?? []);
-  const cacheFiles = replies.map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
-  const fixed = (build.bugs ?? []).filter((bug) => bug.status === 'fixed');
-  const regressions = fixed.map((bug) => bug.regressionTest!);
+  const cacheFiles = [...greenReplies(build)].map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
+  const fixed = (build.bugs ?? []).flatMap((bug) => (bug.status === 'fixed' ? [bug] : []));
+  const regressions = fixed.map((bug) => bug.regressionTest);
   const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...regressions, ...bugFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
   if (options.stage) await stagePaths(project.gitRoot, project.root, paths);
   if (!options.commit) return undefined;
@@ -187,9 +191,9 @@ async function recordBugs(project: Project, workspace: Workspace, build: RunBuil
     const updated: Bug = {
       ...bug,
       status: result.status === 'fixed' ? 'fixed' : 'open',
-      regressionTest: result.regressionTest ?? bug.regressionTest,
-      moduleHash: result.moduleHash ?? bug.moduleHash,
-      note: result.status === 'unreproduced' ? `could not reproduce after ${result.attempts} attempts: ${result.note ?? ''}`.trim() : undefined,
+      regressionTest: result.status === 'unreproduced' ? bug.regressionTest : result.regressionTest,
+      moduleHash: result.status === 'fixed' ? result.moduleHash : bug.moduleHash,
+      note: result.status === 'unreproduced' ? `could not reproduce after ${result.attempts} attempts: ${result.note}`.trim() : undefined,
     };
     const text = serializeBug(updated);
     if (text === (await workspace.read(bug.file))) continue;
@@ -234,17 +238,17 @@ function modelChain(project: Project, promptHash: string, redact: (text: string)
     sampling: { ...SAMPLING },
   });
   const outer = redactingModel(cache, redact);
+  const many = outer.completeMany?.bind(outer);
   return {
     complete: (messages, options) => outer.complete(messages, options),
-    completeMany: (messages, count, options) => outer.completeMany!(messages, count, options),
+    completeMany: async (messages, count, options) => (many ? many(messages, count, options) : []),
     get replayed() {
       return cache.replayed;
     },
     get stored() {
       return cache.stored;
     },
-    takeKeys: () => cache.takeKeys(),
-    flush: () => cache.flush(),
+    flush: (keep) => cache.flush(keep),
   };
 }
 
