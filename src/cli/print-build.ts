@@ -1,30 +1,20 @@
 import { Chalk } from 'chalk';
-import type { Config } from '../core/project/config.js';
 import type { BuildReporter, ModuleResult, RunBuildResult } from '../core/build/build.js';
 import type { BugResult } from '../core/build/bugs.js';
 import { colorEnabled } from '../adapters/project/config-loader.js';
-import { buildCommand } from '../commands/build.js';
+import { buildCommand, type BuildCommandOptions } from '../commands/build.js';
 import { createTerminalReporter } from './reporter.js';
 
-export interface BuildCliOptions {
-  cwd: string;
-  flags: Partial<Config>;
-  force: boolean;
-  select: 'all' | 'changed' | 'staged';
-  shard?: { index: number; count: number };
-  /** `ainative fix`: bug files to fix (empty: all open ones). */
-  fix?: string[];
-  stage: boolean;
-  commit: boolean;
-  json: boolean;
+export interface BuildCliOptions extends Pick<BuildCommandOptions, 'cwd' | 'flags' | 'fix'> {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
 
 /** Runs `ainative build` with progress (or JSON) output; returns the exit code. Errors that stop the run propagate. */
 export async function runBuildCli(options: BuildCliOptions): Promise<number> {
-  const color = !options.json && colorEnabled(options.stdout);
-  const terminal = options.json ? undefined : await createTerminalReporter({ stream: options.stdout, live: isSizedTerminal(options.stdout), color });
+  const json = options.flags.json ?? false;
+  const color = !json && colorEnabled(options.stdout);
+  const terminal = json ? undefined : await createTerminalReporter({ stream: options.stdout, live: isSizedTerminal(options.stdout), color });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
@@ -33,12 +23,7 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
     const { exitCode, build, redact, replayed, commitSha, owned, testHost } = await buildCommand({
       cwd: options.cwd,
       flags: options.flags,
-      force: options.force,
-      select: options.select,
-      shard: options.shard,
       fix: options.fix,
-      stage: options.stage,
-      commit: options.commit,
       reporter: terminal ?? silentReporter,
       signal: controller.signal,
       warn: (message) => options.stderr.write(`ainative: warning: ${message}\n`),
@@ -50,11 +35,11 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       replayed,
       ...(testHost ? { testHost } : {}),
       ...(commitSha ? { commit: commitSha } : {}),
-      ...(options.shard ? { shard: { ...options.shard, owned: owned ?? [] } } : {}),
+      ...(options.flags.shard ? { shard: { ...options.flags.shard, owned: owned ?? [] } } : {}),
       modules: build.modules.map(toJson),
       ...(build.bugs?.length ? { bugs: build.bugs.map(bugJson) } : {}),
     };
-    if (options.json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));
+    if (json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));
     else options.stdout.write(redact(summarize(build, replayed, color) + (commitSha ? `committed ${commitSha.slice(0, 12)}\n` : '')));
     return exitCode;
   } finally {

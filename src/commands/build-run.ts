@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, InputError, InterruptedError, RefusalError } from '../core/errors.js';
-import { runBuild, type RunBuildResult } from '../core/build/build.js';
+import { runBuild, type BuildSettings, type RunBuildResult } from '../core/build/build.js';
+import type { Config } from '../core/project/config.js';
 import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
 import type { Workspace } from '../core/ports.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
@@ -49,10 +50,11 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const journal = await openJournal(join(stateDir, 'journal'), project.root);
   const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
   const bugs = await openBugs(project, options.fix);
-  const chosen = chooseIntents(project, options.select === 'all' ? undefined : await selectedChanges(project, options.select), options.fix ? bugs : undefined);
-  const sharded = options.shard ? selectShard(chosen, options.shard.index, options.shard.count) : undefined;
+  const { select, shard } = project.config;
+  const chosen = chooseIntents(project, select === 'all' ? undefined : await selectedChanges(project, select), options.fix ? bugs : undefined);
+  const sharded = shard ? selectShard(chosen, shard.index, shard.count) : undefined;
   const intents = sharded?.build ?? chosen;
-  if (options.select === 'staged') await refuseUnstagedInputs(project, intents);
+  if (select === 'staged') await refuseUnstagedInputs(project, intents);
   const watched = project.intents.flatMap(sourceFiles);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
@@ -70,12 +72,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         lock: project.lock,
         templates,
         promptHash: hash,
-        model: project.config.model,
-        maxAttempts: project.config.maxAttempts,
-        maxTokens: project.config.maxTokens,
-        concurrency: project.config.concurrency,
-        samples: project.config.samples,
-        force: options.force,
+        ...buildSettings(project.config),
         guardOverwrite: (path) => uncommittedReason(project.gitRoot, join(project.root, path)),
         isSecretPath: (path) => secretFiles.includes(path),
         bugs: { open: bugs, templates: reproduce },
@@ -102,7 +99,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     // Replies reach .ainative/cache only now, and only those of what turned green: a build stopped by an error or
     // Ctrl-C leaves no trace of them, and a red intent's replies are asked for again next time, not replayed.
     const wroteAttributes = (await model.flush(greenReplies(build))) > 0 && (await ensureCacheGitattributes(project.root));
-    const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles, options);
+    const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles);
     const testHost = await lazy.testHost();
     return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, ...(testHost ? { testHost } : {}) };
   } catch (error) {
@@ -112,6 +109,12 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   } finally {
     await lazy.close();
   }
+}
+
+/** The settings the core build takes from the project's resolved configuration. */
+function buildSettings(config: Config): BuildSettings {
+  const { model, maxAttempts, maxTokens, concurrency, samples, force } = config;
+  return { model, maxAttempts, maxTokens, concurrency, samples, force };
 }
 
 async function selectedChanges(project: Project, select: 'changed' | 'staged'): Promise<string[]> {
@@ -145,15 +148,16 @@ function greenReplies(build: RunBuildResult): Set<string> {
 }
 
 /** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
-async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, bugFiles: string[], options: BuildCommandOptions): Promise<string | undefined> {
+async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, bugFiles: string[]): Promise<string | undefined> {
+  const { stage, commit } = project.config;
   const built = build.modules.filter((module) => module.status === 'built');
-  if ((!options.stage && !options.commit) || built.length === 0) return undefined;
+  if ((!stage && !commit) || built.length === 0) return undefined;
   const cacheFiles = [...greenReplies(build)].map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
   const fixed = (build.bugs ?? []).flatMap((bug) => (bug.status === 'fixed' ? [bug] : []));
   const regressions = fixed.map((bug) => bug.regressionTest);
   const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...regressions, ...bugFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
-  if (options.stage) await stagePaths(project.gitRoot, project.root, paths);
-  if (!options.commit) return undefined;
+  if (stage) await stagePaths(project.gitRoot, project.root, paths);
+  if (!commit) return undefined;
   const attempts = Object.fromEntries(built.map((module) => [module.id, module.attempts]));
   const extraTrailers = fixed.length > 0 ? { Fixes: fixed.map((bug) => bug.file).join(', ') } : undefined;
   return commitGenerated(project.gitRoot, project.root, { paths, intents: built.map((module) => module.id), model: project.config.model, attempts, extraTrailers });

@@ -2,6 +2,7 @@ import { summarizeFailures } from './feedback.js';
 import type { ChatMessage, ModelClient, ModelReply, ProtectedFiles, TestRunResult, TestRunner, TokenUsage, Workspace } from '../ports.js';
 import { formatCodeReply, type PreviousAttempt } from './prompt.js';
 import { parseReply } from './reply.js';
+import type { Config } from '../project/settings.js';
 
 // The one bounded repair loop. A strategy says what a reply may write, how to ask and what counts as success; the
 // engine owns everything around that: budgets, reply checks, the protected-file snapshot around every test run,
@@ -61,10 +62,7 @@ export interface AttemptStrategy<Success> {
 }
 
 /** What every loop runs with: the model, the test host, the protected files, the budget and progress callbacks. */
-export interface LoopContext {
-  maxAttempts: number;
-  /** Best-of-n: candidates asked for per attempt; the best judged is kept. */
-  samples?: number;
+export interface LoopContext extends Pick<Config, 'maxAttempts'>, Partial<Pick<Config, 'samples'>> {
   model: ModelClient;
   runner: TestRunner;
   protectedFiles: ProtectedFiles;

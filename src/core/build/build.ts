@@ -1,7 +1,7 @@
 import { AinativeError, EXIT, InterruptedError } from '../errors.js';
 import type { Intent } from '../project/intent.js';
 import { emptyLock, type Lockfile } from '../project/lock.js';
-import type { Config } from '../project/config.js';
+import type { Config } from '../project/settings.js';
 import { prepareBugs, type BugResult, type OpenBug, type PreparedBugs } from './bugs.js';
 import { budgetReason, tokenBudget, tokenMeter } from './budget.js';
 import { buildIntent, restore, restoreAll } from './build-intent.js';
@@ -54,8 +54,8 @@ export interface BuildPorts {
   reporter: BuildReporter;
 }
 
-/** The settings a build takes from the resolved configuration; the rest have defaults. */
-export type BuildSettings = Pick<Config, 'model' | 'maxAttempts'> & Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens'>> & { force: boolean };
+/** The settings a build takes from the resolved configuration (declared once, in settings.ts); the optional ones default to one at a time, one sample, no token limit. */
+export type BuildSettings = Pick<Config, 'model' | 'maxAttempts' | 'force'> & Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens'>>;
 
 export interface RunBuildOptions extends BuildSettings {
   intents: Intent[];
