@@ -3,7 +3,8 @@ import type { Lockfile } from '../project/lock.js';
 import type { TokenUsage, Workspace } from '../ports.js';
 import { runReproduceLoop, type ReproduceTemplates } from '../agent/reproduce.js';
 import type { LoopContext } from '../agent/engine.js';
-import type { ShownFile } from '../agent/prompt.js';
+import { normaliseLineEndings } from '../project/content-hash.js';
+import { readShown } from './inputs.js';
 
 /** An open bug report, as the build sees it. */
 export interface OpenBug {
@@ -63,7 +64,8 @@ export async function prepareBugs(options: PrepareBugsOptions): Promise<Prepared
   for (const path of options.lock.intents[intent.id]?.regressions ?? []) if (await workspace.exists(path)) regressions.add(path);
   const results: BugResult[] = [];
   const replies: string[] = [];
-  const moduleCode = await workspace.read(intent.module);
+  const found = await workspace.read(intent.module);
+  const moduleCode = found === undefined ? undefined : normaliseLineEndings(found);
   for (const bug of options.bugs.filter((candidate) => candidate.intent === intent.id)) {
     const common = { file: bug.file, intent: bug.intent, attempts: 0, tokens: { prompt: 0, completion: 0 } };
     if (bug.reproduced && (await workspace.exists(bug.testPath))) {
@@ -91,6 +93,3 @@ export async function prepareBugs(options: PrepareBugsOptions): Promise<Prepared
   return { intent: { ...intent, tests: [...intent.tests, ...added], regressions: added }, bugs: results, replies };
 }
 
-async function readShown(workspace: Workspace, paths: string[]): Promise<ShownFile[]> {
-  return Promise.all(paths.map(async (path) => ({ path, content: (await workspace.read(path)) ?? '' })));
-}

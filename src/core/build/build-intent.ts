@@ -1,4 +1,5 @@
 import { RefusalError } from '../errors.js';
+import { contentHash } from '../project/content-hash.js';
 import type { Intent } from '../project/intent.js';
 import { sha256, type LockEntry, type Lockfile } from '../project/lock.js';
 import type { LoopContext } from '../agent/engine.js';
@@ -28,7 +29,7 @@ export async function buildIntent(intent: Intent, options: RunBuildOptions, stat
   const tests = await readTests(workspace, intent);
   const inputs = await currentInputs(intent, options, ports, lock, tests);
   const original = await workspace.read(intent.module);
-  const moduleHash = original === undefined ? undefined : sha256(original);
+  const moduleHash = original === undefined ? undefined : contentHash(original);
   const entry = lock.intents[intent.id];
   const staleness = assessStaleness(inputs, entry, { path: intent.module, sha256: moduleHash });
   const base = { id: intent.id, module: intent.module, attempts: 0, tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: staleness.reasons };
@@ -63,7 +64,7 @@ export async function buildIntent(intent: Intent, options: RunBuildOptions, stat
     module: intent.module,
     ...(regressions.length > 0 ? { regressions } : {}),
     inputs,
-    output: { sha256: sha256(loop.content), api: sha256(api), tests: loop.collected, replies: [...new Set([...state.bugReplies, ...loop.replies])] },
+    output: { sha256: contentHash(loop.content), api: sha256(api), tests: loop.collected, replies: [...new Set([...state.bugReplies, ...loop.replies])] },
   };
   return { ...result, status: 'built' };
 }
@@ -71,7 +72,7 @@ export async function buildIntent(intent: Intent, options: RunBuildOptions, stat
 /** A stale module may be replaced when ainative wrote it, when git can give it back, or when the user said --force. */
 async function refuseUnsafeOverwrite(intent: Intent, options: RunBuildOptions, entry: LockEntry | undefined, original: string | undefined): Promise<void> {
   if (options.force || original === undefined) return;
-  const hash = sha256(original);
+  const hash = contentHash(original);
   if (entry && entry.module === intent.module && entry.output.sha256 === hash) return;
   if (entry && entry.module === intent.module && moduleEditedSinceBuild(entry, hash)) {
     throw new RefusalError(`${intent.module}: edited since ainative generated it (its hash differs from ainative.lock); commit or discard the edit, or use --force`);

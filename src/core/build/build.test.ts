@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runBuild, type BuildPorts, type RunBuildOptions } from './build.js';
 import { currentInputs, generatedHeader, readTests } from './inputs.js';
 import { InterruptedError, ProviderError, RefusalError } from '../errors.js';
-import type { Intent } from '../project/intent.js';
+import { parseIntent, type Intent } from '../project/intent.js';
 import { sha256, type Lockfile } from '../project/lock.js';
 import type { ModelReply } from '../ports.js';
 import {
@@ -239,6 +239,23 @@ describe('runBuild', () => {
     ports.reporter.attempt = () => controller.abort();
     await expect(build([A], undefined, { signal: controller.signal })).rejects.toThrow(InterruptedError);
     expect(workspace.files.has('src/a.ts')).toBe(false);
+  });
+
+  it('treats intents, tests and modules checked out with CRLF line endings as unchanged', async () => {
+    const { lock, files } = await builtLock([A, B]);
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    const checkedOut = Object.fromEntries(Object.entries(files).map(([path, text]) => [path, crlf(text)]));
+    const parsed = [A, B].map((intent) => {
+      const result = parseIntent(intent.file, crlf(intent.text));
+      if (!result.ok) throw new Error(result.error);
+      // The intent as its CRLF file parses (makeIntent's text holds no `uses`; the object does).
+      return { ...intent, text: result.intent.text, body: result.intent.body };
+    });
+    const { model, calls, build } = harness([], checkedOut);
+    const result = await build(parsed, lock);
+    expect(result.modules.map((module) => module.status)).toEqual(['fresh', 'fresh']);
+    expect(model.requests).toHaveLength(0);
+    expect(calls.checker).toBe(0);
   });
 
   it('uses the recorded API hash of an unchanged used module instead of extracting it again', async () => {
