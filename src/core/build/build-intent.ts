@@ -74,11 +74,16 @@ async function refuseUnsafeOverwrite(intent: Intent, options: RunBuildOptions, e
   if (options.force || original === undefined) return;
   const hash = contentHash(original);
   if (entry && entry.module === intent.module && entry.output.sha256 === hash) return;
-  if (entry && entry.module === intent.module && moduleEditedSinceBuild(entry, hash)) {
-    throw new RefusalError(`${intent.module}: edited since ainative generated it (its hash differs from ainative.lock); commit or discard the edit, or use --force`);
-  }
   const reason = await options.guardOverwrite(intent.module);
+  if (entry && entry.module === intent.module && moduleEditedSinceBuild(entry, hash)) throw new RefusalError(handEditAdvice(intent, reason !== undefined));
   if (reason) throw new RefusalError(`${intent.module}: ${reason}; commit or discard it, or use --force`);
+}
+
+/** What to do about a hand edit: committing it would not help (the module would still differ from the lock). */
+function handEditAdvice(intent: Intent, uncommitted: boolean): string {
+  const edited = `${intent.module}: edited since ainative generated it (its hash differs from ainative.lock)`;
+  if (uncommitted) return `${edited}, and the edit is not committed; undo the edit to let ainative regenerate the module, or use --force to regenerate over it`;
+  return `${edited}, and the edit is committed, so git would not bring ainative's version back; use --force to regenerate over the edit, or keep the change by describing it in ${intent.file} (or its tests) and then building with --force`;
 }
 
 async function usedApi(id: string, intents: Intent[], checker: TypeChecker): Promise<UsedApi> {
