@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, InputError, InterruptedError, RefusalError } from '../core/errors.js';
+import { EXIT, InterruptedError, RefusalError } from '../core/errors.js';
 import { runBuild, type BuildSettings, type RunBuildResult } from '../core/build/build.js';
 import type { Config } from '../core/project/config.js';
 import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
-import type { Workspace } from '../core/ports.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
 import type { SandboxedRunner } from '../adapters/test-host/sandboxed-runner.js';
 import { redactingModel } from '../core/model/redacting-model.js';
@@ -20,12 +19,10 @@ import { loadPromptTemplates } from '../adapters/project/package-files.js';
 import { createProtectedFiles, protectedPaths } from '../adapters/repo/protected-files.js';
 import { collectSecrets } from '../adapters/repo/secrets.js';
 import { changedSinceHead, stagedPaths, unstagedPaths } from '../adapters/git/changes.js';
-import { commitGenerated, stagePaths } from '../adapters/git/commit.js';
 import { selectForBuild, selectShard } from '../core/build/select.js';
-import { regressionTestPath, serializeBug, type Bug } from '../core/project/bug.js';
 import type { OpenBug } from '../core/build/bugs.js';
+import { greenReplies, openBugs, recordBugs, recordInGit } from './build-record.js';
 import type { Intent } from '../core/project/intent.js';
-import { readBugs } from '../adapters/project/bug-files.js';
 import type { Project } from './project.js';
 import type { BuildCommandOptions, BuildCommandResult } from './build.js';
 
@@ -141,70 +138,10 @@ function sourceFiles(intent: Intent): string[] {
   return [intent.file, ...intent.tests, ...intent.holdout];
 }
 
-/** Cache keys of the replies the intents built green in this build used (their lock entries list them). */
-function greenReplies(build: RunBuildResult): Set<string> {
-  const built = build.modules.filter((module) => module.status === 'built');
-  return new Set(built.flatMap((module) => build.lock.intents[module.id]?.output.replies ?? []));
-}
-
-/** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
-async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, bugFiles: string[]): Promise<string | undefined> {
-  const { stage, commit } = project.config;
-  const built = build.modules.filter((module) => module.status === 'built');
-  if ((!stage && !commit) || built.length === 0) return undefined;
-  const cacheFiles = [...greenReplies(build)].map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
-  const fixed = (build.bugs ?? []).flatMap((bug) => (bug.status === 'fixed' ? [bug] : []));
-  const regressions = fixed.map((bug) => bug.regressionTest);
-  const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...regressions, ...bugFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
-  if (stage) await stagePaths(project.gitRoot, project.root, paths);
-  if (!commit) return undefined;
-  const attempts = Object.fromEntries(built.map((module) => [module.id, module.attempts]));
-  const extraTrailers = fixed.length > 0 ? { Fixes: fixed.map((bug) => bug.file).join(', ') } : undefined;
-  return commitGenerated(project.gitRoot, project.root, { paths, intents: built.map((module) => module.id), model: project.config.model, attempts, extraTrailers });
-}
-
-/** Open bug reports (all, or the ones `ainative fix` names), with where their regression tests go. */
-async function openBugs(project: Project, only: string[] | undefined): Promise<OpenBug[]> {
-  const { bugs, errors } = await readBugs(project.root);
-  if (errors.length > 0) throw new InputError(errors.join('\n'));
-  const wanted = only && only.length > 0 ? new Set(only.map((file) => file.replace(/^\.\//, ''))) : undefined;
-  for (const file of wanted ?? []) {
-    if (!bugs.some((bug) => bug.file === file)) throw new InputError(`${file}: no such bug file`);
-  }
-  return bugs
-    .filter((bug) => (wanted ? wanted.has(bug.file) && bug.status !== 'fixed' : bug.status === 'open'))
-    .map((bug) => {
-      const testPath = bug.regressionTest ?? regressionTestPath(bug.file);
-      return { file: bug.file, intent: bug.intent, body: bug.body, testPath, reproduced: bug.regressionTest !== undefined };
-    });
-}
-
 /** The intents a build takes on: all, those touched by git changes, or those with the bugs being fixed. */
 function chooseIntents(project: Project, changed: string[] | undefined, fixing: OpenBug[] | undefined): Intent[] {
   if (fixing) return selectForBuild(fixing.map((bug) => project.intents.find((intent) => intent.id === bug.intent)?.file ?? ''), project.intents);
   return changed ? selectForBuild(changed, project.intents) : project.intents;
-}
-
-/** Writes back what happened to each bug: fixed (with test and module hash), or still open with a test or a note. */
-async function recordBugs(project: Project, workspace: Workspace, build: RunBuildResult): Promise<string[]> {
-  const { bugs } = await readBugs(project.root);
-  const written: string[] = [];
-  for (const result of build.bugs ?? []) {
-    const bug = bugs.find((candidate) => candidate.file === result.file);
-    if (!bug) continue;
-    const updated: Bug = {
-      ...bug,
-      status: result.status === 'fixed' ? 'fixed' : 'open',
-      regressionTest: result.status === 'unreproduced' ? bug.regressionTest : result.regressionTest,
-      moduleHash: result.status === 'fixed' ? result.moduleHash : bug.moduleHash,
-      note: result.status === 'unreproduced' ? `could not reproduce after ${result.attempts} attempts: ${result.note}`.trim() : undefined,
-    };
-    const text = serializeBug(updated);
-    if (text === (await workspace.read(bug.file))) continue;
-    await workspace.write(bug.file, text);
-    written.push(bug.file);
-  }
-  return written;
 }
 
 /** Folders holding tests and no module: the static guard forbids reaching into them. Colocated tests are covered by name. */
