@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runBuildLoop, type AttemptReport, type BuildLoopOptions } from './loop.js';
+import { runBuildLoop, type BuildLoopOptions } from './loop.js';
+import type { AttemptReport } from './engine.js';
 import type { ModelReply, TestFailure, TypeProblem } from '../ports.js';
 import {
   ContentRunner,
@@ -163,6 +164,15 @@ describe('runBuildLoop', () => {
       { prompt: 250, completion: 27 },
       { prompt: 450, completion: 67 },
     ]);
+  });
+
+  it('lists the cache key of every reply it used, in order, each once, unusable and red ones included', async () => {
+    const { run } = setup([
+      modelReply('no code', { cacheKey: 'k1', finishReason: 'length' }),
+      codeReply(MODULE, BAD, { cacheKey: 'k2' }),
+      codeReply(MODULE, GOOD, { cacheKey: 'k3' }),
+    ]);
+    expect(await run()).toMatchObject({ status: 'built', attempts: 3, replies: ['k1', 'k2', 'k3'] });
   });
 
   it('keeps one header when the model echoes it', async () => {

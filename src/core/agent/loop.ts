@@ -5,8 +5,6 @@ import { buildMessages, type PromptTemplates, type ShownFile, type UsedApi } fro
 import { runAttempts, tamperMessage, type AttemptStage, type GuardedRun, type Judgement, type LoopContext, type LoopTotals } from './engine.js';
 import { countProblem, testsDeclareSkips } from './test-count.js';
 
-export type { AttemptReport, LoopContext, TokenBudget } from './engine.js';
-
 /** The build strategy's own inputs, on top of what every loop runs with. */
 export interface BuildLoopOptions extends LoopContext {
   intent: Intent;
