@@ -18,6 +18,11 @@ const SCENARIOS: Scenario[] = [feedbackLoop, noopBuild, parallelDag, promptSize,
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((key) => !SCENARIOS.some((s) => s.key === key));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown scenario ${unknown.join(', ')}; the keys are ${SCENARIOS.map((s) => s.key).join(', ')}\n`);
+    return 2;
+  }
   const chosen = SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.key));
   const info = await envInfo();
   const log = (line: string) => process.stderr.write(`${line}\n`);
