@@ -138,8 +138,8 @@ function note(options: NoopOptions, count: string): string {
     `then \`node -e 0\`, \`node dist/src/cli/index.js build\` and \`--version\` spawned in turn, ${WARMUP} warm-up + ${COUNT} timed each, ` +
     'with the fake server still listening to catch any model call. Peak RSS: separate runs after the timed ones ' +
     `(${MEMORY_RUNS} of \`node -e 0\` and of the no-op build), and the first build; each node process started with ` +
-    '`--require bench/peak-rss.cjs`, which writes `process.resourceUsage().maxRSS` (the process\'s own high-water mark, ' +
-    'its worker threads included) as it exits; the test host is a separate process (in bubblewrap), its VmHWM read from /proc ' +
-    'every 50 ms while the build runs. The first build\'s wall time includes that polling.'
+    '`--require bench/peak-rss.cjs`, which writes the VmHWM of `/proc/self/status` (the process\'s own high-water mark since ' +
+    'its exec, its worker threads included) as it exits; the test host is a separate process (in bubblewrap by default), its ' +
+    'VmHWM read from `/proc/<pid>/status` every 50 ms while the build runs. The first build\'s wall time includes that polling.'
   );
 }
