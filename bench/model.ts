@@ -40,9 +40,15 @@ export interface BuiltModule {
 /** Runs `ainative build <args> --json`, which must succeed; returns its modules and timing. */
 export async function buildJson(cwd: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ run: SpawnResult; modules: BuiltModule[] }> {
   const run = await spawnOk(process.execPath, [CLI, 'build', ...args, '--json'], { cwd, env, timeoutMs: 600_000 });
+  return { run, modules: builtModules(run) };
+}
+
+/** The modules of a `build --json` run, which must have exited 0 and reported ok. */
+export function builtModules(run: SpawnResult): BuiltModule[] {
+  if (run.code !== 0) throw new Error(`build exited ${run.code}\n${run.stdout.slice(0, 2000)}\n${run.stderr.slice(-2000)}`);
   const report = JSON.parse(run.stdout) as { ok: boolean; modules: BuiltModule[] };
   if (!report.ok) throw new Error(`build reported ok: false\n${run.stdout.slice(0, 3000)}`);
-  return { run, modules: report.modules };
+  return report.modules;
 }
 
 /** Runs the CLI with `args`, timed, whatever its exit code. */

@@ -8,16 +8,21 @@ import { envInfo, type EnvInfo } from './env-info.js';
 import { TempSpace } from './repos.js';
 import type { Scenario } from './scenario.js';
 import { feedbackLoop } from './scenarios/feedback-loop.js';
-import { noopBuild } from './scenarios/noop-build.js';
+import { noopBuild, scaleNoopBuild } from './scenarios/noop-build.js';
 import { parallelDag } from './scenarios/parallel-dag.js';
 import { promptSize } from './scenarios/prompt-size.js';
 import { msSince, single } from './stats.js';
 import { markdownTable, textTable, type Row } from './table.js';
 
-const SCENARIOS: Scenario[] = [feedbackLoop, noopBuild, parallelDag, promptSize];
+const SCENARIOS: Scenario[] = [feedbackLoop, noopBuild, parallelDag, promptSize, scaleNoopBuild];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((key) => !SCENARIOS.some((s) => s.key === key));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown scenario ${unknown.join(', ')}; the keys are ${SCENARIOS.map((s) => s.key).join(', ')}\n`);
+    return 2;
+  }
   const chosen = SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.key));
   const info = await envInfo();
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -9,11 +9,20 @@ export interface SpawnResult {
   stderr: string;
 }
 
+/** Where and how to spawn; `onSpawn` gets the child's pid, for a caller that watches the process while it runs. */
+export interface SpawnOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  onSpawn?: (pid: number) => void;
+}
+
 /** Spawns `file args` (no shell) and times it until exit; kills it past `timeoutMs`. */
-export function spawnTimed(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<SpawnResult> {
+export function spawnTimed(file: string, args: string[], options: SpawnOptions): Promise<SpawnResult> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -32,7 +41,7 @@ export function spawnTimed(file: string, args: string[], options: { cwd: string;
 }
 
 /** Like spawnTimed, but a non-zero exit is an error naming the command and its output. */
-export async function spawnOk(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<SpawnResult> {
+export async function spawnOk(file: string, args: string[], options: SpawnOptions): Promise<SpawnResult> {
   const result = await spawnTimed(file, args, options);
   if (result.code !== 0) {
     throw new Error(`${[file, ...args].join(' ')} exited ${result.code}\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);

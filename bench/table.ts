@@ -5,7 +5,7 @@ import type { Summary } from './stats.js';
 export interface Row {
   scenario: string;
   figure: string;
-  unit: 'ms' | 'x' | 'tokens' | 'count';
+  unit: 'ms' | 'x' | 'tokens' | 'count' | 'MB';
   summary: Summary;
   target: string;
   verdict: 'PASS' | 'SHORT' | '';
@@ -21,6 +21,7 @@ const HEADERS = ['scenario', 'figure', 'median', 'min–max', 'n', 'target', 'ma
 function format(value: number, unit: Row['unit']): string {
   if (unit === 'x') return `${value.toFixed(value >= 10 ? 1 : 2)}×`;
   if (unit === 'ms') return `${value.toFixed(value >= 100 ? 0 : 1)} ms`;
+  if (unit === 'MB') return `${value.toFixed(value >= 100 ? 0 : 1)} MB`;
   return String(Math.round(value));
 }
 

@@ -1,5 +1,5 @@
 // Scenario 3: 40 intents in a DAG of depth 4 (10 per level), built with one slot per intent of a level against a
-// model that takes 300 ms per reply. The wall time is compared with the critical-path bound as issue 6 defines it
+// model that takes 300 ms per reply. The wall time is compared with the critical-path bound
 // (depth x latency plus the measured test time, the warm test host serialising test runs: the 40 intents' test runs
 // one after another in a warm host, measured apart from the build), and with a stricter one: per level, one reply
 // plus one non-model iteration (guard, type check, test run) of one intent.
@@ -68,9 +68,9 @@ export const parallelDag: Scenario = {
     return {
       rows: [
         row(NAME, `wall time of \`build --concurrency ${CONCURRENCY}\``, 'ms', wall, `≤ ${Math.round(1.25 * bound)} ms`, ratio <= 1.25),
-        row(NAME, `critical-path bound (issue 6): ${DEPTH} × ${LATENCY_MS} ms + test time`, 'ms', single(bound)),
+        row(NAME, `critical-path bound: ${DEPTH} × ${LATENCY_MS} ms + test time`, 'ms', single(bound)),
         row(NAME, `  test time: the ${nodes.length} test runs one after another, warm host`, 'ms', single(serial)),
-        row(NAME, 'wall / critical-path bound (issue 6)', 'x', single(ratio), '≤ 1.25×', ratio <= 1.25),
+        row(NAME, 'wall / critical-path bound', 'x', single(ratio), '≤ 1.25×', ratio <= 1.25),
         row(NAME, `stricter bound: ${DEPTH} × (${LATENCY_MS} ms + one iteration)`, 'ms', single(strict)),
         row(NAME, '  one non-model iteration: guard + check + tests', 'ms', iteration),
         row(NAME, 'wall / stricter bound', 'x', single(wall.median / strict)),
@@ -88,7 +88,7 @@ export const parallelDag: Scenario = {
           `(\`latencyMs\`); \`--concurrency ${CONCURRENCY}\` ${hasFlag ? 'is listed' : 'is NOT listed'} in \`build --help\`. The repo is reset (git clean) before ` +
           'each build; 1 warm-up + up to 4 timed builds, each run under `bash -c` so that `times` reports the CPU of ainative\'s processes; ' +
           'the test host runs in bubblewrap, beyond what `times` sees, so its own CPU time (`testHost.cpuMs` of --json) is added. ' +
-          'Issue 6 defines the bound as depth × latency plus the measured test time, with the warm test host serialising test runs; ' +
+          'The bound is depth × latency plus the measured test time, with the warm test host serialising test runs; ' +
           'the test time is measured apart from the build, in a --sandbox auto runner started in this process on the built repo: ' +
           `the ${nodes.length} intents' test runs one after another, summed. ` +
           'Stricter bound, one iteration: guard + type check + test run of one intent per level, as tryReply does them (tests and check overlapped), ' +
