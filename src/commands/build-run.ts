@@ -6,6 +6,7 @@ import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
 import type { Workspace } from '../core/ports.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
 import type { SandboxedRunner } from '../adapters/test-host/sandboxed-runner.js';
+import { confinementFor } from '../adapters/test-host/confinement.js';
 import { redactingModel } from '../core/model/redacting-model.js';
 import { redactSecrets } from '../core/model/redact.js';
 import { acquireBuildLock } from '../adapters/repo/build-lock.js';
@@ -277,6 +278,7 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
             hiddenPaths: sandbox.hiddenPaths,
             onWarning: sandbox.warn,
             spareWorkers: spareWorkersFor(project.config.concurrency),
+            confinement: confinementFor(project.intents),
           }),
         )),
     },

@@ -65,6 +65,7 @@ async function bugProblems(project: Project): Promise<CheckProblem[]> {
 
 async function runAllTests(project: Project): Promise<TestRunResult> {
   const { createSandboxedRunner } = await import('../adapters/test-host/sandboxed-runner.js');
+  const { confinementFor } = await import('../adapters/test-host/confinement.js');
   const env = processEnvironment();
   const { secretFiles } = await collectSecrets(project.root, env);
   const runner = await createSandboxedRunner({
@@ -76,6 +77,7 @@ async function runAllTests(project: Project): Promise<TestRunResult> {
     hiddenPaths: secretFiles.map((path) => join(project.root, path)),
     // One run, then done: no threads to keep booted for later.
     spareWorkers: 0,
+    confinement: confinementFor(project.intents),
   });
   try {
     // The regression tests frozen from fixed bugs judge their intents too, as in the build.

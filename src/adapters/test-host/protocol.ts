@@ -2,6 +2,7 @@
 // the host's stdin; answers over fd 3, a pipe of their own, so that what test code prints cannot pose as one.
 import type { Readable } from 'node:stream';
 import type { FileError, TestFailure, TestRunResult } from '../../core/ports.js';
+import type { Confinement } from './host/confine-plugin.js';
 
 /** The file descriptor the host answers on. */
 export const RESPONSE_FD = 3;
@@ -15,6 +16,10 @@ export interface InitRequest {
   setupFiles: string[];
   /** Most worker threads the host keeps booted between runs (how many follows `expect` requests once there are any). */
   spareWorkers: number;
+  /** Generated modules to run confined, and the path policy of their `fs`. */
+  confinement?: Confinement;
+  /** Heap limit of each test thread, in MB. */
+  maxThreadHeapMb: number;
 }
 
 /** Asks the host to run groups of test files in one vitest run; answered by a `result` (one per group) or `error` with the same id. */

@@ -13,6 +13,7 @@ import { makeFolders, resetScratch, type Folders } from './folders.js';
 import { HostProcess, type HostCommand, type HostInit } from './host-process.js';
 import { dependenciesDir, packageRoot } from '../project/package-files.js';
 import { hostScript, runtimeGuardFile } from './paths.js';
+import { resolveConfinement, type ConfinementRequest } from './confinement.js';
 
 /** auto: sandbox when bwrap works, else warn and run unsandboxed; required: refuse without it; off: never. */
 export type SandboxMode = 'auto' | 'required' | 'off';
@@ -40,6 +41,10 @@ export interface SandboxedRunnerOptions {
   startupTimeoutMs?: number;
   /** Most worker threads kept booted between runs; how many follows `expect` once it is called (see VitestRunnerOptions). Default 2. */
   spareWorkers?: number;
+  /** Generated modules to run confined and the paths no module may open (see confinement.ts); none when undefined. */
+  confinement?: ConfinementRequest;
+  /** Heap limit of each test thread, in MB (default 512); the host's own heap is limited to twice that. */
+  maxThreadHeapMb?: number;
 }
 
 /** A TestRunner whose tests run in a separate, killable (and, when `sandboxed`, bubblewrapped) process. */
@@ -66,6 +71,8 @@ export class SandboxUnavailableError extends RefusalError {}
 export const RUN_TIMEOUT_MS = 60_000;
 /** Starting node, vite and vitest takes about a second; this is for slow, loaded machines. */
 const STARTUP_TIMEOUT_MS = 60_000;
+/** Heap limit of one test thread when none is set; the host process gets twice that. */
+const THREAD_HEAP_MB = 512;
 /** How long close() lets vitest shut down before killing the host. */
 const CLOSE_GRACE_MS = 10_000;
 
@@ -85,7 +92,14 @@ export async function createSandboxedRunner(options: SandboxedRunnerOptions): Pr
   const folders = await makeFolders();
   try {
     const command = sandboxed ? bwrapCommand(options, root, folders, bwrap!) : nodeCommand(options, root, folders);
-    const init: HostInit = { root, configFile: options.configFile, setupFiles: [runtimeGuardFile()], spareWorkers: options.spareWorkers ?? 2 };
+    const init: HostInit = {
+      root,
+      configFile: options.configFile,
+      setupFiles: [runtimeGuardFile()],
+      spareWorkers: options.spareWorkers ?? 2,
+      confinement: options.confinement && resolveConfinement(options.confinement, root, folders.scratch),
+      maxThreadHeapMb: options.maxThreadHeapMb ?? THREAD_HEAP_MB,
+    };
     const startupTimeoutMs = options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
     const start = (): Promise<HostProcess> => HostProcess.start(command, init, startupTimeoutMs, options.log);
     return new Runner(start, folders, sandboxed, options.runTimeoutMs);
@@ -118,7 +132,7 @@ async function chooseSandbox(options: SandboxedRunnerOptions, bwrap: string | un
 function nodeCommand(options: SandboxedRunnerOptions, root: string, folders: Folders): HostCommand {
   // There is no empty home to show; a fresh folder keeps tools away from the user's dotfiles.
   const env = scrubEnv(options.env, { tmpdir: folders.scratch, home: path.join(folders.scratch, 'home') });
-  return { file: process.execPath, args: [hostScript()], env, cwd: root };
+  return { file: process.execPath, args: [...hostNodeFlags(options), hostScript()], env, cwd: root };
 }
 
 /** node running the host script inside bubblewrap. */
@@ -134,7 +148,12 @@ function bwrapCommand(options: SandboxedRunnerOptions, root: string, folders: Fo
   };
   const env = scrubEnv(options.env, { tmpdir: folders.scratch, home: home ?? folders.scratch });
   // bwrap gets the scrubbed environment too: it is readable as /proc/1/environ inside the sandbox.
-  return { file: bwrap, args: bwrapArgs(layout, [process.execPath, hostScript()]), env, cwd: root };
+  return { file: bwrap, args: bwrapArgs(layout, [process.execPath, ...hostNodeFlags(options), hostScript()]), env, cwd: root };
+}
+
+/** Node flags of the host process: its own heap limit (test threads have theirs). */
+function hostNodeFlags(options: SandboxedRunnerOptions): string[] {
+  return [`--max-old-space-size=${2 * (options.maxThreadHeapMb ?? THREAD_HEAP_MB)}`];
 }
 
 function realHome(env: NodeJS.ProcessEnv): string | undefined {

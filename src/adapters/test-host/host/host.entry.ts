@@ -60,6 +60,8 @@ async function start(init: InitRequest, send: (answer: Answer) => void, out: Nod
       configFile: init.configFile,
       setupFiles: init.setupFiles,
       spareWorkers: init.spareWorkers,
+      confinement: init.confinement,
+      maxThreadHeapMb: init.maxThreadHeapMb,
       // The repo is read-only in the sandbox; vite's default loader would write a temporary config file into it.
       configLoader: 'runner',
       log,
@@ -94,6 +96,7 @@ function parseInit(line: string): InitRequest | undefined {
   if (value?.type !== 'init' || typeof value.token !== 'string' || typeof value.root !== 'string') return undefined;
   if (!Array.isArray(value.setupFiles) || !(value.configFile === false || typeof value.configFile === 'string')) return undefined;
   if (typeof value.spareWorkers !== 'number' || !Number.isSafeInteger(value.spareWorkers) || value.spareWorkers < 0) return undefined;
+  if (typeof value.maxThreadHeapMb !== 'number' || !(value.maxThreadHeapMb > 0)) return undefined;
   return value as InitRequest;
 }
 
