@@ -48,6 +48,8 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       ...(build.budgetExhausted ? { budgetExhausted: build.budgetExhausted } : {}),
       replayed,
       ...(testHost ? { testHost } : {}),
+      // The build's own peak memory, whatever the code under test printed or allocated.
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       ...(commitSha ? { commit: commitSha } : {}),
       ...(options.shard ? { shard: { ...options.shard, owned: owned ?? [] } } : {}),
       modules: build.modules.map(toJson),

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EXIT, InputError, InterruptedError, RefusalError } from '../core/errors.js';
 import { runBuild, type RunBuildResult } from '../core/build/build.js';
 import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
 import type { Workspace } from '../core/ports.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
-import type { SandboxedRunner } from '../adapters/test-host/sandboxed-runner.js';
+import type { SandboxedRunner, SandboxTier } from '../adapters/test-host/sandboxed-runner.js';
 import { confinementFor } from '../adapters/test-host/confinement.js';
 import { redactingModel } from '../core/model/redacting-model.js';
 import { redactSecrets } from '../core/model/redact.js';
@@ -92,7 +92,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
           const thread = await lazy.compiler();
           return { inspect: (intent, code) => thread.guard({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow }) };
         },
-        protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**']),
+        protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**'], { gitDir: dirname(stateDir) }),
         model: async () => model,
         takeReplyKeys: () => model.takeKeys(),
         ...lazy.ports,
@@ -283,9 +283,9 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
         )),
     },
     /** Runs, busy time and CPU time of the test host, when one was started. */
-    async testHost(): Promise<{ runs: number; ms: number; cpuMs: number } | undefined> {
+    async testHost(): Promise<{ runs: number; ms: number; cpuMs: number; tier: SandboxTier } | undefined> {
       const started = await runner?.catch(() => undefined);
-      return started ? { runs: started.hostRuns, ms: Math.round(started.busyMs), cpuMs: Math.round(started.hostCpuMs) } : undefined;
+      return started ? { runs: started.hostRuns, ms: Math.round(started.busyMs), cpuMs: Math.round(started.hostCpuMs), tier: started.tier } : undefined;
     },
     async close() {
       // A runner that failed to start has nothing to close; its error already reached the user.

@@ -44,7 +44,7 @@ export interface BuildCommandResult {
   /** With --shard: the intents this shard owns (the others it built are what those use). */
   owned?: string[];
   /** What the test host did, when tests ran: vitest runs (queued runs share one) and the time they took. */
-  testHost?: { runs: number; ms: number; cpuMs: number };
+  testHost?: { runs: number; ms: number; cpuMs: number; tier: 'bwrap' | 'permission' | 'none' };
 }
 
 /** `ainative build`: regenerate every stale intent until its tests pass, safely. */

@@ -69,6 +69,8 @@ async function start(init: InitRequest, send: (answer: Answer) => void, out: Nod
     send({ type: 'ready' });
     return runner;
   } catch (error) {
+    // The stack goes to the host's output, which the parent shows when the host does not start.
+    if (error instanceof Error && error.stack) log(error.stack);
     send({ type: 'error', message: `vitest did not start: ${describe(error)}` });
     exitSoon(1, out);
     return undefined;

@@ -2,7 +2,8 @@
 // inside the repo and the scratch folder, writes inside the scratch folder; tests (holdout tests included), `.git`,
 // ainative's own files and secret-shaped files are never opened, whatever path, symlink or URL leads there; file
 // descriptors work only when this facade opened them (the test host's own pipes are descriptors too); `/proc`,
-// `/sys` and `/dev` stay closed; symlinks and hard links cannot be made, so no path can be redirected after a check.
+// `/sys` and `/dev` stay closed; symlinks and hard links cannot be made, so no path can be redirected after a check;
+// folder listings leave out what may not be opened.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSecretPath } from '../../../core/model/redact.js';
@@ -23,7 +24,7 @@ type ArgRule = 'read' | 'write' | 'read-or-fd' | 'write-or-fd' | 'open' | 'fd' |
 
 const RULES: Record<string, ArgRule[]> = {
   access: ['read'], exists: ['read'], stat: ['read'], lstat: ['read'], statfs: ['read'], readdir: ['read'],
-  opendir: ['read'], realpath: ['read'], readlink: ['read'], readFile: ['read-or-fd'],
+  opendir: ['tree-read'], realpath: ['read'], readlink: ['read'], readFile: ['read-or-fd'],
   writeFile: ['write-or-fd'], appendFile: ['write-or-fd'], mkdir: ['write'], mkdtemp: ['write'], unlink: ['write'],
   rmdir: ['tree-write'], rm: ['tree-write'], rename: ['tree-write', 'write'], copyFile: ['read', 'write'],
   cp: ['tree-read', 'write'], truncate: ['write'], utimes: ['write'], lutimes: ['write'], chmod: ['write'],
@@ -44,7 +45,7 @@ export function fsFacades(fs: Fs, fsPromises: Fs, policy: FsPolicy): { fs: objec
   const promises = facade(fsPromises, guard, 'promise');
   const sync = facade(fs, guard, 'callback');
   for (const [name, rules] of Object.entries(RULES)) {
-    if (typeof fs[`${name}Sync`] === 'function') sync[`${name}Sync`] = guarded(fs[`${name}Sync`], rules, guard, 'sync');
+    if (typeof fs[`${name}Sync`] === 'function') sync[`${name}Sync`] = guarded(fs[`${name}Sync`], rules, guard, 'sync', name);
   }
   for (const [name, access] of Object.entries(STREAMS)) {
     sync[name] = (target: unknown, options?: { fd?: unknown }) => {
@@ -60,15 +61,16 @@ export function fsFacades(fs: Fs, fsPromises: Fs, policy: FsPolicy): { fs: objec
 function facade(module: Fs, guard: PathGuard, style: 'callback' | 'promise'): Fs {
   const result: Fs = { constants: module.constants };
   for (const [name, rules] of Object.entries(RULES)) {
-    if (typeof module[name] === 'function') result[name] = guarded(module[name], rules, guard, style);
+    if (typeof module[name] === 'function') result[name] = guarded(module[name], rules, guard, style, name);
   }
   for (const key of ['F_OK', 'R_OK', 'W_OK', 'X_OK']) if (key in module) result[key] = module[key];
   return result;
 }
 
-function guarded(real: (...args: unknown[]) => unknown, rules: ArgRule[], guard: PathGuard, style: 'sync' | 'callback' | 'promise') {
+function guarded(real: (...args: unknown[]) => unknown, rules: ArgRule[], guard: PathGuard, style: 'sync' | 'callback' | 'promise', name = '') {
   return (...args: unknown[]) => {
     rules.forEach((rule, i) => guard.check(rule, args[i], args[i + 1]));
+    if (name === 'readdir') return listing(real, args, guard, style);
     const opens = rules[0] === 'open';
     if (style === 'callback' && typeof args.at(-1) === 'function') {
       const callback = args.pop() as (...results: unknown[]) => void;
@@ -86,6 +88,19 @@ function guarded(real: (...args: unknown[]) => unknown, rules: ArgRule[], guard:
   };
 }
 
+/** readdir in any style, without the entries the module may not open. */
+function listing(real: (...args: unknown[]) => unknown, args: unknown[], guard: PathGuard, style: 'sync' | 'callback' | 'promise'): unknown {
+  const dir = args[0];
+  const keep = (entries: unknown) => guard.visibleEntries(dir, entries as Array<string | { name: string; parentPath?: string }>);
+  if (style === 'callback' && typeof args.at(-1) === 'function') {
+    const callback = args.pop() as (...results: unknown[]) => void;
+    args.push((error: unknown, entries: unknown) => Reflect.apply(callback, undefined, error ? [error] : [null, keep(entries)]));
+    return Reflect.apply(real, undefined, args);
+  }
+  const result = Reflect.apply(real, undefined, args);
+  return style === 'promise' ? (result as Promise<unknown>).then(keep) : keep(result);
+}
+
 class PathGuard {
   private readonly descriptors = new Set<number>();
 
@@ -101,6 +116,16 @@ class PathGuard {
     const access: Access = rule.endsWith('write') ? 'write' : 'read';
     this.path(value, access);
     if (rule.startsWith('tree')) this.tree(value);
+  }
+
+  /** The entries of a listing of `dir` that the module may open. */
+  visibleEntries<T extends string | { name: string; parentPath?: string }>(dir: unknown, entries: T[]): T[] {
+    const base = path.resolve(this.policy.root, pathText(dir));
+    return entries.filter((entry) => {
+      const name = typeof entry === 'string' ? entry : entry.name;
+      const parent = typeof entry === 'string' ? base : (entry.parentPath ?? base);
+      return this.why(this.real(path.resolve(parent, name)), 'read') === undefined;
+    });
   }
 
   /** Remembers a descriptor (or FileHandle) the module opened through the facade. */
