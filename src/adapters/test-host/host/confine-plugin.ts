@@ -1,8 +1,6 @@
 // The vite plugin that hands vitest the confined form of each generated module (module-wrapper.ts) instead of its
 // source. Runs in the test host's main thread, where vite transforms modules before worker threads evaluate them.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import type { FsPolicy } from '../worker/fs-facade.js';
 import { wrapModule } from './module-wrapper.js';
@@ -14,28 +12,16 @@ export interface Confinement {
   fsPolicy: FsPolicy;
 }
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-
 /** The plugin; modules not listed pass through untouched. */
 export function confinePlugin(confinement: Confinement): Plugin {
   const byFile = new Map(confinement.modules.map((module) => [path.resolve(module.file), module]));
-  const runtime = `/@fs${runtimeFile()}`;
   return {
     name: 'ainative:confine',
     enforce: 'pre',
     transform(code, id) {
       const module = byFile.get(path.resolve(id.split('?')[0]!));
       if (!module) return undefined;
-      return { code: wrapModule({ file: module.file, source: code, allow: module.allow, fsPolicy: confinement.fsPolicy, runtime }), map: null };
+      return { code: wrapModule({ file: module.file, source: code, allow: module.allow, fsPolicy: confinement.fsPolicy }), map: null };
     },
   };
-}
-
-/** The confinement runtime: compiled beside this folder, or the TypeScript source when ainative runs from src/. */
-function runtimeFile(): string {
-  for (const name of ['confine.js', 'confine.ts']) {
-    const file = path.join(HERE, '..', 'worker', name);
-    if (existsSync(file)) return file.split(path.sep).join('/');
-  }
-  throw new Error(`the confinement runtime is missing in ${path.join(HERE, '..', 'worker')}`);
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { FsPolicy } from '../worker/fs-facade.js';
+import { WORKER_RUNTIME_KEY } from '../worker/worker-runtime.js';
 
 /** One module to wrap. */
 export interface WrapRequest {
@@ -17,8 +18,6 @@ export interface WrapRequest {
   allow: readonly string[];
   /** The fs facade's policy, used when `fs` is granted. */
   fsPolicy: FsPolicy;
-  /** Where the confinement runtime is, as an import specifier vite resolves. */
-  runtime: string;
 }
 
 const PREFIX = '__ainative';
@@ -40,7 +39,8 @@ export function wrapModule(request: WrapRequest): string {
     granted.set('node:fs', 'node:fs');
     granted.set('node:fs/promises', 'node:fs/promises');
   }
-  const lines = [`import { confineModule as ${PREFIX}_confine } from ${JSON.stringify(request.runtime)};`];
+  // The thread's entry installed the runtime (worker-runtime.ts); the key is repeated here as the wrapper's code.
+  const lines = [`const ${PREFIX}_confine = globalThis[Symbol.for(${JSON.stringify(WORKER_RUNTIME_KEY)})].confineModule;`];
   const imports: string[] = [];
   [...granted].forEach(([specifier, target], i) => {
     lines.push(`import * as ${PREFIX}_i${i} from ${JSON.stringify(target)};`);

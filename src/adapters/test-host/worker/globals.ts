@@ -50,14 +50,17 @@ function confinedDate(): DateConstructor {
   return harden(Date) as unknown as DateConstructor;
 }
 
-/** A frozen object with the source's keys: functions call the source's current function, other values are copied. */
+/**
+ * A frozen object with the source's string keys: functions call the source's current function, primitives are copied.
+ * Object values are left out: Node's console keeps its output streams there, and they are not the module's to hold.
+ */
 function delegatingNamespace(source: () => Host): object {
-  const facade: Record<PropertyKey, unknown> = {};
+  const facade: Record<string, unknown> = {};
   const initial = source();
-  for (const key of Reflect.ownKeys(initial)) {
-    const value = initial[key as string];
-    facade[key as string] =
-      typeof value === 'function' ? (...args: unknown[]) => Reflect.apply(source()[key as string], source(), args) : value;
+  for (const key of Object.getOwnPropertyNames(initial)) {
+    const value = initial[key];
+    if (typeof value === 'function') facade[key] = (...args: unknown[]) => Reflect.apply(source()[key], source(), args);
+    else if (typeof value !== 'object' || value === null) facade[key] = value;
   }
   return harden(facade);
 }

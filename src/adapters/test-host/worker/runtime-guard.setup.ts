@@ -12,7 +12,10 @@
 // For a confined module the wall is its compartment (confine.ts) in a locked-down realm; these checks stay as
 // tripwires for what runs in the test realm itself (the tests, and modules of intents with `isolation: shared`).
 import { afterAll, afterEach, beforeEach, chai, expect, vi } from 'vitest';
-import { guardMatchers } from './matcher-guard.js';
+import { workerRuntime } from './worker-runtime.js';
+
+// Loaded natively by the thread's entry; importing it here would load a second copy through vitest's module runner.
+const { guardMatchers } = workerRuntime();
 
 const PREFIX = 'ainative runtime guard';
 
