@@ -1,29 +1,20 @@
 import { Chalk } from 'chalk';
-import type { Config } from '../core/project/config.js';
 import type { BuildReporter, ModuleResult, RunBuildResult } from '../core/build/build.js';
+import type { BugResult } from '../core/build/bugs.js';
 import { colorEnabled } from '../adapters/project/config-loader.js';
-import { buildCommand } from '../commands/build.js';
+import { buildCommand, type BuildCommandOptions } from '../commands/build.js';
 import { createTerminalReporter } from './reporter.js';
 
-export interface BuildCliOptions {
-  cwd: string;
-  flags: Partial<Config>;
-  force: boolean;
-  select: 'all' | 'changed' | 'staged';
-  shard?: { index: number; count: number };
-  /** `ainative fix`: bug files to fix (empty: all open ones). */
-  fix?: string[];
-  stage: boolean;
-  commit: boolean;
-  json: boolean;
+export interface BuildCliOptions extends Pick<BuildCommandOptions, 'cwd' | 'flags' | 'fix'> {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
 
 /** Runs `ainative build` with progress (or JSON) output; returns the exit code. Errors that stop the run propagate. */
 export async function runBuildCli(options: BuildCliOptions): Promise<number> {
-  const color = !options.json && colorEnabled(options.stdout);
-  const terminal = options.json ? undefined : await createTerminalReporter({ stream: options.stdout, live: isSizedTerminal(options.stdout), color });
+  const json = options.flags.json ?? false;
+  const color = !json && colorEnabled(options.stdout);
+  const terminal = json ? undefined : await createTerminalReporter({ stream: options.stdout, live: isSizedTerminal(options.stdout), color });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
@@ -32,12 +23,7 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
     const { exitCode, build, redact, replayed, commitSha, owned, testHost } = await buildCommand({
       cwd: options.cwd,
       flags: options.flags,
-      force: options.force,
-      select: options.select,
-      shard: options.shard,
       fix: options.fix,
-      stage: options.stage,
-      commit: options.commit,
       reporter: terminal ?? silentReporter,
       signal: controller.signal,
       warn: (message) => options.stderr.write(`ainative: warning: ${message}\n`),
@@ -51,11 +37,11 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       // The build's own peak memory, whatever the code under test printed or allocated.
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       ...(commitSha ? { commit: commitSha } : {}),
-      ...(options.shard ? { shard: { ...options.shard, owned: owned ?? [] } } : {}),
+      ...(options.flags.shard ? { shard: { ...options.flags.shard, owned: owned ?? [] } } : {}),
       modules: build.modules.map(toJson),
       ...(build.bugs?.length ? { bugs: build.bugs.map(bugJson) } : {}),
     };
-    if (options.json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));
+    if (json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));
     else options.stdout.write(redact(summarize(build, replayed, color) + (commitSha ? `committed ${commitSha.slice(0, 12)}\n` : '')));
     return exitCode;
   } finally {
@@ -67,8 +53,8 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
 
 const silentReporter: BuildReporter = { intentStart() {}, attemptStart() {}, attempt() {}, intentEnd() {} };
 
-function bugJson(bug: NonNullable<RunBuildResult['bugs']>[number]) {
-  return { file: bug.file, intent: bug.intent, status: bug.status, ...(bug.regressionTest ? { regressionTest: bug.regressionTest } : {}), attempts: bug.attempts };
+function bugJson(bug: BugResult) {
+  return { file: bug.file, intent: bug.intent, status: bug.status, ...(bug.status !== 'unreproduced' ? { regressionTest: bug.regressionTest } : {}), attempts: bug.attempts };
 }
 
 function toJson(result: ModuleResult) {
@@ -80,7 +66,7 @@ function toJson(result: ModuleResult) {
     tests: result.tests,
     tokens: result.tokens,
     reasons: result.reasons,
-    ...(result.failure ? { failure: result.failure } : {}),
+    ...('failure' in result ? { failure: result.failure } : {}),
   };
 }
 
@@ -89,8 +75,8 @@ function summarize(build: RunBuildResult, replayed: number, color: boolean): str
   const { modules } = build;
   const chalk = new Chalk({ level: color ? 1 : 0 });
   const lines: string[] = [];
-  for (const result of modules.filter((module) => module.status === 'failed' || module.status === 'overfit')) {
-    if (result.attempts === 0) continue;
+  for (const result of modules) {
+    if (result.status === 'fresh' || result.status === 'built' || result.attempts === 0) continue;
     const what = result.status === 'overfit' ? 'visible tests pass but hidden holdout tests fail (overfit)' : 'tests still failing';
     lines.push('', chalk.red(`${result.id}: ${what} after ${result.attempts} attempts; ${result.module} was restored to what it was before the build.`));
     if (result.failure) lines.push(result.failure);
@@ -98,13 +84,14 @@ function summarize(build: RunBuildResult, replayed: number, color: boolean): str
   if (build.budgetExhausted) lines.push('', chalk.red(`stopped: ${build.budgetExhausted}; what was built before is kept.`));
   for (const bug of build.bugs ?? []) {
     if (bug.status === 'fixed') lines.push(chalk.green(`✔ ${bug.file}: fixed; ${bug.regressionTest} now guards it`));
-    else if (bug.status === 'unreproduced') lines.push(chalk.yellow(`! ${bug.file}: could not be reproduced as a failing test (${bug.note ?? 'no note'}); it stays open`));
+    else if (bug.status === 'unreproduced') lines.push(chalk.yellow(`! ${bug.file}: could not be reproduced as a failing test (${bug.note || 'no note'}); it stays open`));
     else lines.push(chalk.yellow(`! ${bug.file}: reproduced by ${bug.regressionTest}, not fixed yet`));
   }
   const count = (status: ModuleResult['status']) => modules.filter((module) => module.status === status).length;
   const prompt = modules.reduce((sum, module) => sum + module.tokens.prompt, 0);
   const completion = modules.reduce((sum, module) => sum + module.tokens.completion, 0);
-  const attempts = modules.reduce((sum, module) => sum + module.attempts, 0);
+  // Model calls of the reproduce loops count too; their tokens are already in their intents' totals.
+  const attempts = modules.reduce((sum, module) => sum + module.attempts, 0) + (build.bugs ?? []).reduce((sum, bug) => sum + bug.attempts, 0);
   const overfit = count('overfit') > 0 ? `, ${count('overfit')} overfit` : '';
   lines.push('', `${count('built')} built, ${count('fresh')} fresh, ${count('failed')} failed${overfit} · ${attempts} model calls (${replayed} replayed from .ainative/cache) · tokens ${prompt} prompt + ${completion} completion`);
   return `${lines.join('\n')}\n`;

@@ -24,7 +24,7 @@ describe('terminal reporter', () => {
   it('prints plain lines without escape codes when colour is off', async () => {
     const out = capture();
     const reporter = await createTerminalReporter({ stream: out.stream, live: false, color: false });
-    reporter.attempt({ id: 'cart', attempt: 1, maxAttempts: 4, stage: 'tests', green: false, tests: { passed: 3, failed: 2 }, tokens: { prompt: 600, completion: 150 } });
+    reporter.attempt({ id: 'cart', task: 'module', attempt: 1, maxAttempts: 4, stage: 'tests', green: false, tests: { passed: 3, failed: 2 }, tokens: { prompt: 600, completion: 150 } });
     reporter.intentEnd(built);
     reporter.finish();
 
@@ -33,10 +33,18 @@ describe('terminal reporter', () => {
     );
   });
 
+  it('says when an attempt was writing a regression test for a bug report', async () => {
+    const out = capture();
+    const reporter = await createTerminalReporter({ stream: out.stream, live: false, color: false });
+    reporter.attempt({ id: 'cart', task: 'reproduce', attempt: 1, maxAttempts: 4, stage: 'tests', green: true, tests: { passed: 0, failed: 1 }, tokens: { prompt: 60, completion: 15 } });
+
+    expect(out.text()).toBe('● cart attempt 1/4  regression test: tests 0 passed, 1 failed  tokens 60+15\n');
+  });
+
   it('colours the result when colour is on', async () => {
     const out = capture();
     const reporter = await createTerminalReporter({ stream: out.stream, live: false, color: true });
-    reporter.intentEnd({ ...built, status: 'failed', tests: { passed: 3, failed: 2 } });
+    reporter.intentEnd({ ...built, status: 'failed', failure: 'expected 5 to be 6', tests: { passed: 3, failed: 2 } });
 
     expect(out.text()).toMatch(/\u001b\[31m✖/);
     expect(out.text()).toContain('failed');
@@ -46,7 +54,7 @@ describe('terminal reporter', () => {
     const out = capture();
     const reporter = await createTerminalReporter({ stream: out.stream, live: true, color: false });
     reporter.attemptStart('cart', 1, 4);
-    reporter.attempt({ id: 'cart', attempt: 1, maxAttempts: 4, stage: 'reply', green: false, tests: { passed: 0, failed: 0 }, tokens: { prompt: 10, completion: 5 } });
+    reporter.attempt({ id: 'cart', task: 'module', attempt: 1, maxAttempts: 4, stage: 'reply', green: false, tests: { passed: 0, failed: 0 }, tokens: { prompt: 10, completion: 5 } });
     reporter.intentEnd(built);
     reporter.finish();
 

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { BuildReporter, ModuleResult } from '../core/build/build.js';
 import type { Intent } from '../core/project/intent.js';
-import type { AttemptReport } from '../core/agent/loop.js';
+import type { AttemptReport } from '../core/agent/engine.js';
 
 export interface ReporterOptions {
   stream: NodeJS.WritableStream;
@@ -44,6 +44,11 @@ export async function createTerminalReporter(options: ReporterOptions): Promise<
 }
 
 function describeAttempt(report: AttemptReport, chalk: ChalkInstance): string {
+  if (report.task === 'reproduce') return `regression test: ${describeStage(report, chalk)}`;
+  return describeStage(report, chalk);
+}
+
+function describeStage(report: AttemptReport, chalk: ChalkInstance): string {
   if (report.stage === 'reply') return chalk.yellow('reply unusable');
   if (report.stage === 'guard') return chalk.red('unsafe code rejected');
   const tests = `tests ${chalk.green(`${report.tests.passed} passed`)}, ${report.tests.failed > 0 ? chalk.red(`${report.tests.failed} failed`) : '0 failed'}`;
@@ -58,7 +63,7 @@ export function describeResult(result: ModuleResult, chalk: ChalkInstance): stri
   const attempts = `${result.attempts} attempt${result.attempts === 1 ? '' : 's'}`;
   const tests = `tests ${result.tests.passed} passed, ${result.tests.failed} failed`;
   if (result.status === 'built') return `${chalk.green('✔')} ${name} built ${chalk.dim(result.module)} in ${attempts}  ${tests}  ${chalk.dim(tokens(result.tokens))}`;
-  if (result.attempts === 0) return `${chalk.red('✖')} ${name} ${chalk.red('failed')}: ${result.failure ?? ''}`;
+  if (result.attempts === 0) return `${chalk.red('✖')} ${name} ${chalk.red('failed')}: ${result.failure}`;
   if (result.status === 'overfit') return `${chalk.red('✖')} ${name} ${chalk.red('overfit')}: visible tests pass, hidden tests fail after ${attempts}  ${chalk.dim(tokens(result.tokens))}`;
   return `${chalk.red('✖')} ${name} ${chalk.red('failed')} after ${attempts}  ${tests}  ${chalk.dim(tokens(result.tokens))}`;
 }

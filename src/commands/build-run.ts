@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EXIT, InputError, InterruptedError, RefusalError } from '../core/errors.js';
-import { runBuild, type RunBuildResult } from '../core/build/build.js';
+import { EXIT, InterruptedError, RefusalError } from '../core/errors.js';
+import { runBuild, type BuildSettings, type RunBuildResult } from '../core/build/build.js';
+import type { Config } from '../core/project/config.js';
 import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
-import type { Workspace } from '../core/ports.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
 import type { SandboxedRunner, SandboxTier } from '../adapters/test-host/sandboxed-runner.js';
 import { confinementFor } from '../adapters/test-host/confinement.js';
@@ -20,12 +20,10 @@ import { loadPromptTemplates } from '../adapters/project/package-files.js';
 import { createProtectedFiles, protectedPaths } from '../adapters/repo/protected-files.js';
 import { collectSecrets } from '../adapters/repo/secrets.js';
 import { changedSinceHead, stagedPaths, unstagedPaths } from '../adapters/git/changes.js';
-import { commitGenerated, stagePaths } from '../adapters/git/commit.js';
 import { selectForBuild, selectShard } from '../core/build/select.js';
-import { regressionTestPath, serializeBug, type Bug } from '../core/project/bug.js';
 import type { OpenBug } from '../core/build/bugs.js';
+import { greenReplies, openBugs, recordBugs, recordInGit } from './build-record.js';
 import type { Intent } from '../core/project/intent.js';
-import { readBugs } from '../adapters/project/bug-files.js';
 import type { Project } from './project.js';
 import type { BuildCommandOptions, BuildCommandResult } from './build.js';
 
@@ -50,10 +48,11 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const journal = await openJournal(join(stateDir, 'journal'), project.root);
   const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
   const bugs = await openBugs(project, options.fix);
-  const chosen = chooseIntents(project, options.select === 'all' ? undefined : await selectedChanges(project, options.select), options.fix ? bugs : undefined);
-  const sharded = options.shard ? selectShard(chosen, options.shard.index, options.shard.count) : undefined;
+  const { select, shard } = project.config;
+  const chosen = chooseIntents(project, select === 'all' ? undefined : await selectedChanges(project, select), options.fix ? bugs : undefined);
+  const sharded = shard ? selectShard(chosen, shard.index, shard.count) : undefined;
   const intents = sharded?.build ?? chosen;
-  if (options.select === 'staged') await refuseUnstagedInputs(project, intents);
+  if (select === 'staged') await refuseUnstagedInputs(project, intents);
   const watched = project.intents.flatMap(sourceFiles);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
@@ -71,16 +70,10 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         lock: project.lock,
         templates,
         promptHash: hash,
-        model: project.config.model,
-        maxAttempts: project.config.maxAttempts,
-        maxTokens: project.config.maxTokens,
-        concurrency: project.config.concurrency,
-        samples: project.config.samples,
-        force: options.force,
+        ...buildSettings(project.config),
         guardOverwrite: (path) => uncommittedReason(project.gitRoot, join(project.root, path)),
         isSecretPath: (path) => secretFiles.includes(path),
-        bugs,
-        reproduceTemplates: reproduce,
+        bugs: { open: bugs, templates: reproduce },
         signal: options.signal,
         deadline,
       },
@@ -94,7 +87,6 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         },
         protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**'], { gitDir: dirname(stateDir) }),
         model: async () => model,
-        takeReplyKeys: () => model.takeKeys(),
         ...lazy.ports,
       },
     );
@@ -102,9 +94,10 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     if (build.lockChanged) await workspace.write(LOCK_FILE, serializeLock(build.lock));
     const bugFiles = await recordBugs(project, workspace, build);
     await journal.commit();
-    // Replies reach .ainative/cache only now: a build stopped by an error or Ctrl-C leaves no trace of them.
-    const wroteAttributes = (await model.flush()) > 0 && (await ensureCacheGitattributes(project.root));
-    const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles, options);
+    // Replies reach .ainative/cache only now, and only those of what turned green: a build stopped by an error or
+    // Ctrl-C leaves no trace of them, and a red intent's replies are asked for again next time, not replayed.
+    const wroteAttributes = (await model.flush(greenReplies(build))) > 0 && (await ensureCacheGitattributes(project.root));
+    const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles);
     const testHost = await lazy.testHost();
     return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, ...(testHost ? { testHost } : {}) };
   } catch (error) {
@@ -114,6 +107,12 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   } finally {
     await lazy.close();
   }
+}
+
+/** The settings the core build takes from the project's resolved configuration. */
+function buildSettings(config: Config): BuildSettings {
+  const { model, maxAttempts, maxTokens, concurrency, samples, force } = config;
+  return { model, maxAttempts, maxTokens, concurrency, samples, force };
 }
 
 async function selectedChanges(project: Project, select: 'changed' | 'staged'): Promise<string[]> {
@@ -140,64 +139,10 @@ function sourceFiles(intent: Intent): string[] {
   return [intent.file, ...intent.tests, ...intent.holdout];
 }
 
-/** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
-async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, bugFiles: string[], options: BuildCommandOptions): Promise<string | undefined> {
-  const built = build.modules.filter((module) => module.status === 'built');
-  if ((!options.stage && !options.commit) || built.length === 0) return undefined;
-  const replies = built.flatMap((module) => build.lock.intents[module.id]?.output.replies ?? []);
-  const cacheFiles = replies.map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
-  const fixed = (build.bugs ?? []).filter((bug) => bug.status === 'fixed');
-  const regressions = fixed.map((bug) => bug.regressionTest!);
-  const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...regressions, ...bugFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
-  if (options.stage) await stagePaths(project.gitRoot, project.root, paths);
-  if (!options.commit) return undefined;
-  const attempts = Object.fromEntries(built.map((module) => [module.id, module.attempts]));
-  const extraTrailers = fixed.length > 0 ? { Fixes: fixed.map((bug) => bug.file).join(', ') } : undefined;
-  return commitGenerated(project.gitRoot, project.root, { paths, intents: built.map((module) => module.id), model: project.config.model, attempts, extraTrailers });
-}
-
-/** Open bug reports (all, or the ones `ainative fix` names), with where their regression tests go. */
-async function openBugs(project: Project, only: string[] | undefined): Promise<OpenBug[]> {
-  const { bugs, errors } = await readBugs(project.root);
-  if (errors.length > 0) throw new InputError(errors.join('\n'));
-  const wanted = only && only.length > 0 ? new Set(only.map((file) => file.replace(/^\.\//, ''))) : undefined;
-  for (const file of wanted ?? []) {
-    if (!bugs.some((bug) => bug.file === file)) throw new InputError(`${file}: no such bug file`);
-  }
-  return bugs
-    .filter((bug) => (wanted ? wanted.has(bug.file) && bug.status !== 'fixed' : bug.status === 'open'))
-    .map((bug) => {
-      const testPath = bug.regressionTest ?? regressionTestPath(bug.file);
-      return { file: bug.file, intent: bug.intent, body: bug.body, testPath, reproduced: bug.regressionTest !== undefined };
-    });
-}
-
 /** The intents a build takes on: all, those touched by git changes, or those with the bugs being fixed. */
 function chooseIntents(project: Project, changed: string[] | undefined, fixing: OpenBug[] | undefined): Intent[] {
   if (fixing) return selectForBuild(fixing.map((bug) => project.intents.find((intent) => intent.id === bug.intent)?.file ?? ''), project.intents);
   return changed ? selectForBuild(changed, project.intents) : project.intents;
-}
-
-/** Writes back what happened to each bug: fixed (with test and module hash), or still open with a test or a note. */
-async function recordBugs(project: Project, workspace: Workspace, build: RunBuildResult): Promise<string[]> {
-  const { bugs } = await readBugs(project.root);
-  const written: string[] = [];
-  for (const result of build.bugs ?? []) {
-    const bug = bugs.find((candidate) => candidate.file === result.file);
-    if (!bug) continue;
-    const updated: Bug = {
-      ...bug,
-      status: result.status === 'fixed' ? 'fixed' : 'open',
-      regressionTest: result.regressionTest ?? bug.regressionTest,
-      moduleHash: result.moduleHash ?? bug.moduleHash,
-      note: result.status === 'unreproduced' ? `could not reproduce after ${result.attempts} attempts: ${result.note ?? ''}`.trim() : undefined,
-    };
-    const text = serializeBug(updated);
-    if (text === (await workspace.read(bug.file))) continue;
-    await workspace.write(bug.file, text);
-    written.push(bug.file);
-  }
-  return written;
 }
 
 /** Folders holding tests and no module: the static guard forbids reaching into them. Colocated tests are covered by name. */
@@ -235,17 +180,17 @@ function modelChain(project: Project, promptHash: string, redact: (text: string)
     sampling: { ...SAMPLING },
   });
   const outer = redactingModel(cache, redact);
+  const many = outer.completeMany?.bind(outer);
   return {
     complete: (messages, options) => outer.complete(messages, options),
-    completeMany: (messages, count, options) => outer.completeMany!(messages, count, options),
+    completeMany: async (messages, count, options) => (many ? many(messages, count, options) : []),
     get replayed() {
       return cache.replayed;
     },
     get stored() {
       return cache.stored;
     },
-    takeKeys: () => cache.takeKeys(),
-    flush: () => cache.flush(),
+    flush: (keep) => cache.flush(keep),
   };
 }
 

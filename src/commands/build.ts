@@ -15,16 +15,8 @@ export interface BuildCommandOptions {
   cwd: string;
   /** `ainative fix [bug-file]`: only these bug files (all open ones when empty), and only their intents. */
   fix?: string[];
+  /** The settings given as flags (see core/project/settings.ts); the project's config file and environment fill in the rest. */
   flags: Partial<Config>;
-  force: boolean;
-  /** Which intents: all, or those touched by changes since HEAD, or by staged changes (selected with git). */
-  select: 'all' | 'changed' | 'staged';
-  /** CI matrices: build only the intents shard `index` of `count` owns, plus what they use. */
-  shard?: { index: number; count: number };
-  /** git add what the build wrote (the pre-commit hook). */
-  stage: boolean;
-  /** Commit what the build wrote, with provenance trailers. */
-  commit: boolean;
   reporter: BuildReporter;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
@@ -51,7 +43,7 @@ export interface BuildCommandResult {
 export async function buildCommand(options: BuildCommandOptions): Promise<BuildCommandResult> {
   const project = await openProject(options.cwd, options.flags);
   // ainative's own --commit runs the pre-commit hook; building again inside it would wait on our own lock.
-  if (options.select === 'staged' && processEnvironment()[IN_COMMIT_ENV]) return nothingBuilt([]);
+  if (project.config.select === 'staged' && processEnvironment()[IN_COMMIT_ENV]) return nothingBuilt([]);
   const fresh = await everythingFresh(project, options);
   if (fresh) {
     for (const module of fresh) options.reporter.intentEnd(module);
@@ -67,7 +59,8 @@ export async function buildCommand(options: BuildCommandOptions): Promise<BuildC
  * no bug report waits, it reports that without taking the build lock. Returns the fresh results, or undefined.
  */
 async function everythingFresh(project: Project, options: BuildCommandOptions): Promise<ModuleResult[] | undefined> {
-  if (options.select !== 'all' || options.fix || options.shard || options.stage || options.commit || options.force) return undefined;
+  const { select, shard, stage, commit, force } = project.config;
+  if (select !== 'all' || options.fix || shard || stage || commit || force) return undefined;
   if (existsSync(join(project.root, 'bugs'))) return undefined;
   const statuses = await assessProject(project);
   if (statuses.some((status) => status.state === 'stale')) return undefined;

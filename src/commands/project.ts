@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { CONFIG_FILE, type Config } from '../core/project/config.js';
 import { InputError, RefusalError } from '../core/errors.js';
 import { orderIntents, validateIntentSet } from '../core/project/graph.js';
@@ -31,7 +31,7 @@ export async function openProject(cwd: string, flags: Partial<Config>): Promise<
   }
   errors.push(...validateIntentSet(intents, (path) => existsSync(join(root, path))));
   if (errors.length > 0) throw new InputError(errors.join('\n'));
-  return { root, gitRoot: realpathSync(gitRoot), config, intents: orderIntents(intents), lock: await readLock(root) };
+  return { root, gitRoot: realpathSync(gitRoot), config, intents: orderIntents(intents), lock: await readLock(root, realpathSync(cwd)) };
 }
 
 /** The nearest folder from `cwd` up to the git top that holds ainative.config.json or intents/; else the git top. */
@@ -43,7 +43,8 @@ function findProjectRoot(cwd: string, gitRoot: string): string {
   return gitRoot;
 }
 
-async function readLock(root: string): Promise<Lockfile | undefined> {
+/** The lock, or undefined when there is none; a broken one is an input error naming it as seen from `cwd`. */
+async function readLock(root: string, cwd: string): Promise<Lockfile | undefined> {
   let text: string;
   try {
     text = readFileSync(join(root, LOCK_FILE), 'utf8');
@@ -51,7 +52,7 @@ async function readLock(root: string): Promise<Lockfile | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const parsed = parseLock(text);
+  const parsed = parseLock(text, relative(cwd, join(root, LOCK_FILE)));
   if (!parsed.ok) throw new InputError(parsed.error);
   return parsed.lock;
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../core/project/config.js';
 import { currentInputs, readTests } from '../core/build/inputs.js';
-import { emptyLock, sha256 } from '../core/project/lock.js';
+import { emptyLock } from '../core/project/lock.js';
+import { contentHash } from '../core/project/content-hash.js';
 import type { TypeChecker } from '../core/ports.js';
 import { assessStaleness, moduleEditedSinceBuild } from '../core/build/staleness.js';
 import { createFsWorkspace } from '../adapters/repo/workspace.js';
@@ -41,7 +42,7 @@ export async function assessProject(project: Project): Promise<IntentStatus[]> {
     const tests = await readTests(workspace, intent);
     const inputs = await currentInputs(intent, { intents: project.intents, promptHash: hash, model: project.config.model }, ports, lock, tests);
     const content = await workspace.read(intent.module);
-    const moduleHash = content === undefined ? undefined : sha256(content);
+    const moduleHash = content === undefined ? undefined : contentHash(content);
     const entry = lock.intents[intent.id];
     const staleness = assessStaleness(inputs, entry, { path: intent.module, sha256: moduleHash });
     statuses.push({

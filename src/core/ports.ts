@@ -20,6 +20,8 @@ export interface ModelReply {
   finishReason: string | null;
   refusal: string | null;
   usage: TokenUsage;
+  /** The response-cache entry that holds this reply, when it went through the cache; the lock records it so the entry is kept. */
+  cacheKey?: string;
 }
 
 /** A chat-completions client. Throws ProviderError when the provider cannot answer at all. */

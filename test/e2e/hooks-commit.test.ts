@@ -1,3 +1,6 @@
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, expect, it } from 'vitest';
 import { codeReply, startFakeModelServer, type FakeReply } from '../helpers/fake-model-server.js';
@@ -9,14 +12,14 @@ import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
-/** `git commit` in the repo with the installed hook able to find the built CLI and the fake model. */
-async function commitWithHook(replies: FakeReply[], message: string) {
+/** `git commit` in the repo with the installed hook able to find the built CLI and the fake model; `path` replaces PATH. */
+async function commitWithHook(replies: FakeReply[], message: string, path?: string) {
   const server = await startFakeModelServer({ replies });
   try {
     const result = await execa('git', ['commit', '-m', message], {
       cwd: repo.root,
       reject: false,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test', NO_COLOR: '1' },
+      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test', NO_COLOR: '1', ...(path ? { PATH: path } : {}) },
     });
     return { ...result, requests: server.requests };
   } finally {
@@ -48,6 +51,27 @@ it('a staged intent change rebuilds its module in the pre-commit hook and the co
   expect(files).toContain('src/sum.ts');
   expect(files).toContain('ainative.lock');
   expect(files).toContain('intents/sum.intent.md');
+});
+
+it('the hook runs the ainative that installed it when neither node_modules/.bin nor PATH has one', async () => {
+  repo = await createTempRepo(sumRepoFiles(), { commit: true });
+  expect((await runCli(['hook', 'install'], { cwd: repo.root })).exitCode).toBe(0);
+  // A PATH with git alone, as a git GUI might pass: no node, no npx, no ainative.
+  const onlyGit = await mkdtemp(join(tmpdir(), 'ainative-path-'));
+  try {
+    await symlink((await execa('sh', ['-c', 'command -v git'])).stdout, join(onlyGit, 'git'));
+    await repo.write('intents/sum.intent.md', `${SUM_INTENT}Handles big numbers.\n`);
+    await repo.git.add('intents/sum.intent.md');
+    const commit = await commitWithHook([{ content: codeReply('src/sum.ts', SUM_RIGHT) }], 'no ainative on PATH', onlyGit);
+
+    expect(commit.stderr).not.toContain('cannot find the ainative CLI');
+    expect(commit.exitCode).toBe(0);
+    expect(commit.requests).toHaveLength(1);
+    const files = (await repo.git.raw(['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n');
+    expect(files).toEqual(expect.arrayContaining(['intents/sum.intent.md', 'src/sum.ts', 'ainative.lock']));
+  } finally {
+    await rm(onlyGit, { recursive: true, force: true });
+  }
 });
 
 it('a failing build blocks the commit', async () => {

@@ -25,6 +25,21 @@ it('refuses to overwrite a generated module edited by hand, and --force override
   expect(await repo.read('src/sum.ts')).not.toContain('a human tweak');
 });
 
+it('says to use --force, not to commit, when the hand edit of a generated module is already committed', async () => {
+  repo = await createTempRepo(sumRepoFiles(), { commit: true });
+  expect((await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }])).exitCode).toBe(0);
+  await repo.commit('build');
+  await repo.write('src/sum.ts', `${await repo.read('src/sum.ts')}// a human tweak, committed\n`);
+  await repo.write('intents/sum.intent.md', `${SUM_INTENT}Also handles floats.\n`);
+  await repo.commit('hand edit');
+
+  const refused = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }]);
+  expect(refused.exitCode).toBe(4);
+  expect(refused.stderr).toMatch(/^ainative: src\/sum\.ts: edited since ainative generated it .*the edit is committed.*use --force to regenerate over the edit/m);
+  expect(refused.stderr).not.toMatch(/commit or discard/);
+  expect(refused.requests).toHaveLength(0);
+});
+
 it('refuses to overwrite an uncommitted hand-written module it never generated', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
   const mine = 'export const sum = (a: number, b: number) => a + b; // mine, not committed\n';

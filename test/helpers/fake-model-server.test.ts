@@ -193,6 +193,44 @@ describe('fake model server', () => {
     expect(finish).toBeNull();
   });
 
+  it('sends an error event inside a 200 stream as vLLM does: content, the error, then [DONE]', async () => {
+    const error = { message: 'The decoder prompt (length 9000) is longer than the maximum model length of 8192.' };
+    const reply = { streamError: error, contentBefore: 'partial answer' };
+    const s = await start({ replies: [reply, reply] });
+    const wire = await fetch(`${s.baseUrl}/chat/completions`, { method: 'POST', body: '{"model":"m","messages":[],"stream":true}' });
+    expect(wire.status).toBe(200);
+    const events = (await wire.text()).split('\n\n').filter(Boolean);
+    expect(events.at(-2)).toBe(`data: ${JSON.stringify({ error: { message: error.message, type: 'BadRequestError', param: null, code: 400 } })}`);
+    expect(events.at(-1)).toBe('data: [DONE]');
+
+    const stream = await client(s).chat.completions.create({ model: 'm', messages: user('x'), stream: true });
+    let content = '';
+    const err = await caught((async () => {
+      for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
+    })());
+    // The SDK turns the event into an APIError without an HTTP status, after the content that came before it.
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err).toMatchObject({ status: undefined, message: error.message, type: 'BadRequestError', code: 400 });
+    expect(content).toBe('partial answer');
+    expect(s.requests).toHaveLength(2);
+  });
+
+  it('sends an error event as LiteLLM does: string code, "None" type, and no [DONE]', async () => {
+    const s = await start({ replies: [{ streamError: { message: 'litellm.APIConnectionError: upstream closed', code: 500 }, from: 'litellm' }] });
+    const wire = await fetch(`${s.baseUrl}/chat/completions`, { method: 'POST', body: '{"model":"m","messages":[],"stream":true}' });
+    const events = (await wire.text()).split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe(`data: ${JSON.stringify({ error: { message: 'litellm.APIConnectionError: upstream closed', type: 'None', param: 'None', code: '500' } })}`);
+    expect(events).not.toContain('data: [DONE]');
+  });
+
+  it('answers a non-stream request scripted with a stream error as an HTTP error with that body', async () => {
+    const s = await start({ replies: [{ streamError: { message: 'engine dead', type: 'InternalServerError', code: 500 } }] });
+    const err = await caught(client(s).chat.completions.create({ model: 'm', messages: user('x') }));
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(err).toMatchObject({ status: 500, type: 'InternalServerError' });
+    expect((err as Error).message).toContain('engine dead');
+  });
+
   it('drops the connection of a cut non-stream request without answering', async () => {
     const s = await start({ replies: [{ cutAfterChars: 5, content: 'never sent' }] });
     const err = await caught(client(s).chat.completions.create({ model: 'm', messages: user('x') }));

@@ -12,6 +12,7 @@ import {
   metaFor,
   splitPieces,
   sseEvent,
+  streamErrorBody,
   usageChunkBody,
   usageFor,
   type CompletionMeta,
@@ -19,9 +20,12 @@ import {
 
 /** Token counts a reply may script instead of the 4-characters-per-token estimate. */
 export interface FakeUsage { prompt_tokens: number; completion_tokens: number }
+/** The error a server puts in an SSE event after answering 200, when generation fails once the stream started. */
+export interface FakeStreamError { message: string; type?: string; code?: string | number | null; param?: string | null }
 /**
  * One scripted answer: content (the same in each of the `n` choices asked for), distinct `choices` (choice i gets
- * `choices[i]`, the last repeated when more are asked for), refusal, HTTP error, a stream cut short, or garbage.
+ * `choices[i]`, the last repeated when more are asked for), refusal, HTTP error, a stream cut short, an error event
+ * inside a 200 stream, or garbage.
  */
 export type FakeReply =
   | { content: string; finishReason?: 'stop' | 'length' | 'content_filter'; usage?: FakeUsage; latencyMs?: number }
@@ -29,6 +33,11 @@ export type FakeReply =
   | { refusal: string; latencyMs?: number }
   | { status: number; error?: { message: string; type?: string; code?: string | null }; retryAfterSeconds?: number; latencyMs?: number }
   | { cutAfterChars: number; content: string; latencyMs?: number }
+  /**
+   * HTTP 200, the `contentBefore` chunks, then `data: {"error": {...}}` the way `from` writes it: vLLM (default)
+   * follows it with `data: [DONE]`, LiteLLM ends the stream there. A non-stream request gets the body as an HTTP error.
+   */
+  | { streamError: FakeStreamError; from?: 'vllm' | 'litellm'; contentBefore?: string; latencyMs?: number }
   | { garbage: string; latencyMs?: number };
 /** A chat request as the server received it. */
 export interface FakeRequest {
@@ -151,6 +160,7 @@ async function sendReply(rec: FakeRequest, reply: FakeReply, res: ServerResponse
   if ('status' in reply) return sendError(res, reply);
   if ('choices' in reply) return sendChoices(rec, res, meta, reply);
   if ('garbage' in reply) return sendGarbage(res, rec.stream, reply.garbage);
+  if ('streamError' in reply) return sendStreamError(rec, res, meta, reply);
   if ('cutAfterChars' in reply) {
     if (!rec.stream) return void res.socket?.destroy(); // the client sees a dropped connection, no response
     return streamText(rec, res, meta, { kind: 'content', text: firstChars(reply.content, reply.cutAfterChars), finish: null });
@@ -188,6 +198,28 @@ function sendError(res: ServerResponse, reply: Extract<FakeReply, { status: numb
     headers['retry-after-ms'] = String(reply.retryAfterSeconds * 1000);
   }
   sendJson(res, reply.status, errorBody(reply.status, reply.error), headers);
+}
+
+/** A stream that starts like any other and then carries the provider's error as an event. */
+async function sendStreamError(rec: FakeRequest, res: ServerResponse, meta: CompletionMeta, reply: Extract<FakeReply, { streamError: FakeStreamError }>): Promise<void> {
+  const from = reply.from ?? 'vllm';
+  const body = streamErrorBody(from, reply.streamError);
+  if (!rec.stream) {
+    const status = Number(reply.streamError.code);
+    return sendJson(res, status >= 400 && status < 600 ? status : 500, body);
+  }
+  const withUsage = rec.body?.stream_options?.include_usage === true;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const events = [chunkBody(meta, { role: 'assistant', content: '' }, null, withUsage)];
+  for (const piece of splitPieces(reply.contentBefore ?? '')) events.push(chunkBody(meta, { content: piece }, null, withUsage));
+  events.push(body);
+  for (const event of events) {
+    if (gone(res)) return;
+    await write(res, sseEvent(JSON.stringify(event)));
+  }
+  if (gone(res)) return;
+  if (from === 'vllm') res.end(sseEvent('[DONE]'));
+  else res.end();
 }
 
 function sendGarbage(res: ServerResponse, stream: boolean, garbage: string): void {

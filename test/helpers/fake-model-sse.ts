@@ -1,6 +1,6 @@
 // Pure builders for the bodies the fake model server sends: chat completions, stream chunks and error objects,
 // shaped like the real OpenAI API so the openai SDK accepts them unchanged.
-import type { FakeRequest, FakeUsage } from './fake-model-server.js';
+import type { FakeRequest, FakeStreamError, FakeUsage } from './fake-model-server.js';
 
 /** Characters per streamed content chunk: small enough that every reply really arrives in pieces. */
 export const CHUNK_CHARS = 20;
@@ -129,4 +129,16 @@ export function errorBody(status: number, error?: { message: string; type?: stri
   const d = errorDefaults(status);
   const code = error && 'code' in error ? (error.code ?? null) : d.code;
   return { error: { message: error?.message ?? d.message, type: error?.type ?? d.type, param: null, code } };
+}
+
+/**
+ * The `data:` payload of an error event inside a 200 stream, as each server writes it: vLLM's
+ * `create_streaming_error_response` (`ErrorResponse` under `error`, numeric code, `BadRequestError` by default) and
+ * LiteLLM's proxy (`ProxyException.to_dict()` under `error`: code a string, type and param "None" when unknown).
+ */
+export function streamErrorBody(from: 'vllm' | 'litellm', error: FakeStreamError): object {
+  if (from === 'litellm') {
+    return { error: { message: error.message, type: error.type ?? 'None', param: error.param ?? 'None', code: String(error.code ?? 500) } };
+  }
+  return { error: { message: error.message, type: error.type ?? 'BadRequestError', param: error.param ?? null, code: error.code ?? 400 } };
 }

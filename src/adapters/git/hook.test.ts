@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -6,8 +6,8 @@ import { load } from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo, type TempRepo } from '../../../test/helpers/temp-repo.js';
 import { commitGenerated } from './commit.js';
-import { HOOK_MARKER, hookSnippets, installPreCommitHook } from './hook.js';
-import { packageRoot } from '../project/package-files.js';
+import { HOOK_MARKER, hookSnippets, installPreCommitHook, renderPreCommitHook, type HookLauncher } from './hook.js';
+import { builtScript, packageRoot } from '../project/package-files.js';
 
 const repos: TempRepo[] = [];
 const dirs: string[] = [];
@@ -27,13 +27,15 @@ async function isExecutable(path: string): Promise<boolean> {
 }
 
 const template = (): Promise<string> => readFile(join(packageRoot(), 'templates', 'hooks', 'pre-commit'), 'utf8');
+/** The hook as installed by this process: the template naming this node and this package's built CLI. */
+const installed = async (): Promise<string> => renderPreCommitHook(await template(), { node: process.execPath, cli: builtScript('cli/index.js') });
 
 describe('installPreCommitHook', () => {
   it('installs the template as an executable .git/hooks/pre-commit', async () => {
     const repo = await repoWith();
     const path = await installPreCommitHook(repo.root);
     expect(path).toBe(join(repo.root, '.git', 'hooks', 'pre-commit'));
-    expect(await readFile(path, 'utf8')).toBe(await template());
+    expect(await readFile(path, 'utf8')).toBe(await installed());
     expect(await readFile(path, 'utf8')).toContain(HOOK_MARKER);
     expect(await isExecutable(path)).toBe(true);
   });
@@ -53,7 +55,7 @@ describe('installPreCommitHook', () => {
     dirs.push(dirname(worktree));
     await repo.git.raw(['worktree', 'add', '-b', 'side', worktree]);
     const path = await installPreCommitHook(worktree);
-    expect(await readFile(join(repo.root, '.git', 'hooks', 'pre-commit'), 'utf8')).toBe(await template());
+    expect(await readFile(join(repo.root, '.git', 'hooks', 'pre-commit'), 'utf8')).toBe(await installed());
     expect(path.endsWith(join('.git', 'hooks', 'pre-commit'))).toBe(true);
   });
 
@@ -65,7 +67,7 @@ describe('installPreCommitHook', () => {
     await expect(installPreCommitHook(repo.root)).rejects.toThrow(/was not installed by ainative.*ainative build --staged/);
     expect(await repo.read('.git/hooks/pre-commit')).toBe(foreign);
     await installPreCommitHook(repo.root, { force: true });
-    expect(await repo.read('.git/hooks/pre-commit')).toBe(await template());
+    expect(await repo.read('.git/hooks/pre-commit')).toBe(await installed());
   });
 
   it('replaces a hook it wrote before and makes it executable again', async () => {
@@ -73,8 +75,16 @@ describe('installPreCommitHook', () => {
     await repo.write('.git/hooks/pre-commit', `#!/bin/sh\n${HOOK_MARKER}\necho an older version\n`);
     await chmod(join(repo.root, '.git', 'hooks', 'pre-commit'), 0o644);
     const path = await installPreCommitHook(repo.root);
-    expect(await readFile(path, 'utf8')).toBe(await template());
+    expect(await readFile(path, 'utf8')).toBe(await installed());
     expect(await isExecutable(path)).toBe(true);
+  });
+});
+
+describe('renderPreCommitHook', () => {
+  it('records the node and CLI paths as single sh words, whatever quotes and spaces they hold', async () => {
+    const launcher = { node: "/opt/node's bin/node", cli: '/home/a b/$HOME/`x`/cli.js' };
+    const script = renderPreCommitHook('a=@@NODE@@\nb=@@CLI@@\nprintf "%s\\n%s" "$a" "$b"\n', launcher);
+    expect((await execa('sh', ['-c', script])).stdout).toBe(`${launcher.node}\n${launcher.cli}`);
   });
 });
 
@@ -128,15 +138,39 @@ describe('the installed hook', () => {
     expect((await repo.git.revparse(['HEAD'])).trim()).toBe(before);
   });
 
+  /** A folder holding only git, for a PATH with no node, npx or ainative on it (as some GUI git clients pass). */
+  async function onlyGit(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'ainative-path-'));
+    dirs.push(dir);
+    await symlink((await execa('sh', ['-c', 'command -v git'])).stdout, join(dir, 'git'));
+    return dir;
+  }
+
+  it('falls back to the node and CLI that installed it when neither node_modules/.bin nor PATH has ainative', async () => {
+    const repo = await repoWith();
+    // A stand-in CLI entry in a folder whose name needs quoting in sh.
+    const folder = await mkdtemp(join(tmpdir(), "ainative cli's "));
+    dirs.push(folder);
+    const cli = join(folder, 'index.js');
+    await writeFile(cli, "require('node:fs').appendFileSync('.git/fake-log', process.argv.slice(2).join(' ') + '\\n');\n");
+    await installPreCommitHook(repo.root, { launcher: { node: process.execPath, cli } });
+
+    const result = await userCommit(repo, await onlyGit());
+    expect(result.output).not.toContain('cannot find the ainative CLI');
+    expect(result.exitCode).toBe(0);
+    expect(result.log).toBe('build --staged --stage\n');
+  });
+
   it('blocks the commit when no ainative CLI can be found', async (context) => {
     const repo = await repoWith();
-    await installPreCommitHook(repo.root);
+    const gone: HookLauncher = { node: process.execPath, cli: join(tmpdir(), 'ainative-uninstalled', 'dist', 'src', 'cli', 'index.js') };
+    await installPreCommitHook(repo.root, { launcher: gone });
     const bare = [...new Set(['/usr/bin', '/bin', dirname((await execa('sh', ['-c', 'command -v git'])).stdout)])].join(delimiter);
     const found = await execa('sh', ['-c', 'command -v ainative'], { env: { PATH: bare }, reject: false });
     if (found.exitCode === 0) context.skip('an ainative is installed in a system bin folder');
     const result = await userCommit(repo, bare);
     expect(result.exitCode).not.toBe(0);
-    expect(result.output).toContain('cannot find the ainative CLI');
+    expect(result.output).toContain(`cannot find the ainative CLI (no node_modules/.bin/ainative, none on PATH, and ${gone.cli} is gone)`);
   });
 
   it('stays out of the way while ainative commits its own output', async () => {

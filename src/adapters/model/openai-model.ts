@@ -1,7 +1,8 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import type OpenAI from 'openai';
-import { ProviderError } from '../../core/errors.js';
+import { InputError, ProviderError } from '../../core/errors.js';
 import type { ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
+import { isStreamErrorEvent, streamErrorEventError, toProviderError, type ProviderTarget } from './provider-errors.js';
 
 /** Sampling parameters sent with every request (part of the response-cache key). */
 export const SAMPLING = { temperature: 0 } as const;
@@ -31,7 +32,7 @@ export function createOpenAiModel(options: OpenAiModelOptions): ModelClient {
   };
   return {
     async complete(messages, { signal, sample } = {}) {
-      const [reply] = await streamCompletion(await connect(signal), options.model, messages, signal, sample ? SAMPLE_SAMPLING : SAMPLING, 1);
+      const [reply] = await streamCompletion(await connect(signal), options, messages, signal, sample ? SAMPLE_SAMPLING : SAMPLING, 1);
       return reply!;
     },
     async completeMany(messages, count, { signal } = {}) {
@@ -39,7 +40,7 @@ export function createOpenAiModel(options: OpenAiModelOptions): ModelClient {
       const connected = await connect(signal);
       let replies: ModelReply[];
       try {
-        replies = await streamCompletion(connected, options.model, messages, signal, SAMPLE_SAMPLING, count);
+        replies = await streamCompletion(connected, options, messages, signal, SAMPLE_SAMPLING, count);
       } catch (error) {
         if (!refusesN(error)) throw error;
         nUnsupported = true;
@@ -62,6 +63,9 @@ async function createClient(options: OpenAiModelOptions): Promise<OpenAI> {
   if (!options.apiKey && !options.baseUrl) {
     throw new ProviderError('OPENAI_API_KEY is not set (set it, or OPENAI_BASE_URL for a local OpenAI-compatible server)');
   }
+  if (options.baseUrl !== undefined && !isHttpUrl(options.baseUrl)) {
+    throw new InputError(`base URL '${options.baseUrl}' (OPENAI_BASE_URL or baseUrl in ainative.config.json) is not an http(s) URL, e.g. http://127.0.0.1:11434/v1`);
+  }
   // Loaded here, not at the top, so builds with nothing stale never pay for importing the SDK.
   const { default: OpenAIClient } = await import('openai');
   return new OpenAIClient({
@@ -71,6 +75,14 @@ async function createClient(options: OpenAiModelOptions): Promise<OpenAI> {
     maxRetries: options.maxRetries ?? 3,
     fetch: noRetryOnQuota,
   });
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** A 429 for an exhausted quota will not clear by waiting: tell the SDK not to retry it. */
@@ -86,7 +98,7 @@ async function noRetryOnQuota(url: string | URL | Request, init?: RequestInit): 
 /** One streamed request for `n` choices; a reply per choice that came back (in choice order), at least one. */
 async function streamCompletion(
   client: OpenAI,
-  model: string,
+  target: ProviderTarget,
   messages: ChatMessage[],
   signal: AbortSignal | undefined,
   sampling: { temperature: number },
@@ -99,30 +111,33 @@ async function streamCompletion(
     return found;
   };
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
-  let cut = false;
+  let stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>;
   try {
-    const stream = await client.chat.completions.create(
-      { model, messages, stream: true, stream_options: { include_usage: true }, ...sampling, ...(n > 1 ? { n } : {}) },
+    stream = await client.chat.completions.create(
+      { model: target.model, messages, stream: true, stream_options: { include_usage: true }, ...sampling, ...(n > 1 ? { n } : {}) },
       { signal },
     );
-    try {
-      for await (const chunk of stream) {
-        if (chunk.usage) usage = chunk.usage;
-        for (const delta of chunk.choices ?? []) {
-          const into = choice(delta.index ?? 0);
-          into.content += delta.delta?.content ?? '';
-          into.refusal += delta.delta?.refusal ?? '';
-          into.finishReason = delta.finish_reason ?? into.finishReason;
-        }
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw toProviderError(error, target);
+  }
+  let cut = false;
+  try {
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = chunk.usage;
+      for (const delta of chunk.choices ?? []) {
+        const into = choice(delta.index ?? 0);
+        into.content += delta.delta?.content ?? '';
+        into.refusal += delta.delta?.refusal ?? '';
+        into.finishReason = delta.finish_reason ?? into.finishReason;
       }
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      // The stream broke after it started: unusable replies, never written; the loop retries within its budget.
-      cut = true;
     }
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw toProviderError(error, model);
+    // The provider said why it stopped: the same request would fail again, so this ends the run with its message.
+    if (isStreamErrorEvent(error)) throw streamErrorEventError(error);
+    // The stream broke after it started: unusable replies, never written; the loop retries within its budget.
+    cut = true;
   }
   const ordered = [...choices.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
   if (ordered.length === 0) ordered.push({ content: '', refusal: '', finishReason: null });
@@ -141,14 +156,4 @@ function estimateUsage(messages: ChatMessage[], content: string, usage?: { promp
   if (usage) return { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
   const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
   return { prompt: Math.ceil(promptChars / 4), completion: Math.ceil(content.length / 4) };
-}
-
-function toProviderError(error: unknown, model: string): ProviderError {
-  const apiError = error as { status?: number; code?: string | null; message?: string; name?: string };
-  const detail = (apiError.message ?? String(error)).split('\n')[0];
-  if (apiError.status === 401 || apiError.status === 403) return new ProviderError(`model provider refused the API key (${apiError.status}): ${detail}`, { cause: error });
-  if (apiError.code === 'insufficient_quota') return new ProviderError(`model provider: quota exhausted (insufficient_quota): ${detail}`, { cause: error });
-  if (apiError.status === 404) return new ProviderError(`model provider: model '${model}' or endpoint not found (404): ${detail}`, { cause: error });
-  if (apiError.status) return new ProviderError(`model provider answered ${apiError.status} after retries: ${detail}`, { cause: error });
-  return new ProviderError(`model provider unreachable or broken reply: ${detail}`, { cause: error });
 }

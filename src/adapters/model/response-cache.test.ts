@@ -69,18 +69,15 @@ function setup(fake: FakeModel, mode: CacheMode = 'read-write', overrides: Parti
   return { cache: flushingAfterEachCall(cachedModel(inner, options)), factory };
 }
 
-/** Most tests look at the disk right after a call: flush after each one, as a finished build does. */
+/** Most tests look at the disk right after a call: flush after each one, keeping its reply, as a green build does. */
 function flushingAfterEachCall(cache: CachedModel): CachedModel {
   return {
     async complete(messages, call) {
-      try {
-        return await cache.complete(messages, call);
-      } finally {
-        await cache.flush();
-      }
+      const reply = await cache.complete(messages, call);
+      await cache.flush(new Set(reply.cacheKey ? [reply.cacheKey] : []));
+      return reply;
     },
-    flush: () => cache.flush(),
-    takeKeys: () => cache.takeKeys(),
+    flush: (keep) => cache.flush(keep),
     get replayed() {
       return cache.replayed;
     },
@@ -105,12 +102,12 @@ describe('cachedModel in read-write mode', () => {
     const fake = new FakeModel([reply('export const a = 1;')]);
     const { cache } = setup(fake);
 
-    expect(await cache.complete(ASK)).toEqual(reply('export const a = 1;'));
+    expect(await cache.complete(ASK)).toEqual({ ...reply('export const a = 1;'), cacheKey: keyOf(ASK) });
     expect(fake.calls).toBe(1);
     expect(cache.stored).toBe(1);
     expect(await exists(entryFile(keyOf(ASK)))).toBe(true);
 
-    expect(await cache.complete(ASK)).toEqual(reply('export const a = 1;'));
+    expect(await cache.complete(ASK)).toEqual({ ...reply('export const a = 1;'), cacheKey: keyOf(ASK) });
     expect(fake.calls).toBe(1);
     expect(cache.replayed).toBe(1);
     expect(cache.stored).toBe(1);
@@ -157,18 +154,20 @@ describe('cachedModel in read-write mode', () => {
     ['filtered', reply('', { finishReason: 'content_filter' })],
     ['a refusal', reply('', { refusal: 'I cannot help with that.' })],
     ['empty', reply('  \n')],
-  ])('returns a %s reply without storing it, so a retry asks the model again', async (_, answer) => {
+  ])('never replays a %s reply within the build, and writes it only when its build keeps it', async (_, answer) => {
     const fake = new FakeModel([answer, reply('export const a = 1;')]);
-    const { cache } = setup(fake);
+    const cache = cachedModel(async () => fake, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
 
-    expect(await cache.complete(ASK)).toEqual(answer);
-    expect(cache.stored).toBe(0);
-    expect(cache.takeKeys()).toEqual([]);
-    expect(await exists(dir)).toBe(false);
-
+    expect(await cache.complete(ASK)).toEqual({ ...answer, cacheKey: keyOf(ASK) });
     expect((await cache.complete(ASK)).content).toBe('export const a = 1;');
     expect(fake.calls).toBe(2);
-    expect(cache.stored).toBe(1);
+
+    const again = cachedModel(async () => new FakeModel([answer]), { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    await again.complete(ASK);
+    // A build that turned green after this reply keeps it, so an offline rebuild replays the same path.
+    expect(await again.flush(new Set([keyOf(ASK)]))).toBe(1);
+    const frozen = cachedModel(async () => new FakeModel([]), { dir, mode: 'frozen', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    expect(await frozen.complete(ASK)).toEqual({ ...answer, cacheKey: keyOf(ASK) });
   });
 
   it('lets provider errors through untouched and stores nothing', async () => {
@@ -220,7 +219,7 @@ describe('cachedModel in read-write mode', () => {
     const options = { dir: other, mode: 'read-write' as const, model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING };
     const second = cachedModel(async () => new FakeModel([reply('export const a = 1;\n')]), options);
     await second.complete(ASK);
-    await second.flush();
+    await second.flush(new Set([keyOf(ASK)]));
 
     const key = keyOf(ASK);
     expect((await readFile(entryFile(key, other))).equals(await readFile(entryFile(key)))).toBe(true);
@@ -278,7 +277,7 @@ describe('cachedModel in off mode', () => {
     expect((await cache.complete(ASK_AGAIN)).content).toBe('live 2');
     expect(fake.calls).toBe(2);
     expect([cache.replayed, cache.stored]).toEqual([0, 0]);
-    expect(cache.takeKeys()).toEqual([]);
+    expect(await cache.flush(new Set([keyOf(ASK), keyOf(ASK_AGAIN)]))).toBe(0);
     expect(await cacheStats(dir)).toEqual(before);
   });
 });
@@ -299,8 +298,9 @@ describe('cachedModel with best-of-n in one request', () => {
   it('stores each choice under its sample key, so a frozen build replays them whether asked together or one by one', async () => {
     const live = new ManyModel([reply('one'), reply('two')]);
     const writer = cachedModel(async () => live, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
-    expect((await writer.completeMany!(ASK, 2)).map((r) => r.content)).toEqual(['one', 'two']);
-    expect(await writer.flush()).toBe(2);
+    const many = await writer.completeMany!(ASK, 2);
+    expect(many.map((r) => r.content)).toEqual(['one', 'two']);
+    expect(await writer.flush(new Set(many.map((r) => r.cacheKey!)))).toBe(2);
 
     const never = new ManyModel([]);
     const frozen = cachedModel(async () => never, { dir, mode: 'frozen', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
@@ -318,21 +318,27 @@ describe('cachedModel with best-of-n in one request', () => {
   });
 });
 
-describe('takeKeys', () => {
-  it('lists served and stored keys in order, repeats included, and starts over after each call', async () => {
+describe('cache keys on replies', () => {
+  it('marks every reply, replayed or new, with the key of its entry', async () => {
     await seed(ASK, reply('one'));
-    const { cache } = setup(new FakeModel([reply('two'), reply('', { finishReason: 'length' })]));
-    const third: ChatMessage[] = [{ role: 'user', content: 'third' }];
+    const cache = cachedModel(async () => new FakeModel([reply('two')]), { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    expect((await cache.complete(ASK)).cacheKey).toBe(keyOf(ASK));
+    expect((await cache.complete(ASK_AGAIN)).cacheKey).toBe(keyOf(ASK_AGAIN));
+  });
 
-    await cache.complete(ASK); // replayed
-    await cache.complete(ASK_AGAIN); // stored
-    await cache.complete(ASK); // replayed again
-    expect(cache.takeKeys()).toEqual([keyOf(ASK), keyOf(ASK_AGAIN), keyOf(ASK)]);
+  it('writes only the replies the build keeps, so a red build leaves nothing to replay', async () => {
+    const first = cachedModel(async () => new FakeModel([reply('red'), reply('green')]), { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    await first.complete(ASK);
+    await first.complete(ASK_AGAIN);
+    expect(await first.flush(new Set([keyOf(ASK_AGAIN)]))).toBe(1);
+    expect(await exists(entryFile(keyOf(ASK)))).toBe(false);
+    expect(await exists(entryFile(keyOf(ASK_AGAIN)))).toBe(true);
 
-    await cache.complete(third); // truncated: neither served from nor stored in the cache
-    await cache.complete(ASK_AGAIN);
-    expect(cache.takeKeys()).toEqual([keyOf(ASK_AGAIN)]);
-    expect(cache.takeKeys()).toEqual([]);
+    const fake = new FakeModel([reply('asked again')]);
+    const second = cachedModel(async () => fake, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    expect((await second.complete(ASK)).content).toBe('asked again');
+    expect((await second.complete(ASK_AGAIN)).content).toBe('green');
+    expect(fake.calls).toBe(1);
   });
 });
 
@@ -421,8 +427,8 @@ describe('cachedModel writes nothing until the build is done', () => {
     expect((await cache.complete(ASK)).content).toBe('export const a = 1;');
     expect(fake.calls).toBe(1);
 
-    expect(await cache.flush()).toBe(1);
+    expect(await cache.flush(new Set([keyOf(ASK)]))).toBe(1);
     expect(await exists(entryFile(keyOf(ASK)))).toBe(true);
-    expect(await cache.flush()).toBe(0);
+    expect(await cache.flush(new Set([keyOf(ASK)]))).toBe(0);
   });
 });

@@ -19,19 +19,21 @@ export interface ResponseCacheOptions {
   sampling: Record<string, number | string | boolean | null>;
 }
 
-/** A ModelClient that answers from the source-controlled response cache when it can. */
+/**
+ * A ModelClient that answers from the source-controlled response cache when it can. Every reply it hands back
+ * carries its entry's key (`cacheKey`), so whoever used the reply can say which entries to keep.
+ */
 export interface CachedModel extends ModelClient {
   /** Replies served from the cache. */
   readonly replayed: number;
-  /** Replies newly stored. */
+  /** Replies the model gave in this build, held until `flush`. */
   readonly stored: number;
   /**
-   * Writes the replies stored so far to disk. Until then they live in memory, so a build stopped by a provider
-   * error, a refusal or Ctrl-C leaves no trace in the repo. Returns how many entries it wrote.
+   * Writes the held replies whose keys are in `keep` (the replies of what turned green) and drops the rest, so a
+   * later build asks the model again instead of replaying what failed. Until then replies live in memory: a build
+   * stopped by a provider error, a refusal or Ctrl-C leaves no trace in the repo. Returns how many entries it wrote.
    */
-  flush(): Promise<number>;
-  /** Keys of every reply served or stored since the last `takeKeys()`, in order; resets the list. */
-  takeKeys(): string[];
+  flush(keep: ReadonlySet<string>): Promise<number>;
 }
 
 /** A frozen build needed a reply the cache does not hold. */
@@ -64,7 +66,6 @@ export function cachedModel(inner: () => Promise<ModelClient>, options: Response
 class ResponseCacheModel implements CachedModel {
   replayed = 0;
   stored = 0;
-  private keys: string[] = [];
   private readonly unwritten = new Map<string, CacheEntry>();
   // A second identical request while the first is in flight joins it, so both see the one reply that gets stored,
   // exactly as an offline rebuild will.
@@ -79,10 +80,7 @@ class ResponseCacheModel implements CachedModel {
     if (this.options.mode === 'off') return (await this.client()).complete(messages, call);
     const key = this.keyOf(messages, call?.sample ?? 0);
     const joined = this.inFlight.get(key);
-    if (joined) {
-      const reply = copyReply(await joined);
-      return isUsable(reply) ? this.replay(key, reply) : reply;
-    }
+    if (joined) return this.replay(key, copyReply(await joined));
     // Registered before the first await, so a request arriving meanwhile finds it.
     const pending = this.lookUpOrAsk(key, messages, call).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, pending);
@@ -111,38 +109,29 @@ class ResponseCacheModel implements CachedModel {
     }
     if (held.length === count) return held.map((reply, i) => this.replay(keys[i]!, reply));
     const replies = await inner();
-    replies.forEach((reply, i) => this.store(keys[i]!, reply));
-    return replies;
+    return replies.map((reply, i) => this.store(keys[i]!, reply));
   }
 
-  async flush(): Promise<number> {
-    const entries = [...this.unwritten.values()];
-    for (const entry of entries) {
-      await writeEntry(this.options.dir, entry);
-      this.unwritten.delete(entry.key);
-    }
+  async flush(keep: ReadonlySet<string>): Promise<number> {
+    const entries = [...this.unwritten.values()].filter((entry) => keep.has(entry.key));
+    this.unwritten.clear();
+    for (const entry of entries) await writeEntry(this.options.dir, entry);
     return entries.length;
-  }
-
-  takeKeys(): string[] {
-    const taken = this.keys;
-    this.keys = [];
-    return taken;
   }
 
   private async lookUpOrAsk(key: string, messages: ChatMessage[], call?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply> {
     const found = await this.find(key);
     if (found.status === 'hit') return this.replay(key, found.reply);
     if (this.options.mode === 'frozen') throw missError(this.options.dir, key, found);
-    const reply = await (await this.client()).complete(messages, call);
-    this.store(key, reply);
-    return reply;
+    return this.store(key, await (await this.client()).complete(messages, call));
   }
 
-  /** A reply held since this build stored it, else the entry on disk. */
+  /** A usable reply held since this build got it, else the entry on disk. */
   private async find(key: string): Promise<Lookup> {
     const held = this.unwritten.get(key);
-    return held ? { status: 'hit', reply: copyReply(held.reply) } : readEntry(this.options.dir, key);
+    // An unusable reply (cut, refused) is held only in case its build turns green; a retry in this build asks again.
+    if (held && isUsable(held.reply)) return { status: 'hit', reply: copyReply(held.reply) };
+    return readEntry(this.options.dir, key);
   }
 
   /** Each best-of-n candidate is its own exchange, replayed in the same order offline. */
@@ -152,19 +141,20 @@ class ResponseCacheModel implements CachedModel {
     return requestKey({ model, messages, sampling, promptVersion });
   }
 
-  /** Holds a usable reply until flush. */
-  private store(key: string, reply: ModelReply): void {
-    if (!isUsable(reply)) return;
+  /**
+   * Holds every reply until flush, unusable ones too: a build that turned green after a cut reply replays that
+   * reply offline exactly as it went.
+   */
+  private store(key: string, reply: ModelReply): ModelReply {
     const { model, promptVersion } = this.options;
     this.unwritten.set(key, { key, model, promptVersion, reply: copyReply(reply) });
     this.stored += 1;
-    this.keys.push(key);
+    return { ...reply, cacheKey: key };
   }
 
   private replay(key: string, reply: ModelReply): ModelReply {
     this.replayed += 1;
-    this.keys.push(key);
-    return reply;
+    return { ...reply, cacheKey: key };
   }
 }
 
@@ -216,7 +206,7 @@ export async function ensureCacheGitattributes(root: string): Promise<boolean> {
   return true;
 }
 
-/** Only replies a retry could not improve on are kept; anything else must reach the model again next time. */
+/** A reply a retry could not improve on: finished, not empty, not refused. */
 function isUsable(reply: ModelReply): boolean {
   const finished = reply.finishReason === 'stop' || reply.finishReason === null;
   return finished && reply.content.trim() !== '' && !reply.refusal;

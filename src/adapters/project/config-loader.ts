@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE, resolveConfig, validateConfigFile, type Config } from '../../core/project/config.js';
+import { CONFIG_FILE, resolveConfig, settingsFromEnv, validateConfigFile, type Config } from '../../core/project/config.js';
 import { InputError } from '../../core/errors.js';
 
-/** Reads `ainative.config.json` (optional) and the environment; the only place that reads process.env. */
+/** Reads `ainative.config.json` (optional) and the environment (the variables SETTINGS names); the only place that reads process.env. */
 export async function loadConfig(root: string, flags: Partial<Config>, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   let file: Partial<Config> = {};
   let text: string | undefined;
@@ -23,12 +23,7 @@ export async function loadConfig(root: string, flags: Partial<Config>, env: Node
     if (checked.errors.length > 0) throw new InputError(checked.errors.join('\n'));
     file = checked.values;
   }
-  const fromEnv: Partial<Config> = {
-    model: env.AINATIVE_MODEL || undefined,
-    baseUrl: env.OPENAI_BASE_URL || undefined,
-    apiKey: env.OPENAI_API_KEY || undefined,
-  };
-  return resolveConfig({ file, env: fromEnv, flags });
+  return resolveConfig({ file, env: settingsFromEnv(env), flags });
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

@@ -146,7 +146,7 @@ describe('runBuildLoop best-of-n', () => {
     const { workspace, run } = setup([codeReply(MODULE, GOOD), codeReply(MODULE, longer)], { judge });
     const result = await run({ samples: 2 });
 
-    expect(result.status).toBe('built');
+    if (result.status !== 'built') throw new Error(`expected a built module, got ${result.status}`);
     expect(workspace.files.get(MODULE)).not.toContain('long explanation');
     expect(result.content).not.toContain('long explanation');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runBuildLoop, type AttemptReport, type BuildLoopOptions } from './loop.js';
+import { runBuildLoop, type BuildLoopOptions } from './loop.js';
+import type { AttemptReport } from './engine.js';
 import type { ModelReply, TestFailure, TypeProblem } from '../ports.js';
 import {
   ContentRunner,
@@ -136,17 +137,16 @@ describe('runBuildLoop', () => {
     const problems = (code: string): TypeProblem[] => (code.includes('a +;') ? [{ message: 'TS1109: Expression expected.', line: 2 }] : []);
     const { run } = setup([codeReply(MODULE, broken)], problems);
     const result = await run({ maxAttempts: 1 });
-    expect(result.status).toBe('failed');
-    expect(result.lastFeedback).toContain('line 2: TS1109: Expression expected.');
-    expect(result.lastFeedback).not.toMatch(/Failing tests|adds two numbers/);
+    if (result.status === 'built') throw new Error('expected the loop to fail');
+    expect(result.feedback).toContain('line 2: TS1109: Expression expected.');
+    expect(result.feedback).not.toMatch(/Failing tests|adds two numbers/);
   });
 
   it('fails with the last feedback when still red after maxAttempts', async () => {
     const { model, run } = setup([codeReply(MODULE, BAD), codeReply(MODULE, BAD), codeReply(MODULE, BAD)]);
     const result = await run();
-    expect(result).toMatchObject({ status: 'failed', attempts: 3, tests: { passed: 1, failed: 1 } });
-    expect(result.lastFeedback).toContain('add > adds two numbers');
-    expect(result.content).toBeUndefined();
+    expect(result).toMatchObject({ status: 'failed', attempts: 3, tests: { passed: 1, failed: 1 }, feedback: expect.stringContaining('add > adds two numbers') });
+    expect(result).not.toHaveProperty('content');
     expect(model.requests).toHaveLength(3);
     expect(model.lastUserMessage(2)).toContain('Attempt 2 of 3 failed');
   });
@@ -164,6 +164,15 @@ describe('runBuildLoop', () => {
       { prompt: 250, completion: 27 },
       { prompt: 450, completion: 67 },
     ]);
+  });
+
+  it('lists the cache key of every reply it used, in order, each once, unusable and red ones included', async () => {
+    const { run } = setup([
+      modelReply('no code', { cacheKey: 'k1', finishReason: 'length' }),
+      codeReply(MODULE, BAD, { cacheKey: 'k2' }),
+      codeReply(MODULE, GOOD, { cacheKey: 'k3' }),
+    ]);
+    expect(await run()).toMatchObject({ status: 'built', attempts: 3, replies: ['k1', 'k2', 'k3'] });
   });
 
   it('keeps one header when the model echoes it', async () => {

@@ -50,6 +50,18 @@ describe('parseReply accepts the edit format and its common variants', () => {
     expect(codeOf(reply)).toBe(`${CODE}\n`);
   });
 
+  it.each([
+    ['ts', `Here is the code:\n\`\`\`ts\n${CODE}\n\`\`\``],
+    ['typescript', `\`\`\`typescript\n${CODE}\n\`\`\`\nRun it with vitest.`],
+    ['TypeScript with a shell block beside it', `\`\`\`TypeScript\n${CODE}\n\`\`\`\n\`\`\`sh\nnpx vitest\n\`\`\``],
+  ])('takes the one %s block without a path as the module, the only file the reply may write', (_name, reply) => {
+    expect(codeOf(reply)).toBe(`${CODE}\n`);
+  });
+
+  it.each(['// src/a.ts', '// a.ts', '// File: `src/a.ts`'])('takes a lone TypeScript block whose first line, %s, names the module', (line) => {
+    expect(codeOf(`\`\`\`ts\n${line}\n${CODE}\n\`\`\``)).toBe(`${line}\n${CODE}\n`);
+  });
+
   it('keeps the code byte for byte apart from line endings', () => {
     const code = 'export function f(): string {\n\treturn "  x  ";\n}\n\n// end';
     expect(codeOf(`\`\`\`ts src/a.ts\n${code}\n\`\`\``)).toBe(`${code}\n`);
@@ -74,10 +86,27 @@ describe('parseReply rejects replies it cannot use, saying why', () => {
     expect(reasonOf(reply)).toContain('The reply wrote test/a.test.ts, but you may write only src/a.ts');
   });
 
-  it('rejects a reply whose only block carries no path', () => {
-    expect(reasonOf(`Here is the code:\n\`\`\`ts\n${CODE}\n\`\`\``)).toBe(
+  it('rejects a lone block without a path that is not TypeScript', () => {
+    expect(reasonOf(`Here is the code:\n\`\`\`js\n${CODE}\n\`\`\``)).toBe(
       'The reply had no code block for src/a.ts. Its code blocks carried no path. Open the block with ```ts src/a.ts.',
     );
+    expect(reasonOf(`\`\`\`\n${CODE}\n\`\`\``)).toContain('The reply had no code block for src/a.ts.');
+  });
+
+  it('rejects two TypeScript blocks without a path: which one is the module is a guess', () => {
+    const block = `\`\`\`ts\n${CODE}\n\`\`\``;
+    expect(reasonOf(`${block}\nUsage:\n${block}`)).toContain('The reply had no code block for src/a.ts. Its code blocks carried no path.');
+  });
+
+  it.each(['// src/b.ts', '// test/a.test.ts', '/* file: src/b.ts */', '// b.ts'])('rejects a lone TypeScript block whose first line is %s', (line) => {
+    const named = /(\S+\.ts)/.exec(line)![1];
+    expect(reasonOf(`\`\`\`typescript\n${line}\n${CODE}\n\`\`\``)).toBe(
+      `The reply's code block names ${named} in its first line, but you may write only src/a.ts; the attempt was rejected. Open the block with \`\`\`ts src/a.ts.`,
+    );
+  });
+
+  it('rejects a lone TypeScript block without a path that was cut off', () => {
+    expect(reasonOf(`\`\`\`ts\n${CODE}\nexport function b(`)).toContain('The reply was cut off: the code block for src/a.ts is not closed.');
   });
 
   it('rejects two blocks for the module', () => {
@@ -98,9 +127,14 @@ describe('extractCodeBlocks', () => {
   it('reports each block with its path and whether it closed', () => {
     const blocks = extractCodeBlocks('```ts src/a.ts\nA\n```\ntext\n```\nB\n```\n```ts src/c.ts\nC');
     expect(blocks).toEqual([
-      { path: 'src/a.ts', code: 'A', closed: true },
-      { path: undefined, code: 'B', closed: true },
-      { path: 'src/c.ts', code: 'C', closed: false },
+      { path: 'src/a.ts', lang: 'ts', code: 'A', closed: true },
+      { path: undefined, lang: undefined, code: 'B', closed: true },
+      { path: 'src/c.ts', lang: 'ts', code: 'C', closed: false },
     ]);
+  });
+
+  it('reads the language from the info string, not a path standing in its place', () => {
+    const langs = ['```TypeScript\n```', '```ts:src/a.ts\n```', '```src/a.ts\n```', '```ts title="src/a.ts"\n```', '```{.ts}\n```'];
+    expect(langs.map((block) => extractCodeBlocks(block)[0]!.lang)).toEqual(['typescript', 'ts', undefined, 'ts', undefined]);
   });
 });

@@ -1,8 +1,9 @@
 import { checkRepoPath } from '../project/intent.js';
 
-/** One fenced code block from a model reply, with the path it claims to write. */
+/** One fenced code block from a model reply, with the path it claims to write and its language, lower case. */
 export interface CodeBlock {
   path: string | undefined;
+  lang: string | undefined;
   code: string;
   closed: boolean;
 }
@@ -11,6 +12,9 @@ export type ParseReplyResult = { ok: true; code: string } | { ok: false; reason:
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})\s*([^`]*)$/;
 const PATH_LIKE = /^[\w@.\-/\\]+\.[A-Za-z0-9]+$/;
+const TYPESCRIPT = new Set(['ts', 'typescript', 'tsx', 'mts', 'cts']);
+/** A first line that is only a comment naming a file: `// src/a.ts`, `/* file: src/a.ts *\/`, `# path: src/a.ts`. */
+const COMMENT_PATH = /^\s*(?:\/\/+|\/\*+|#)\s*(?:(?:file(?:name)?|path)\s*:\s*)?`?([^\s`*]+)`?\s*(?:\*+\/)?\s*$/i;
 
 /** Splits a reply into fenced blocks; a path comes from the info string or from a line holding only a path just before. */
 export function extractCodeBlocks(reply: string): CodeBlock[] {
@@ -26,13 +30,17 @@ export function extractCodeBlocks(reply: string): CodeBlock[] {
     const closed = j < lines.length;
     // A path line may be separated from its fence by one blank line.
     const before = lines[i - 1]?.trim() === '' ? lines[i - 2] : lines[i - 1];
-    blocks.push({ path: pathFromInfo(open[2]!) ?? pathFromLine(before), code: body.join('\n'), closed });
+    blocks.push({ path: pathFromInfo(open[2]!) ?? pathFromLine(before), lang: langFromInfo(open[2]!), code: body.join('\n'), closed });
     i = j;
   }
   return blocks;
 }
 
-/** Finds the code for `modulePath` in a reply; anything else (no block, other paths, cut off) is a reason to retry. */
+/**
+ * Finds the code for `modulePath` in a reply; anything else (no block, other paths, cut off) is a reason to retry.
+ * With no path anywhere, a reply's one TypeScript block is taken as `modulePath`, the only file it may write, unless
+ * its first line names another file.
+ */
 export function parseReply(reply: string, modulePath: string): ParseReplyResult {
   const blocks = extractCodeBlocks(reply);
   if (blocks.length === 0) {
@@ -48,14 +56,27 @@ export function parseReply(reply: string, modulePath: string): ParseReplyResult 
     };
   }
   const mine = labelled.filter((block) => normalise(block.path!) === modulePath);
-  if (mine.length === 0) {
-    const hint = unlabelled.length > 0 ? ' Its code blocks carried no path.' : '';
-    return { ok: false, reason: `The reply had no code block for ${modulePath}.${hint} Open the block with \`\`\`ts ${modulePath}.` };
-  }
   if (mine.length > 1) {
     return { ok: false, reason: `The reply had ${mine.length} code blocks for ${modulePath}; send exactly one with the whole module.` };
   }
-  const block = mine[0]!;
+  if (mine.length === 1) return blockCode(mine[0]!, modulePath);
+  const typescript = unlabelled.filter((block) => TYPESCRIPT.has(block.lang ?? ''));
+  if (typescript.length !== 1) {
+    const hint = unlabelled.length > 0 ? ' Its code blocks carried no path.' : '';
+    return { ok: false, reason: `The reply had no code block for ${modulePath}.${hint} Open the block with \`\`\`ts ${modulePath}.` };
+  }
+  const named = pathFromComment(typescript[0]!.code);
+  if (named !== undefined && !sameFile(named, modulePath)) {
+    return {
+      ok: false,
+      reason: `The reply's code block names ${named} in its first line, but you may write only ${modulePath}; the attempt was rejected. Open the block with \`\`\`ts ${modulePath}.`,
+    };
+  }
+  return blockCode(typescript[0]!, modulePath);
+}
+
+/** The block's code once it is known to be the one for `modulePath`: whole and not empty. */
+function blockCode(block: CodeBlock, modulePath: string): ParseReplyResult {
   if (!block.closed) {
     return { ok: false, reason: `The reply was cut off: the code block for ${modulePath} is not closed. Send the whole module in one closed block.` };
   }
@@ -74,6 +95,26 @@ function pathFromInfo(info: string): string | undefined {
   if (attribute) return attribute[1];
   const words = info.trim().split(/[\s:]+/).filter(Boolean);
   return words.find((word) => PATH_LIKE.test(word));
+}
+
+/** The language of an info string (`ts src/a.ts`, `typescript`, `ts:src/a.ts`), when its first word is not the path. */
+function langFromInfo(info: string): string | undefined {
+  const first = info.trim().split(/[\s:{]+/)[0];
+  if (!first || PATH_LIKE.test(first) || first.includes('=')) return undefined;
+  return first.toLowerCase();
+}
+
+/** The file a block's first non-blank line names, when that line is a comment holding only a path. */
+function pathFromComment(code: string): string | undefined {
+  const first = code.split('\n').find((line) => line.trim() !== '');
+  const named = first === undefined ? undefined : COMMENT_PATH.exec(first)?.[1];
+  return named !== undefined && PATH_LIKE.test(named) ? named : undefined;
+}
+
+/** A named path means the module when it is the module's path, or just its file name. */
+function sameFile(named: string, modulePath: string): boolean {
+  const path = normalise(named);
+  return path === modulePath || (!path.includes('/') && path === modulePath.split('/').pop());
 }
 
 /** A line holding only a path, maybe in backticks, bold, a heading or followed by a colon. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { summarizeFailures } from './feedback.js';
 import type { Intent } from '../project/intent.js';
-import type { ChatMessage, ModelClient, TestRunResult, TestRunner, TokenUsage, Workspace } from '../ports.js';
-import { conversation, fencedCode, formatCodeReply, formatReadOnlyFiles, renderTemplate, type ShownFile } from './prompt.js';
-import { parseReply } from './reply.js';
+import type { ChatMessage, TestRunResult, Workspace } from '../ports.js';
+import { conversation, fencedCode, formatReadOnlyFiles, renderTemplate, type PreviousAttempt, type ShownFile } from './prompt.js';
+import { runAttempts, tamperMessage, type AttemptsResult, type GuardedRun, type Judgement, type LoopContext, type LoopTotals } from './engine.js';
 
 /** Prompt templates for writing a regression test from a bug report. */
 export interface ReproduceTemplates {
@@ -12,7 +12,8 @@ export interface ReproduceTemplates {
   retry: string;
 }
 
-export interface ReproduceOptions {
+/** The reproduce strategy's own inputs, on top of what every loop runs with. */
+export interface ReproduceOptions extends Omit<LoopContext, 'samples'> {
   intent: Intent;
   /** The report text, as a stranger wrote it. */
   report: string;
@@ -22,43 +23,47 @@ export interface ReproduceOptions {
   moduleCode: string;
   tests: ShownFile[];
   templates: ReproduceTemplates;
-  maxAttempts: number;
-  model: ModelClient;
-  runner: TestRunner;
-  workspace: Workspace;
-  signal?: AbortSignal;
 }
 
-export interface ReproduceResult {
-  status: 'reproduced' | 'unreproduced';
-  attempts: number;
-  tokens: TokenUsage;
-  /** Why the last attempt did not reproduce the bug, when unreproduced. */
-  note?: string;
-}
+/** A reproduced bug has its regression test on disk; an unreproduced one has none, and a note saying why. */
+export type ReproduceResult = LoopTotals & ({ status: 'reproduced' } | { status: 'unreproduced'; note: string });
 
-/** Asks the model for a regression test until one fails against the current module for the reported reason. */
+/**
+ * Asks the model for a regression test until one fails against the current module for the reported reason. The
+ * test is the only file a reply may write; a test that is not kept (unreproduced, or the loop stopped) is removed.
+ */
 export async function runReproduceLoop(options: ReproduceOptions): Promise<ReproduceResult> {
-  const tokens: TokenUsage = { prompt: 0, completion: 0 };
-  let previous: { code: string | undefined; reply: string; feedback: string; attempt: number } | undefined;
-  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
-    options.signal?.throwIfAborted();
-    const reply = await options.model.complete(reproduceMessages(options, previous), { signal: options.signal });
-    tokens.prompt += reply.usage.prompt;
-    tokens.completion += reply.usage.completion;
-    const parsed = reply.refusal ? { ok: false as const, reason: `The model refused: ${reply.refusal}` } : parseReply(reply.content, options.testPath);
-    if (!parsed.ok) {
-      previous = { code: undefined, reply: reply.content || '(empty reply)', feedback: summarizeFailures({ modulePath: options.testPath, replyProblem: parsed.reason, typeProblems: [] }), attempt };
-      continue;
-    }
-    await options.workspace.write(options.testPath, parsed.code);
-    const run = await options.runner.run([options.testPath], [options.testPath]);
-    const problem = whyNotReproduced(run);
-    if (!problem) return { status: 'reproduced', attempts: attempt, tokens };
-    previous = { code: parsed.code, reply: reply.content, feedback: problem, attempt };
+  const { testPath, workspace } = options;
+  let result: AttemptsResult<true>;
+  try {
+    result = await runAttempts<true>(
+      {
+        task: 'reproduce',
+        path: testPath,
+        testFilesPerCandidate: 1,
+        messages: (previous) => reproduceMessages(options, previous),
+        judge: (code, run) => judgeRegressionTest(workspace, testPath, code, run),
+      },
+      // One candidate per attempt: a regression test is cheap to ask for again.
+      { ...options, samples: 1, id: options.intent.id },
+    );
+  } catch (error) {
+    await workspace.remove(testPath);
+    throw error;
   }
-  await options.workspace.remove(options.testPath);
-  return { status: 'unreproduced', attempts: options.maxAttempts, tokens, note: previous?.feedback.split('\n')[0] };
+  const { attempts, tokens, tests, replies } = result;
+  if (result.status === 'succeeded') return { status: 'reproduced', attempts, tokens, tests, replies };
+  await workspace.remove(testPath);
+  return { status: 'unreproduced', note: result.feedback.split('\n')[0] ?? '', attempts, tokens, tests, replies };
+}
+
+/** Writes the candidate test and runs it alone against the current module: it must fail, for the reported reason. */
+async function judgeRegressionTest(workspace: Workspace, testPath: string, code: string, run: GuardedRun): Promise<Judgement<true>> {
+  await workspace.write(testPath, code);
+  const { tests, tampered } = await run([testPath], [testPath]);
+  const problem = tampered.length > 0 ? tamperMessage(tampered) : whyNotReproduced(tests);
+  const common = { stage: 'tests' as const, code, written: code, tests, rank: [] };
+  return problem === undefined ? { ok: true, value: true, ...common } : { ok: false, feedback: problem, ...common };
 }
 
 // Failures that say the test itself is broken, not that the module misbehaves.
@@ -79,10 +84,7 @@ export function whyNotReproduced(run: TestRunResult): string | undefined {
   return undefined;
 }
 
-function reproduceMessages(
-  options: ReproduceOptions,
-  previous: { code: string | undefined; reply: string; feedback: string; attempt: number } | undefined,
-): ChatMessage[] {
+function reproduceMessages(options: ReproduceOptions, previous: PreviousAttempt | undefined): ChatMessage[] {
   const { templates, intent } = options;
   const task = renderTemplate(templates.task, {
     testPath: options.testPath,
@@ -95,8 +97,7 @@ function reproduceMessages(
   });
   if (!previous) return conversation(templates.system, task);
   const values = { attempt: String(previous.attempt), maxAttempts: String(options.maxAttempts), testPath: options.testPath, feedback: previous.feedback };
-  const reply = previous.code ? formatCodeReply(options.testPath, previous.code) : previous.reply;
-  return conversation(templates.system, task, { reply, retry: renderTemplate(templates.retry, values) });
+  return conversation(templates.system, task, { reply: previous.reply, retry: renderTemplate(templates.retry, values) });
 }
 
 /**

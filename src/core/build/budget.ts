@@ -1,5 +1,6 @@
 import { BudgetExceededError } from '../errors.js';
-import type { TokenBudget } from '../agent/loop.js';
+import type { TokenBudget } from '../agent/engine.js';
+import type { TokenUsage } from '../ports.js';
 
 /** The message for a budget that ran out, or undefined when `error` is something else. */
 export function budgetReason(error: unknown, options: { signal?: AbortSignal; deadline?: AbortSignal }): string | undefined {
@@ -21,3 +22,19 @@ export function tokenBudget(maxTokens: number | undefined): TokenBudget {
   };
 }
 
+/**
+ * Counts what one intent spends (its reproduce loops and its build loop) while charging the build's budget, so the
+ * intent's totals hold every token it used, even when the budget stops it half-way.
+ */
+export function tokenMeter(budget: TokenBudget): TokenBudget & { readonly spent: TokenUsage } {
+  const spent: TokenUsage = { prompt: 0, completion: 0 };
+  return {
+    spent,
+    check: () => budget.check(),
+    spend(usage) {
+      spent.prompt += usage.prompt;
+      spent.completion += usage.completion;
+      budget.spend(usage);
+    },
+  };
+}

@@ -1,8 +1,10 @@
 import type { Intent } from '../project/intent.js';
 import type { Lockfile } from '../project/lock.js';
-import type { ModelClient, TestRunner, TokenUsage, Workspace } from '../ports.js';
+import type { TokenUsage, Workspace } from '../ports.js';
 import { runReproduceLoop, type ReproduceTemplates } from '../agent/reproduce.js';
-import type { ShownFile } from '../agent/prompt.js';
+import type { LoopContext } from '../agent/engine.js';
+import { normaliseLineEndings } from '../project/content-hash.js';
+import { readShown } from './inputs.js';
 
 /** An open bug report, as the build sees it. */
 export interface OpenBug {
@@ -15,81 +17,79 @@ export interface OpenBug {
   reproduced: boolean;
 }
 
-/** What the build did with one bug. */
-export interface BugResult {
+interface BugCommon {
   file: string;
   intent: string;
-  /** `open` until the module passes the regression test; `unreproduced` is an open bug whose test could not be written. */
-  status: 'open' | 'unreproduced' | 'fixed';
-  regressionTest?: string;
   attempts: number;
   tokens: TokenUsage;
-  note?: string;
 }
+
+/**
+ * What the build did with one bug: `open` until the module passes its regression test, `unreproduced` (still open)
+ * when no failing test could be written, `fixed` with the hash of the module that passes it.
+ */
+export type BugResult = BugCommon &
+  (
+    | { status: 'open'; regressionTest: string }
+    | { status: 'unreproduced'; note: string }
+    | { status: 'fixed'; regressionTest: string; moduleHash: string }
+  );
 
 export interface PrepareBugsOptions {
   intent: Intent;
   bugs: OpenBug[];
   lock: Lockfile;
   templates: ReproduceTemplates;
-  maxAttempts: number;
   workspace: Workspace;
-  model: () => Promise<ModelClient>;
-  runner: () => Promise<TestRunner>;
-  signal?: AbortSignal;
+  /** What the reproduce loops run with; created only when a bug needs reproducing (it starts the model and test host). */
+  context: () => Promise<LoopContext>;
+}
+
+/** The intent to build, what happened to its bugs, and the cache keys of the replies that reproduced them. */
+export interface PreparedBugs {
+  intent: Intent;
+  bugs: BugResult[];
+  /** Replies of reproduce loops that failed are left out: nothing should replay them. */
+  replies: string[];
 }
 
 /**
  * Reproduces each open bug of an intent as a failing regression test, then returns the intent judged by its tests
  * plus every frozen regression test (earlier fixes from the lock, and the new ones).
  */
-export async function prepareBugs(options: PrepareBugsOptions): Promise<{ intent: Intent; bugs: BugResult[] }> {
+export async function prepareBugs(options: PrepareBugsOptions): Promise<PreparedBugs> {
   const { intent, workspace } = options;
   const regressions = new Set<string>();
   // A frozen regression test a person deleted is their decision: it stops judging the module.
   for (const path of options.lock.intents[intent.id]?.regressions ?? []) if (await workspace.exists(path)) regressions.add(path);
   const results: BugResult[] = [];
-  const moduleCode = await workspace.read(intent.module);
+  const replies: string[] = [];
+  const found = await workspace.read(intent.module);
+  const moduleCode = found === undefined ? undefined : normaliseLineEndings(found);
   for (const bug of options.bugs.filter((candidate) => candidate.intent === intent.id)) {
-    const zero = { prompt: 0, completion: 0 };
+    const common = { file: bug.file, intent: bug.intent, attempts: 0, tokens: { prompt: 0, completion: 0 } };
     if (bug.reproduced && (await workspace.exists(bug.testPath))) {
       regressions.add(bug.testPath);
-      results.push({ file: bug.file, intent: bug.intent, status: 'open', regressionTest: bug.testPath, attempts: 0, tokens: zero });
+      results.push({ ...common, status: 'open', regressionTest: bug.testPath });
       continue;
     }
     if (moduleCode === undefined) {
-      results.push({ file: bug.file, intent: bug.intent, status: 'unreproduced', attempts: 0, tokens: zero, note: `${intent.module} does not exist yet; build it first` });
+      results.push({ ...common, status: 'unreproduced', note: `${intent.module} does not exist yet; build it first` });
       continue;
     }
     const tests = await readShown(workspace, [...intent.tests, ...regressions]);
-    const outcome = await runReproduceLoop({
-      intent,
-      report: bug.body,
-      testPath: bug.testPath,
-      moduleCode,
-      tests,
-      templates: options.templates,
-      maxAttempts: options.maxAttempts,
-      model: await options.model(),
-      runner: await options.runner(),
-      workspace,
-      signal: options.signal,
-    });
-    if (outcome.status === 'reproduced') regressions.add(bug.testPath);
-    results.push({
-      file: bug.file,
-      intent: bug.intent,
-      status: outcome.status === 'reproduced' ? 'open' : 'unreproduced',
-      regressionTest: outcome.status === 'reproduced' ? bug.testPath : undefined,
-      attempts: outcome.attempts,
-      tokens: outcome.tokens,
-      note: outcome.note,
-    });
+    const context = await options.context();
+    const outcome = await runReproduceLoop({ ...context, intent, report: bug.body, testPath: bug.testPath, moduleCode, tests, templates: options.templates });
+    const spent = { ...common, attempts: outcome.attempts, tokens: outcome.tokens };
+    if (outcome.status === 'unreproduced') {
+      results.push({ ...spent, status: 'unreproduced', note: outcome.note });
+      continue;
+    }
+    regressions.add(bug.testPath);
+    replies.push(...outcome.replies);
+    results.push({ ...spent, status: 'open', regressionTest: bug.testPath });
   }
   const added = [...regressions].filter((path) => !intent.tests.includes(path)).sort();
-  return { intent: { ...intent, tests: [...intent.tests, ...added], regressions: added }, bugs: results };
+  return { intent: { ...intent, tests: [...intent.tests, ...added], regressions: added }, bugs: results, replies };
 }
 
-async function readShown(workspace: Workspace, paths: string[]): Promise<ShownFile[]> {
-  return Promise.all(paths.map(async (path) => ({ path, content: (await workspace.read(path)) ?? '' })));
-}

@@ -1,30 +1,39 @@
-import { AinativeError, EXIT, InterruptedError, RefusalError } from '../errors.js';
+import { AinativeError, EXIT, InterruptedError } from '../errors.js';
 import type { Intent } from '../project/intent.js';
-import { emptyLock, sha256, type LockEntry, type Lockfile } from '../project/lock.js';
-import { prepareBugs, type BugResult, type OpenBug } from './bugs.js';
-import { budgetReason, tokenBudget } from './budget.js';
-import { currentInputs, generatedHeader, readTests } from './inputs.js';
-import { runBuildLoop, type AttemptReport, type TokenBudget } from '../agent/loop.js';
+import { emptyLock, type Lockfile } from '../project/lock.js';
+import type { Config } from '../project/settings.js';
+import { prepareBugs, type BugResult, type OpenBug, type PreparedBugs } from './bugs.js';
+import { budgetReason, tokenBudget, tokenMeter } from './budget.js';
+import { buildIntent, restore, restoreAll } from './build-intent.js';
+import type { AttemptReport, LoopContext, TokenBudget } from '../agent/engine.js';
 import { forEachInDependencyOrder } from './schedule.js';
 import type { ReproduceTemplates } from '../agent/reproduce.js';
 import type { CodeGuard, ModelClient, ProtectedFiles, TestRunner, TokenUsage, TypeChecker, Workspace } from '../ports.js';
-import type { PromptTemplates, UsedApi } from '../agent/prompt.js';
-import { assessStaleness, moduleEditedSinceBuild } from './staleness.js';
+import type { PromptTemplates } from '../agent/prompt.js';
 
-/** One intent's outcome, as printed and as `--json` reports it. */
-export interface ModuleResult {
+interface ModuleCommon {
   id: string;
   module: string;
-  /** `overfit`: visible tests passed but hidden holdout tests failed; the module was not kept. */
-  status: 'fresh' | 'built' | 'failed' | 'overfit';
   attempts: number;
   tests: { passed: number; failed: number };
+  /** Every token spent on the intent: its build loop and the loops that reproduced its bugs. */
   tokens: TokenUsage;
   /** Why it was rebuilt (empty when fresh). */
   reasons: string[];
-  /** Why it failed: the last feedback, or the dependency that failed. */
-  failure?: string;
 }
+
+/** One intent's outcome, as printed and as `--json` reports it; one that did not turn green always says why. */
+export type ModuleResult = ModuleCommon &
+  (
+    | { status: 'fresh' }
+    | { status: 'built' }
+    | {
+        /** `overfit`: visible tests passed but hidden holdout tests failed; the module was not kept. */
+        status: 'failed' | 'overfit';
+        /** The last feedback, or why it was not built (a dependency failed, a budget ran out). */
+        failure: string;
+      }
+  );
 
 export interface BuildReporter {
   intentStart(intent: Intent, reasons: string[]): void;
@@ -43,32 +52,22 @@ export interface BuildPorts {
   runner(): Promise<TestRunner>;
   checker(): Promise<TypeChecker>;
   reporter: BuildReporter;
-  /** Cache keys of the replies served since the last call (recorded in the lock so `cache prune` keeps them). */
-  takeReplyKeys?: () => string[];
 }
 
-export interface RunBuildOptions {
+/** The settings a build takes from the resolved configuration (declared once, in settings.ts); the optional ones default to one at a time, one sample, no token limit. */
+export type BuildSettings = Pick<Config, 'model' | 'maxAttempts' | 'force'> & Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens'>>;
+
+export interface RunBuildOptions extends BuildSettings {
   intents: Intent[];
   lock: Lockfile | undefined;
   templates: PromptTemplates;
   promptHash: string;
-  model: string;
-  maxAttempts: number;
-  /** Overwrite modules edited by hand since they were generated. */
-  force: boolean;
   /** Says why a module may not be overwritten (e.g. uncommitted human edits), or undefined when it may. */
   guardOverwrite(path: string): Promise<string | undefined>;
   /** Secret files (.env, keys) are never put in a prompt, even when an intent lists them. */
   isSecretPath?: (path: string) => boolean;
   /** Open bug reports of the intents being built: each becomes a failing regression test, then a fix. */
-  bugs?: OpenBug[];
-  reproduceTemplates?: ReproduceTemplates;
-  /** Best-of-n candidates per attempt. */
-  samples?: number;
-  /** Intents built at the same time (their model calls overlap; test runs queue in the one warm host). */
-  concurrency?: number;
-  /** Total prompt + completion tokens this build may spend; undefined for no limit. */
-  maxTokens?: number;
+  bugs?: { open: OpenBug[]; templates: ReproduceTemplates };
   /** The user's interrupt (SIGINT/SIGTERM): everything is restored. */
   signal?: AbortSignal;
   /** The build's time budget (--timeout): what finished is kept. */
@@ -78,7 +77,7 @@ export interface RunBuildOptions {
 export interface RunBuildResult {
   ok: boolean;
   /** What happened to each open bug report (fixed ones carry the module hash that fixed them). */
-  bugs?: Array<BugResult & { moduleHash?: string }>;
+  bugs?: BugResult[];
   /** Set when a budget ran out: why. */
   budgetExhausted?: string;
   modules: ModuleResult[];
@@ -97,26 +96,30 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   const stopOthers = new AbortController();
   const signal = AbortSignal.any([options.signal, options.deadline, stopOthers.signal].filter((one): one is AbortSignal => one !== undefined));
   let budgetExhausted: string | undefined;
-  const bugResults: Array<BugResult & { moduleHash?: string }> = [];
+  const bugResults: BugResult[] = [];
 
   const buildOne = async (declared: Intent): Promise<ModuleResult> => {
     const blocked = declared.uses.find((id) => failed.has(id));
     if (budgetExhausted) return notBuilt(declared, `not built: ${budgetExhausted}`);
     if (blocked) return notBuilt(declared, `not built: it uses '${blocked}', which failed`);
-    let intent = declared;
+    const meter = tokenMeter(budget);
+    let prepared: PreparedBugs | undefined;
     try {
       options.signal?.throwIfAborted();
-      const prepared = await withRegressions(declared, options, ports, lock, signal);
-      intent = prepared.intent;
-      const result = await buildIntent(intent, { ...options, signal }, ports, lock, originals, budget);
+      const context = loopContext(declared, options, ports, meter, signal);
+      prepared = await withRegressions(declared, options, ports.workspace, lock, context);
+      const result = await buildIntent(prepared.intent, { ...options, signal }, { ports, lock, originals, context, bugReplies: prepared.replies });
       bugResults.push(...settleBugs(prepared.bugs, result, lock));
-      return result;
+      return { ...result, tokens: { ...meter.spent } };
     } catch (error) {
       const exhausted = budgetReason(error, options);
+      const intent = prepared?.intent ?? declared;
       if (!exhausted) throw namingIntent(error, intent);
       budgetExhausted ??= exhausted;
+      // Bugs reproduced before the budget ran out keep their regression tests, as open bugs.
+      bugResults.push(...(prepared?.bugs ?? []));
       await restore(ports.workspace, intent.module, originals.get(intent.module), originals.has(intent.module));
-      return notBuilt(intent, exhausted);
+      return { ...notBuilt(intent, exhausted), tokens: { ...meter.spent } };
     }
   };
 
@@ -143,29 +146,46 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   return { ok: failed.size === 0, modules: results, lock, lockChanged, budgetExhausted, bugs: bugResults };
 }
 
+/** What an intent's loops run with; the model and test host are started on first use, at most once. */
+function loopContext(intent: Intent, options: RunBuildOptions, ports: BuildPorts, budget: TokenBudget, signal: AbortSignal): () => Promise<LoopContext> {
+  let context: Promise<LoopContext> | undefined;
+  const { maxAttempts, samples } = options;
+  return () =>
+    (context ??= Promise.all([ports.model(), ports.runner()]).then(([model, runner]) => ({
+      maxAttempts,
+      samples,
+      model,
+      runner,
+      protectedFiles: ports.protectedFiles,
+      workspace: ports.workspace,
+      budget,
+      signal,
+      onAttemptStart: (attempt: number) => ports.reporter.attemptStart(intent.id, attempt, maxAttempts),
+      onAttempt: (report: AttemptReport) => ports.reporter.attempt(report),
+    })));
+}
+
 /** The intent judged by its own tests plus its frozen regression tests, after reproducing its open bugs. */
-async function withRegressions(intent: Intent, options: RunBuildOptions, ports: BuildPorts, lock: Lockfile, signal: AbortSignal | undefined) {
-  const hasBugs = options.bugs?.some((bug) => bug.intent === intent.id) ?? false;
-  if (!hasBugs && !lock.intents[intent.id]?.regressions?.length) return { intent, bugs: [] };
-  return prepareBugs({
-    intent,
-    bugs: options.bugs ?? [],
-    lock,
-    templates: options.reproduceTemplates!,
-    maxAttempts: options.maxAttempts,
-    workspace: ports.workspace,
-    model: ports.model,
-    runner: ports.runner,
-    signal,
-  });
+async function withRegressions(
+  intent: Intent,
+  options: RunBuildOptions,
+  workspace: Workspace,
+  lock: Lockfile,
+  context: () => Promise<LoopContext>,
+): Promise<PreparedBugs> {
+  const bugs = options.bugs;
+  const hasBugs = bugs?.open.some((bug) => bug.intent === intent.id) ?? false;
+  if (!bugs || (!hasBugs && !lock.intents[intent.id]?.regressions?.length)) return { intent, bugs: [], replies: [] };
+  return prepareBugs({ intent, bugs: bugs.open, lock, templates: bugs.templates, workspace, context });
 }
 
 /** A reproduced bug is fixed once its intent's module is built green with the regression test in the suite. */
-function settleBugs(bugs: BugResult[], result: ModuleResult, lock: Lockfile): Array<BugResult & { moduleHash?: string }> {
+function settleBugs(bugs: BugResult[], result: ModuleResult, lock: Lockfile): BugResult[] {
   const entry = lock.intents[result.id];
+  const green = result.status === 'built' || result.status === 'fresh';
   return bugs.map((bug) => {
-    const judged = bug.regressionTest !== undefined && (result.status === 'built' || result.status === 'fresh') && entry?.regressions?.includes(bug.regressionTest);
-    return judged ? { ...bug, status: 'fixed' as const, moduleHash: entry!.output.sha256 } : bug;
+    if (bug.status !== 'open' || !green || !entry?.regressions?.includes(bug.regressionTest)) return bug;
+    return { ...bug, status: 'fixed', moduleHash: entry.output.sha256 };
   });
 }
 
@@ -177,98 +197,9 @@ function namingIntent(error: unknown, intent: Intent): unknown {
   return error;
 }
 
-async function buildIntent(
-  intent: Intent,
-  options: RunBuildOptions,
-  ports: BuildPorts,
-  lock: Lockfile,
-  originals: Map<string, string | undefined>,
-  budget: TokenBudget,
-): Promise<ModuleResult> {
-  const { workspace } = ports;
-  const tests = await readTests(workspace, intent);
-  const inputs = await currentInputs(intent, options, ports, lock, tests);
-  const original = await workspace.read(intent.module);
-  const moduleHash = original === undefined ? undefined : sha256(original);
-  const entry = lock.intents[intent.id];
-  const staleness = assessStaleness(inputs, entry, { path: intent.module, sha256: moduleHash });
-  const base: ModuleResult = { id: intent.id, module: intent.module, status: 'fresh', attempts: 0, tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: staleness.reasons };
-  if (!staleness.stale) return base;
-  await refuseUnsafeOverwrite(intent, options, entry, original);
-  ports.reporter.intentStart(intent, staleness.reasons);
-  if (!originals.has(intent.module)) originals.set(intent.module, original);
-  const [model, checker, runner, guard] = await Promise.all([ports.model(), ports.checker(), ports.runner(), ports.guard()]);
-  const usedApis = await Promise.all(intent.uses.map((id) => usedApi(id, options.intents, checker)));
-  ports.takeReplyKeys?.();
-  const holdoutSources = await Promise.all(intent.holdout.map(async (path) => (await workspace.read(path)) ?? ''));
-  const loop = await runBuildLoop({
-    intent,
-    templates: options.templates,
-    usedApis,
-    tests: tests.filter((file) => !options.isSecretPath?.(file.path)),
-    holdoutSources,
-    maxAttempts: options.maxAttempts,
-    header: generatedHeader(intent),
-    expectedTests: entry && entry.inputs.tests === inputs.tests ? entry.output.tests : undefined,
-    model,
-    checker,
-    guard,
-    protectedFiles: ports.protectedFiles,
-    runner,
-    workspace,
-    budget,
-    samples: options.samples,
-    onAttemptStart: (attempt) => ports.reporter.attemptStart(intent.id, attempt, options.maxAttempts),
-    onAttempt: (report) => ports.reporter.attempt(report),
-    signal: options.signal,
-  });
-  const result: ModuleResult = { ...base, status: loop.status, attempts: loop.attempts, tests: loop.tests, tokens: loop.tokens };
-  if (loop.status !== 'built') {
-    await restore(workspace, intent.module, original);
-    return { ...result, failure: loop.lastFeedback };
-  }
-  const api = await checker.extractApi(intent.module);
-  const regressions = intent.regressions ?? [];
-  lock.intents[intent.id] = {
-    intent: intent.file,
-    module: intent.module,
-    ...(regressions.length > 0 ? { regressions } : {}),
-    inputs,
-    output: { sha256: sha256(loop.content!), api: sha256(api), tests: loop.collected, replies: ports.takeReplyKeys?.() },
-  };
-  return result;
-}
-
-/** A stale module may be replaced when ainative wrote it, when git can give it back, or when the user said --force. */
-async function refuseUnsafeOverwrite(intent: Intent, options: RunBuildOptions, entry: LockEntry | undefined, original: string | undefined): Promise<void> {
-  if (options.force || original === undefined) return;
-  const hash = sha256(original);
-  if (entry && entry.module === intent.module && entry.output.sha256 === hash) return;
-  if (entry && entry.module === intent.module && moduleEditedSinceBuild(entry, hash)) {
-    throw new RefusalError(`${intent.module}: edited since ainative generated it (its hash differs from ainative.lock); commit or discard the edit, or use --force`);
-  }
-  const reason = await options.guardOverwrite(intent.module);
-  if (reason) throw new RefusalError(`${intent.module}: ${reason}; commit or discard it, or use --force`);
-}
-
-async function usedApi(id: string, intents: Intent[], checker: TypeChecker): Promise<UsedApi> {
-  const used = intents.find((candidate) => candidate.id === id)!;
-  return { id, module: used.module, declarations: await checker.extractApi(used.module) };
-}
-
 function notBuilt(intent: Intent, failure: string): ModuleResult {
   return {
     id: intent.id, module: intent.module, status: 'failed', attempts: 0,
     tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: [], failure,
   };
-}
-
-async function restore(workspace: Workspace, path: string, original: string | undefined, known = true): Promise<void> {
-  if (!known) return;
-  if (original === undefined) await workspace.remove(path);
-  else if ((await workspace.read(path)) !== original) await workspace.write(path, original);
-}
-
-async function restoreAll(workspace: Workspace, originals: Map<string, string | undefined>): Promise<void> {
-  for (const [path, original] of originals) await restore(workspace, path, original);
 }

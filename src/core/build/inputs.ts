@@ -1,3 +1,4 @@
+import { contentHash, normaliseLineEndings } from '../project/content-hash.js';
 import type { Intent } from '../project/intent.js';
 import { hashNamedTexts, sha256, type IntentInputs, type Lockfile } from '../project/lock.js';
 import type { TypeChecker, Workspace } from '../ports.js';
@@ -18,7 +19,7 @@ export async function currentInputs(
     const content = await ports.workspace.read(used.module);
     const entry = lock.intents[id];
     if (content === undefined) uses[id] = sha256('');
-    else if (entry && entry.module === used.module && entry.output.sha256 === sha256(content)) uses[id] = entry.output.api;
+    else if (entry && entry.module === used.module && entry.output.sha256 === contentHash(content)) uses[id] = entry.output.api;
     else uses[id] = sha256(await (await ports.checker()).extractApi(used.module));
   }
   return {
@@ -30,9 +31,14 @@ export async function currentInputs(
   };
 }
 
-/** The intent's test files, read from disk. */
+/** The intent's test files, read from disk with LF line endings (a CRLF checkout is the same test). */
 export async function readTests(workspace: Workspace, intent: Intent): Promise<ShownFile[]> {
-  return Promise.all(intent.tests.map(async (path) => ({ path, content: (await workspace.read(path)) ?? '' })));
+  return readShown(workspace, intent.tests);
+}
+
+/** Files as they are shown to the model and hashed: read from disk, line endings normalised, '' when missing. */
+export async function readShown(workspace: Workspace, paths: string[]): Promise<ShownFile[]> {
+  return Promise.all(paths.map(async (path) => ({ path, content: normaliseLineEndings((await workspace.read(path)) ?? '') })));
 }
 
 /** The comment line put above every generated module. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, resolveConfig, validateConfigFile } from './config.js';
+import { DEFAULT_CONFIG, resolveConfig, settingsFromEnv, validateConfigFile } from './config.js';
 
 describe('validateConfigFile', () => {
   it('accepts every known key and drops $schema', () => {
@@ -32,6 +32,20 @@ describe('validateConfigFile', () => {
     expect(result.values).toEqual({});
   });
 
+  it('validates every key by the type SETTINGS declares for it', () => {
+    expect(validateConfigFile({ sandbox: 'maybe', buildTimeoutMs: '10m', concurrency: 2, samples: 3 })).toEqual({
+      values: { concurrency: 2, samples: 3 },
+      errors: [
+        "ainative.config.json: key 'sandbox' must be one of auto, required, off",
+        "ainative.config.json: key 'buildTimeoutMs' must be a positive integer (milliseconds)",
+      ],
+    });
+  });
+
+  it('does not take flags-only settings from the file', () => {
+    expect(validateConfigFile({ force: true }).errors).toEqual([expect.stringContaining("unknown key 'force'")]);
+  });
+
   it('rejects a number given as a string', () => {
     expect(validateConfigFile({ maxAttempts: '3' }).errors).toEqual(["ainative.config.json: key 'maxAttempts' must be a positive integer"]);
   });
@@ -41,14 +55,34 @@ describe('validateConfigFile', () => {
   });
 });
 
+describe('settingsFromEnv', () => {
+  it('reads the variables SETTINGS names, ignoring empty ones and everything else', () => {
+    expect(settingsFromEnv({ AINATIVE_MODEL: 'gpt-env', OPENAI_BASE_URL: '', OPENAI_API_KEY: 'sk-1', AINATIVE_MAX_ATTEMPTS: '9' })).toEqual({ model: 'gpt-env', apiKey: 'sk-1' });
+  });
+});
+
 describe('resolveConfig', () => {
   it('uses the defaults when nothing is set', () => {
     expect(resolveConfig({ file: {}, env: {}, flags: {} })).toEqual({
-      ...DEFAULT_CONFIG,
+      model: 'gpt-4o-mini',
       baseUrl: undefined,
       apiKey: undefined,
+      maxAttempts: 4,
+      intentsDir: 'intents',
+      requestTimeoutMs: 300_000,
+      testRunTimeoutMs: 60_000,
+      concurrency: 4,
+      samples: 1,
+      shard: undefined,
       maxTokens: undefined,
       buildTimeoutMs: undefined,
+      sandbox: 'auto',
+      cache: 'read-write',
+      select: 'all',
+      stage: false,
+      commit: false,
+      force: false,
+      json: false,
     });
   });
 

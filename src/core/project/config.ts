@@ -1,59 +1,15 @@
-/** Settings from `ainative.config.json`, environment and flags, after validation. */
-export interface Config {
-  model: string;
-  /** OpenAI-compatible endpoint; undefined means OpenAI itself. */
-  baseUrl: string | undefined;
-  apiKey: string | undefined;
-  maxAttempts: number;
-  intentsDir: string;
-  /** Per model request. */
-  requestTimeoutMs: number;
-  /** Run the tests under bubblewrap: when available (auto), always (required: refuse without it), never (off). */
-  sandbox: SandboxMode;
-  /** Per test run; on timeout the test process group is killed. */
-  testRunTimeoutMs: number;
-  /** Total tokens the build may spend; undefined for no limit. */
-  maxTokens: number | undefined;
-  /** Wall-clock budget of the whole build; undefined for no limit. */
-  buildTimeoutMs: number | undefined;
-  /** Best-of-n: candidates per attempt, the one passing the most tests kept. */
-  samples: number;
-  /** Intents built at once; their model calls overlap. Small by default, to stay under providers' rate limits. */
-  concurrency: number;
-  /** Response cache: read-write (default), frozen (cache only; a miss is an error) or off. */
-  cache: 'read-write' | 'frozen' | 'off';
-}
+import { SETTINGS, settingOf, type Config, type SettingKey } from './settings.js';
 
-export type SandboxMode = 'auto' | 'required' | 'off';
-export const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'required', 'off'];
+export { SANDBOX_MODES, type CacheMode, type Config, type SandboxMode, type Selection } from './settings.js';
 
 export const CONFIG_FILE = 'ainative.config.json';
-export const DEFAULT_CONFIG = {
-  model: 'gpt-4o-mini',
-  maxAttempts: 4,
-  intentsDir: 'intents',
-  requestTimeoutMs: 300_000, // 5 minutes: long replies from slow local models
-  sandbox: 'auto',
-  testRunTimeoutMs: 60_000, // 1 minute a run: generous for unit tests, short enough to stop an endless loop
-  cache: 'read-write',
-  concurrency: 4,
-  samples: 1,
-} as const;
 
-const FILE_KEYS: Record<string, 'string' | 'positiveInteger' | 'sandbox'> = {
-  $schema: 'string',
-  model: 'string',
-  baseUrl: 'string',
-  maxAttempts: 'positiveInteger',
-  intentsDir: 'string',
-  requestTimeoutMs: 'positiveInteger',
-  sandbox: 'sandbox',
-  testRunTimeoutMs: 'positiveInteger',
-  maxTokens: 'positiveInteger',
-  buildTimeoutMs: 'positiveInteger',
-  concurrency: 'positiveInteger',
-  samples: 'positiveInteger',
-};
+const KEYS = Object.keys(SETTINGS) as SettingKey[];
+/** The keys `ainative.config.json` may hold, as declared in SETTINGS. */
+const FILE_KEYS = KEYS.filter((key) => settingOf(key).file === true);
+
+/** Every setting's default (undefined where there is none). */
+export const DEFAULT_CONFIG = Object.fromEntries(KEYS.map((key) => [key, settingOf(key).default])) as Config;
 
 /** Checks the JSON of `ainative.config.json`; one line per problem, naming the file and key. */
 export function validateConfigFile(data: unknown): { values: Partial<Config>; errors: string[] } {
@@ -62,33 +18,35 @@ export function validateConfigFile(data: unknown): { values: Partial<Config>; er
     return { values: {}, errors: [`${CONFIG_FILE}: expected a JSON object`] };
   }
   const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) {
-    const kind = FILE_KEYS[key];
-    if (!kind) errors.push(`${CONFIG_FILE}: unknown key '${key}' (known keys: ${Object.keys(FILE_KEYS).filter((k) => k !== '$schema').join(', ')})`);
-    else if (kind === 'string' && (typeof value !== 'string' || value.trim() === '')) errors.push(`${CONFIG_FILE}: key '${key}' must be a non-empty string`);
-    else if (kind === 'positiveInteger' && !(Number.isInteger(value) && (value as number) > 0)) errors.push(`${CONFIG_FILE}: key '${key}' must be a positive integer`);
-    else if (kind === 'sandbox' && !SANDBOX_MODES.includes(value as SandboxMode)) errors.push(`${CONFIG_FILE}: key '${key}' must be one of ${SANDBOX_MODES.join(', ')}`);
-    else if (key !== '$schema') values[key] = value;
+  for (const [key, raw] of Object.entries(data)) {
+    if (key === '$schema') continue;
+    if (!FILE_KEYS.includes(key as SettingKey)) {
+      errors.push(`${CONFIG_FILE}: unknown key '${key}' (known keys: ${FILE_KEYS.join(', ')})`);
+      continue;
+    }
+    const setting = settingOf(key as SettingKey);
+    const parsed = 'type' in setting ? setting.type.fromJson(raw) : undefined;
+    if (parsed === undefined) errors.push(`${CONFIG_FILE}: key '${key}' must be ${'type' in setting ? (setting.type.expectedJson ?? setting.type.expected) : 'set by a flag'}`);
+    else values[key] = parsed;
   }
   return { values: values as Partial<Config>, errors };
 }
 
+/** The settings the environment gives (their variables are named in SETTINGS); empty or invalid values are ignored. */
+export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<Config> {
+  const values: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const setting = settingOf(key);
+    const text = setting.env ? env[setting.env] : undefined;
+    if (text === undefined || text === '' || !('type' in setting)) continue;
+    const parsed = setting.type.fromText(text);
+    if (parsed !== undefined) values[key] = parsed;
+  }
+  return values as Partial<Config>;
+}
+
 /** Flags win over environment, environment over the file, the file over defaults. */
 export function resolveConfig(layers: { file: Partial<Config>; env: Partial<Config>; flags: Partial<Config> }): Config {
-  const pick = <K extends keyof Config>(key: K): Config[K] | undefined => layers.flags[key] ?? layers.env[key] ?? layers.file[key];
-  return {
-    model: pick('model') ?? DEFAULT_CONFIG.model,
-    baseUrl: pick('baseUrl'),
-    apiKey: pick('apiKey'),
-    maxAttempts: pick('maxAttempts') ?? DEFAULT_CONFIG.maxAttempts,
-    intentsDir: pick('intentsDir') ?? DEFAULT_CONFIG.intentsDir,
-    requestTimeoutMs: pick('requestTimeoutMs') ?? DEFAULT_CONFIG.requestTimeoutMs,
-    sandbox: pick('sandbox') ?? DEFAULT_CONFIG.sandbox,
-    testRunTimeoutMs: pick('testRunTimeoutMs') ?? DEFAULT_CONFIG.testRunTimeoutMs,
-    maxTokens: pick('maxTokens'),
-    buildTimeoutMs: pick('buildTimeoutMs'),
-    cache: layers.flags.cache ?? DEFAULT_CONFIG.cache,
-    concurrency: pick('concurrency') ?? DEFAULT_CONFIG.concurrency,
-    samples: pick('samples') ?? DEFAULT_CONFIG.samples,
-  };
+  const pick = (key: SettingKey) => layers.flags[key] ?? layers.env[key] ?? layers.file[key] ?? DEFAULT_CONFIG[key];
+  return Object.fromEntries(KEYS.map((key) => [key, pick(key)])) as Config;
 }

@@ -32,6 +32,11 @@ describe('parseIntent', () => {
     });
   });
 
+  it('reads a file checked out with CRLF line endings as the same intent', () => {
+    const text = frontmatter('module: src/slug.ts\nexports:\n  - "slugify(text: string): string"', '\n# Slugify\n\nTurns a title\ninto a URL slug.\n');
+    expect(parseIntent(FILE, text.replace(/\n/g, '\r\n'))).toEqual(parseIntent(FILE, text));
+  });
+
   it('accepts a single string for exports, uses and tests, and normalises ./ paths', () => {
     const result = parseIntent(FILE, frontmatter('module: ./src/slug.ts\ntests: ./test/slug-cases.test.ts\nuses: text\nexports: "slugify(text: string): string"'));
     expect(result.ok && result.intent).toMatchObject({

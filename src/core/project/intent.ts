@@ -1,3 +1,4 @@
+import { normaliseLineEndings } from './content-hash.js';
 import { readFrontmatter } from './frontmatter.js';
 
 /** One intent: a behaviour described in Markdown, the module the agent owns and the tests that judge it. */
@@ -26,7 +27,7 @@ export interface Intent {
   regressions?: string[];
   /** The Markdown body: the behaviour. */
   body: string;
-  /** The whole file text, as hashed for staleness. */
+  /** The whole file text with LF line endings, as hashed for staleness. */
   text: string;
 }
 
@@ -46,8 +47,9 @@ export function intentIdOf(file: string): string {
   return base.endsWith(INTENT_SUFFIX) ? base.slice(0, -INTENT_SUFFIX.length) : base;
 }
 
-/** Parses `intents/<id>.intent.md` text; every problem is one line naming the file and the key. */
-export function parseIntent(file: string, text: string): ParseIntentResult {
+/** Parses `intents/<id>.intent.md` text (line endings normalised); every problem is one line naming the file and the key. */
+export function parseIntent(file: string, raw: string): ParseIntentResult {
+  const text = normaliseLineEndings(raw);
   const fail = (error: string): ParseIntentResult => ({ ok: false, error: `${file}: ${error}` });
   const id = intentIdOf(file);
   if (!/^[A-Za-z0-9][\w.-]*$/.test(id)) return fail(`intent id '${id}' must be letters, digits, '.', '_' or '-'`);

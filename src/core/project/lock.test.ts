@@ -45,28 +45,45 @@ describe('serializeLock', () => {
 });
 
 describe('parseLock', () => {
-  const errorOf = (text: string): string => {
-    const result = parseLock(text);
+  const errorOf = (text: string, file?: string): string => {
+    const result = parseLock(text, file);
     return result.ok ? '' : result.error;
   };
+  const restore = 'restore the committed one with `git checkout HEAD -- ainative.lock`, or delete it to rebuild every intent';
 
-  it('names ainative.lock when the JSON is broken', () => {
-    expect(errorOf('{"version": 1,')).toMatch(/^ainative\.lock: not valid JSON/);
+  it('names the file, the JSON error and how to recover when the JSON is broken', () => {
+    expect(errorOf('{"version": 1,')).toMatch(/^ainative\.lock: not valid JSON \(.+\); restore the committed one with `git checkout HEAD -- ainative\.lock`, or delete it to rebuild every intent$/);
   });
 
-  it('names ainative.lock and both versions when the version is unknown', () => {
-    expect(errorOf('{"version": 2, "intents": {}}')).toBe('ainative.lock: unsupported version 2 (this ainative writes 1)');
+  it('names the file by the path it is given, in the recovery command too', () => {
+    expect(errorOf('nope', '../ainative.lock')).toMatch(/^\.\.\/ainative\.lock: not valid JSON .*`git checkout HEAD -- \.\.\/ainative\.lock`/);
+  });
+
+  it('recognises a merge conflict left in the lock and says how to settle it', () => {
+    const conflicted = '{\n<<<<<<< HEAD\n  "version": 1,\n=======\n  "version": 1,\n>>>>>>> feature\n}\n';
+    expect(errorOf(conflicted)).toBe(
+      'ainative.lock: has unresolved merge conflict markers; keep one side (`git checkout --ours ainative.lock`) and run ainative build, ' +
+        'which rebuilds what the other side changed, or delete it to rebuild every intent',
+    );
+  });
+
+  it('names both versions, and says to upgrade when a newer ainative wrote the lock', () => {
+    expect(errorOf('{"version": 2, "intents": {}}')).toBe(
+      'ainative.lock: unsupported version 2 (this ainative writes 1); a newer ainative wrote it: upgrade ainative, or delete the file to rebuild every intent',
+    );
+    expect(errorOf('{"intents": {}}')).toBe(`ainative.lock: unsupported version undefined (this ainative writes 1); ${restore}`);
   });
 
   it('names the malformed entry', () => {
     const broken = { ...entry('auth'), output: undefined };
-    expect(errorOf(JSON.stringify({ version: 1, intents: { auth: broken } }))).toBe("ainative.lock: entry 'auth' is malformed");
-    expect(errorOf(JSON.stringify({ version: 1, intents: { auth: 'x' } }))).toBe("ainative.lock: entry 'auth' is malformed");
+    expect(errorOf(JSON.stringify({ version: 1, intents: { auth: broken } }))).toBe(`ainative.lock: entry 'auth' is malformed; ${restore}`);
+    expect(errorOf(JSON.stringify({ version: 1, intents: { auth: 'x' } }))).toBe(`ainative.lock: entry 'auth' is malformed; ${restore}`);
   });
 
   it('rejects a lock without intents or that is not an object', () => {
-    expect(errorOf('{"version": 1}')).toBe("ainative.lock: key 'intents' must be an object");
-    expect(errorOf('null')).toBe('ainative.lock: expected a JSON object');
+    expect(errorOf('{"version": 1}')).toBe(`ainative.lock: key 'intents' must be an object; ${restore}`);
+    expect(errorOf('null')).toBe(`ainative.lock: expected a JSON object; ${restore}`);
+    expect(errorOf('[]')).toBe(`ainative.lock: expected a JSON object; ${restore}`);
   });
 });
 

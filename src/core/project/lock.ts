@@ -56,24 +56,32 @@ export function serializeLock(lock: Lockfile): string {
   return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
 }
 
-/** Parses `ainative.lock`; returns an error line when it is not a lock this version understands. */
-export function parseLock(text: string): { ok: true; lock: Lockfile } | { ok: false; error: string } {
+/**
+ * Parses `ainative.lock`; when it is not a lock this version understands, returns one line naming `file` (the path to
+ * show), what is wrong and how to recover.
+ */
+export function parseLock(text: string, file = LOCK_FILE): { ok: true; lock: Lockfile } | { ok: false; error: string } {
+  const restore = `restore the committed one with \`git checkout HEAD -- ${file}\`, or delete it to rebuild every intent`;
+  const fail = (problem: string, recovery = restore) => ({ ok: false as const, error: `${file}: ${problem}; ${recovery}` });
+  if (/^(?:<{7}|>{7})(?: |$)/m.test(text)) {
+    return fail('has unresolved merge conflict markers', `keep one side (\`git checkout --ours ${file}\`) and run ainative build, which rebuilds what the other side changed, or delete it to rebuild every intent`);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `${LOCK_FILE}: not valid JSON (${(error as Error).message})` };
+    return fail(`not valid JSON (${(error as Error).message})`);
   }
-  if (typeof data !== 'object' || data === null) return { ok: false, error: `${LOCK_FILE}: expected a JSON object` };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('expected a JSON object');
   const record = data as Partial<Lockfile>;
   if (record.version !== LOCK_VERSION) {
-    return { ok: false, error: `${LOCK_FILE}: unsupported version ${String(record.version)} (this ainative writes ${LOCK_VERSION})` };
+    const newer = typeof record.version === 'number' && record.version > LOCK_VERSION;
+    const recovery = newer ? 'a newer ainative wrote it: upgrade ainative, or delete the file to rebuild every intent' : restore;
+    return fail(`unsupported version ${String(record.version)} (this ainative writes ${LOCK_VERSION})`, recovery);
   }
-  if (typeof record.intents !== 'object' || record.intents === null) {
-    return { ok: false, error: `${LOCK_FILE}: key 'intents' must be an object` };
-  }
+  if (typeof record.intents !== 'object' || record.intents === null) return fail("key 'intents' must be an object");
   for (const [id, entry] of Object.entries(record.intents)) {
-    if (!isLockEntry(entry)) return { ok: false, error: `${LOCK_FILE}: entry '${id}' is malformed` };
+    if (!isLockEntry(entry)) return fail(`entry '${id}' is malformed`);
   }
   return { ok: true, lock: record as Lockfile };
 }

@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { requestKey } from '../../core/model/cache-key.js';
+import { runBuild, type BuildPorts } from '../../core/build/build.js';
+import type { ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
+import {
+  ContentRunner,
+  MemoryProtectedFiles,
+  MemoryWorkspace,
+  ScriptedChecker,
+  ScriptedGuard,
+  TEST_TEMPLATES,
+  codeReply,
+  failingRun,
+  makeIntent,
+  passingRun,
+} from '../../core/testing/fakes.js';
+import { cacheStats, cachedModel } from './response-cache.js';
+
+const OPTIONS = { mode: 'read-write' as const, model: 'gpt-test', promptVersion: 'p1', sampling: { temperature: 0 } };
+const INTENTS = Array.from({ length: 8 }, (_, i) => makeIntent(`i${i}`));
+
+let dir: string;
+beforeEach(async () => {
+  dir = join(await mkdtemp(join(os.tmpdir(), 'ainative provenance ')), '.ainative', 'cache');
+});
+afterEach(async () => {
+  await rm(join(dir, '..', '..'), { recursive: true, force: true });
+});
+
+/**
+ * A model that holds every request until the event loop has nothing else to do, then answers the held ones in
+ * reverse order, so the intents built in parallel interleave. Even intents get it wrong once; i7 never gets it right.
+ * It records the cache key of every request it answered, per intent.
+ */
+function interleavingModel() {
+  const keys = new Map<string, string[]>();
+  const held: Array<() => void> = [];
+  const batches: number[] = [];
+  const answer = (messages: ChatMessage[]): ModelReply => {
+    const id = /Write src\/(i\d)\.ts/.exec(messages[1]?.content ?? '')?.[1] ?? '';
+    keys.set(id, [...(keys.get(id) ?? []), requestKey({ model: OPTIONS.model, messages, sampling: OPTIONS.sampling, promptVersion: OPTIONS.promptVersion })]);
+    const retry = messages.length > 2;
+    const right = id !== 'i7' && (retry || Number(id.slice(1)) % 2 === 1);
+    return codeReply(`src/${id}.ts`, `export const ${id} = 1;${right ? ' // works' : ''}`);
+  };
+  const model: ModelClient = {
+    complete: (messages) =>
+      new Promise((resolve) => {
+        held.push(() => resolve(answer(messages)));
+        if (held.length > 1) return;
+        setImmediate(() => {
+          batches.push(held.length);
+          held.splice(0).reverse().forEach((release) => release());
+        });
+      }),
+  };
+  return { model, keys, batches };
+}
+
+function ports(workspace: MemoryWorkspace, model: ModelClient): BuildPorts {
+  const runner = new ContentRunner(workspace, (repo, { files, changed }) =>
+    repo.get(changed[0]!)?.includes('// works') ? passingRun(1) : failingRun([{ name: 'works', file: files[0]!, message: 'expected 0 to be 1' }]),
+  );
+  const checker = new ScriptedChecker(workspace);
+  return {
+    workspace,
+    guard: async () => new ScriptedGuard(),
+    protectedFiles: new MemoryProtectedFiles(workspace, []),
+    model: async () => model,
+    checker: async () => checker,
+    runner: async () => runner,
+    reporter: { intentStart() {}, attemptStart() {}, attempt() {}, intentEnd() {} },
+  };
+}
+
+it('records in each lock entry exactly the cache keys of its own replies when intents are built four at a time', async () => {
+  const workspace = new MemoryWorkspace(Object.fromEntries(INTENTS.map((intent) => [intent.tests[0]!, `${intent.id} test`])));
+  const inner = interleavingModel();
+  const cache = cachedModel(async () => inner.model, { dir, ...OPTIONS });
+  const result = await runBuild(
+    { intents: INTENTS, lock: undefined, templates: TEST_TEMPLATES, promptHash: 'p1', model: OPTIONS.model, maxAttempts: 2, force: false, concurrency: 4, guardOverwrite: async () => undefined },
+    ports(workspace, cache),
+  );
+
+  // Four requests were out at once: the intents really were built side by side.
+  expect(Math.max(...inner.batches)).toBe(4);
+  expect(result.modules.map((module) => `${module.id}:${module.status}:${module.attempts}`)).toEqual([
+    'i0:built:2', 'i1:built:1', 'i2:built:2', 'i3:built:1', 'i4:built:2', 'i5:built:1', 'i6:built:2', 'i7:failed:2',
+  ]);
+  for (const intent of INTENTS.slice(0, 7)) {
+    expect(inner.keys.get(intent.id)).toHaveLength(intent.id.endsWith('1') || intent.id.endsWith('3') || intent.id.endsWith('5') ? 1 : 2);
+    expect(result.lock.intents[intent.id]!.output.replies, intent.id).toEqual(inner.keys.get(intent.id));
+  }
+  expect(result.lock.intents.i7).toBeUndefined();
+
+  // What the lock references is what the cache writes; the red intent's replies are dropped.
+  const keep = new Set(Object.values(result.lock.intents).flatMap((entry) => entry.output.replies ?? []));
+  expect(keep.size).toBe(11);
+  expect(await cache.flush(keep)).toBe(11);
+  expect((await cacheStats(dir)).entries).toBe(11);
+});
