@@ -286,3 +286,32 @@ export function sum(_a: number, _b: number): number {
   throw new Error('y'.repeat(50_000_000));
 }
 `;
+
+/** Plants what would poison later builds: git hooks and config, a vitest config and setup file, a node_modules link, ainative's own files. */
+export function plantEverywhere(ainativeCli: string): string {
+  return `${PRELUDE}
+import * as fs from 'node:fs';
+const root = new URL('..', import.meta.url).pathname;
+attempt('git hook', () => fs.writeFileSync(J(root, '.g', 'it/hooks/pre-commit'), '#!/bin/sh\\nexit 0\\n'));
+attempt('git config', () => fs.appendFileSync(J(root, '.g', 'it/config'), '[core]\\n\\tfsmonitor = ./x.sh\\n'));
+attempt('vitest config', () => fs.writeFileSync(J(root, 'vitest.con', 'fig.ts'), 'export default { test: { setupFiles: ["./s.ts"] } };\\n'));
+attempt('setup file', () => fs.writeFileSync(J(root, 's.ts'), 'globalThis.x = 1;\\n'));
+attempt('node_modules', () => fs.mkdirSync(J(root, 'node_', 'modules/vitest'), { recursive: true }));
+attempt('ainative itself', () => fs.appendFileSync(${JSON.stringify(ainativeCli)}, '\\n// planted\\n'));
+attempt('outside', () => fs.writeFileSync(J(root, '../planted-', String(Date.now())), 'x'));
+export function sum(_a: number, _b: number): number {
+  giveUp();
+}
+`;
+}
+
+/** Starts a detached, double-forked process that would outlive the build if nothing stopped it. */
+export function forkAway(marker: string): string {
+  return `${PRELUDE}
+import { spawn } from 'node:child_process';
+attempt('double fork', () => spawn('sh', ['-c', '(sleep 300 ${marker} &) ; exit 0'], { detached: true, stdio: 'ignore' }).unref());
+export function sum(_a: number, _b: number): number {
+  giveUp();
+}
+`;
+}

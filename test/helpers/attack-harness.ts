@@ -84,7 +84,7 @@ export async function runAttack(options: AttackOptions): Promise<AttackOutcome> 
   }
 }
 
-interface TierSettings {
+export interface TierSettings {
   args: string[];
   env: Record<string, string>;
   cleanup(): void;
@@ -111,7 +111,7 @@ async function build(repo: TempRepo, replies: string[], tier: TierSettings, atte
 }
 
 /** What puts the build in a tier: the permission model is what `--sandbox auto` falls back to without bwrap on PATH. */
-function tierSettings(tier: Tier): TierSettings {
+export function tierSettings(tier: Tier): TierSettings {
   if (tier === 'bwrap') return { args: ['--sandbox', 'required'], env: {}, cleanup: () => {} };
   const bin = mkdtempSync(join(tmpdir(), 'ainative-nobwrap-'));
   symlinkSync(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(bin, 'git'));

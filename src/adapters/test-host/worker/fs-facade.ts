@@ -49,13 +49,15 @@ export function fsFacades(fs: Fs, fsPromises: Fs, policy: FsPolicy): { fs: objec
   }
   for (const [name, access] of Object.entries(STREAMS)) {
     sync[name] = (target: unknown, options?: { fd?: unknown }) => {
-      if (typeof options === 'object' && options?.fd !== undefined) guard.fd(options.fd);
-      else guard.path(target, access);
-      return fs[name](target, options);
+      if (typeof options === 'object' && options?.fd !== undefined) {
+        guard.fd(options.fd);
+        return fs[name](target, options);
+      }
+      return fs[name](guard.path(target, access), options);
     };
   }
   sync.promises = promises;
-  return { fs: harden(sync), promises: harden(promises) };
+  return { fs: freezeAll(sync), promises: freezeAll(promises) };
 }
 
 function facade(module: Fs, guard: PathGuard, style: 'callback' | 'promise'): Fs {
@@ -69,11 +71,21 @@ function facade(module: Fs, guard: PathGuard, style: 'callback' | 'promise'): Fs
 
 function guarded(real: (...args: unknown[]) => unknown, rules: ArgRule[], guard: PathGuard, style: 'sync' | 'callback' | 'promise', name = '') {
   return (...args: unknown[]) => {
-    rules.forEach((rule, i) => guard.check(rule, args[i], args[i + 1]));
+    const callback = style === 'callback' && typeof args.at(-1) === 'function' ? (args.pop() as (...results: unknown[]) => void) : undefined;
+    try {
+      // The real call gets the absolute path that was checked, not one relative to whatever its working folder is.
+      rules.forEach((rule, i) => (args[i] = guard.check(rule, args[i], args[i + 1])));
+    } catch (error) {
+      // Refusals arrive the way the style reports errors: thrown, rejected, or passed to the callback.
+      if (style === 'promise') return Promise.reject(error);
+      if (callback) return void queueMicrotask(() => Reflect.apply(callback, undefined, [error]));
+      throw error;
+    }
+    if (callback) args.push(callback);
     if (name === 'readdir') return listing(real, args, guard, style);
     const opens = rules[0] === 'open';
-    if (style === 'callback' && typeof args.at(-1) === 'function') {
-      const callback = args.pop() as (...results: unknown[]) => void;
+    if (callback) {
+      args.pop();
       // Node calls fs callbacks with its request object as `this`; the module gets only the results.
       args.push((error: unknown, ...results: unknown[]) => {
         if (opens && !error) guard.opened(results[0]);
@@ -109,13 +121,16 @@ class PathGuard {
     private readonly policy: FsPolicy,
   ) {}
 
-  check(rule: ArgRule, value: unknown, next: unknown): void {
-    if (rule === 'fd') return this.fd(value);
-    if ((rule === 'read-or-fd' || rule === 'write-or-fd') && isDescriptorLike(value)) return this.fd(value);
-    if (rule === 'open') return this.path(value, opensForWriting(next) ? 'write' : 'read');
-    const access: Access = rule.endsWith('write') ? 'write' : 'read';
-    this.path(value, access);
+  /** Checks one argument; returns it, a path made absolute against the repo root. */
+  check(rule: ArgRule, value: unknown, next: unknown): unknown {
+    if (rule === 'fd' || ((rule === 'read-or-fd' || rule === 'write-or-fd') && isDescriptorLike(value))) {
+      this.fd(value);
+      return value;
+    }
+    const access: Access = rule === 'open' ? (opensForWriting(next) ? 'write' : 'read') : rule.includes('write') ? 'write' : 'read';
+    const absolute = this.path(value, access);
     if (rule.startsWith('tree')) this.tree(value);
+    return absolute;
   }
 
   /** The entries of a listing of `dir` that the module may open. */
@@ -142,12 +157,14 @@ class PathGuard {
     }
   }
 
-  path(value: unknown, access: Access): void {
+  /** The absolute path `value` names, when the module may read or write it; throws EACCES otherwise. */
+  path(value: unknown, access: Access): string {
     const absolute = path.resolve(this.policy.root, pathText(value));
     for (const candidate of new Set([absolute, this.real(absolute)])) {
       const why = this.why(candidate, access);
       if (why) throw refused(`${access === 'read' ? 'reading' : 'writing'} ${absolute} is not allowed (${why})`);
     }
+    return absolute;
   }
 
   /** A folder the module copies or removes as a whole must not hold anything it may not touch. */
@@ -207,4 +224,10 @@ function isInside(child: string, parent: string): boolean {
 
 function refused(message: string): Error {
   return Object.assign(new Error(`EACCES: ${message}`), { code: 'EACCES' });
+}
+
+/** Freezes the facade and its own functions (what it exposes of the real module stays the real module's). */
+function freezeAll(facade: Fs): Fs {
+  for (const value of Object.values(facade)) if (typeof value === 'function') Object.freeze(value);
+  return Object.freeze(facade);
 }
