@@ -99,7 +99,8 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     const wroteAttributes = (await model.flush(greenReplies(build))) > 0 && (await ensureCacheGitattributes(project.root));
     const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles);
     const testHost = await lazy.testHost();
-    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, ...(testHost ? { testHost } : {}) };
+    const shared = intents.filter((intent) => intent.isolation === 'shared').map((intent) => intent.id);
+    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, shared, ...(testHost ? { testHost } : {}) };
   } catch (error) {
     // runBuild already put every module back; the journal has nothing left to restore.
     await journal.commit();

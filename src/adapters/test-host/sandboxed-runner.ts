@@ -114,8 +114,18 @@ export async function createSandboxedRunner(options: SandboxedRunnerOptions): Pr
   }
 }
 
+/** The tier a build would run its tests in here, without starting anything but the bubblewrap probe; for `status`. */
+export async function tierFor(sandbox: SandboxMode, env: NodeJS.ProcessEnv): Promise<SandboxTier | 'unavailable'> {
+  try {
+    return await chooseTier({ sandbox }, findBwrap(env.PATH));
+  } catch (error) {
+    if (error instanceof SandboxUnavailableError) return 'unavailable';
+    throw error;
+  }
+}
+
 /** bubblewrap when it works; else Node's permission model, unless the user asked for bubblewrap or for nothing. */
-async function chooseTier(options: SandboxedRunnerOptions, bwrap: string | undefined): Promise<SandboxTier> {
+async function chooseTier(options: Pick<SandboxedRunnerOptions, 'sandbox' | 'onWarning'>, bwrap: string | undefined): Promise<SandboxTier> {
   if (options.sandbox === 'off') return 'none';
   const probe = await probeBwrap(bwrap);
   if (probe.ok) return 'bwrap';
