@@ -77,7 +77,7 @@ async function measureWarm(adapters: Adapters, root: string, sandbox: 'auto' | '
       }
       return ms;
     }, { count: 21, warmup: 2, budgetMs: 20_000 });
-    return { samples, check, tests, sandboxed: runner.sandboxed };
+    return { samples, check, tests, sandboxed: runner.tier === 'bwrap' };
   } finally {
     await runner.close();
   }

@@ -20,7 +20,7 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { exitCode, build, redact, replayed, commitSha, owned, testHost } = await buildCommand({
+    const { exitCode, build, redact, replayed, commitSha, owned, testHost, shared } = await buildCommand({
       cwd: options.cwd,
       flags: options.flags,
       fix: options.fix,
@@ -34,9 +34,11 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       ...(build.budgetExhausted ? { budgetExhausted: build.budgetExhausted } : {}),
       replayed,
       ...(testHost ? { testHost } : {}),
+      // The build's own peak memory, whatever the code under test printed or allocated.
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       ...(commitSha ? { commit: commitSha } : {}),
       ...(options.flags.shard ? { shard: { ...options.flags.shard, owned: owned ?? [] } } : {}),
-      modules: build.modules.map(toJson),
+      modules: build.modules.map((module) => ({ ...toJson(module), ...(shared?.includes(module.id) ? { isolation: 'shared' } : {}) })),
       ...(build.bugs?.length ? { bugs: build.bugs.map(bugJson) } : {}),
     };
     if (json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));

@@ -6,10 +6,10 @@ import { bugStatuses, statusCommand } from '../commands/status.js';
 
 /** Prints `ainative status`; exit code 0 whatever the states (it is a report, not a gate). */
 export async function runStatus(cwd: string, flags: Partial<Config>, json: boolean, stdout: NodeJS.WriteStream): Promise<number> {
-  const statuses = await statusCommand(cwd, flags);
+  const { intents: statuses, sandbox } = await statusCommand(cwd, flags);
   const bugs = await bugStatuses(cwd);
   if (json) {
-    stdout.write(`${JSON.stringify({ intents: statuses, bugs }, null, 2)}\n`);
+    stdout.write(`${JSON.stringify({ sandbox, intents: statuses, bugs }, null, 2)}\n`);
     return EXIT.ok;
   }
   const chalk = new Chalk({ level: colorEnabled(stdout) ? 1 : 0 });
@@ -18,12 +18,21 @@ export async function runStatus(cwd: string, flags: Partial<Config>, json: boole
     const state = status.state === 'fresh' ? chalk.green('fresh') : chalk.yellow('stale');
     const why = status.reasons.length > 0 ? `  ${chalk.dim(status.reasons.join('; '))}` : '';
     const edited = status.editedByHand ? `  ${chalk.red(`${status.module} edited by hand since it was generated`)}` : '';
-    stdout.write(`${state}  ${status.id.padEnd(width)}  ${status.module}${why}${edited}\n`);
+    const shared = status.isolation === 'shared' ? `  ${chalk.yellow('isolation: shared (runs in the test realm, weaker)')}` : '';
+    stdout.write(`${state}  ${status.id.padEnd(width)}  ${status.module}${why}${edited}${shared}\n`);
     for (const bug of bugs.filter((candidate) => candidate.intent === status.id)) {
       const test = bug.regressionTest ? `  ${chalk.dim(bug.regressionTest)}` : '';
       const note = bug.note ? `  ${chalk.dim(bug.note)}` : '';
       stdout.write(`    ${bug.status.padEnd(12)}  ${bug.file}${test}${note}\n`);
     }
   }
+  stdout.write(chalk.dim(`tests run ${SANDBOX_LINES[sandbox] ?? sandbox}\n`));
   return EXIT.ok;
 }
+
+const SANDBOX_LINES: Record<string, string> = {
+  bwrap: 'under bubblewrap, generated modules confined',
+  permission: "under Node's permission model (no bubblewrap here), generated modules confined",
+  none: 'without an OS sandbox (--sandbox off), generated modules confined',
+  unavailable: 'nowhere: --sandbox required, and bubblewrap does not work here',
+};

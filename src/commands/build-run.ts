@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EXIT, InterruptedError, RefusalError } from '../core/errors.js';
 import { runBuild, type BuildSettings, type RunBuildResult } from '../core/build/build.js';
 import type { Config } from '../core/project/config.js';
 import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
-import type { SandboxedRunner } from '../adapters/test-host/sandboxed-runner.js';
+import type { SandboxedRunner, SandboxTier } from '../adapters/test-host/sandboxed-runner.js';
+import { confinementFor } from '../adapters/test-host/confinement.js';
 import { redactingModel } from '../core/model/redacting-model.js';
 import { redactSecrets } from '../core/model/redact.js';
 import { acquireBuildLock } from '../adapters/repo/build-lock.js';
@@ -84,7 +85,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
           const thread = await lazy.compiler();
           return { inspect: (intent, code) => thread.guard({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow }) };
         },
-        protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**']),
+        protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**'], { gitDir: dirname(stateDir) }),
         model: async () => model,
         ...lazy.ports,
       },
@@ -98,7 +99,8 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     const wroteAttributes = (await model.flush(greenReplies(build))) > 0 && (await ensureCacheGitattributes(project.root));
     const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles);
     const testHost = await lazy.testHost();
-    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, ...(testHost ? { testHost } : {}) };
+    const shared = intents.filter((intent) => intent.isolation === 'shared').map((intent) => intent.id);
+    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, shared, ...(testHost ? { testHost } : {}) };
   } catch (error) {
     // runBuild already put every module back; the journal has nothing left to restore.
     await journal.commit();
@@ -222,13 +224,14 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
             hiddenPaths: sandbox.hiddenPaths,
             onWarning: sandbox.warn,
             spareWorkers: spareWorkersFor(project.config.concurrency),
+            confinement: confinementFor(project.intents),
           }),
         )),
     },
     /** Runs, busy time and CPU time of the test host, when one was started. */
-    async testHost(): Promise<{ runs: number; ms: number; cpuMs: number } | undefined> {
+    async testHost(): Promise<{ runs: number; ms: number; cpuMs: number; tier: SandboxTier } | undefined> {
       const started = await runner?.catch(() => undefined);
-      return started ? { runs: started.hostRuns, ms: Math.round(started.busyMs), cpuMs: Math.round(started.hostCpuMs) } : undefined;
+      return started ? { runs: started.hostRuns, ms: Math.round(started.busyMs), cpuMs: Math.round(started.hostCpuMs), tier: started.tier } : undefined;
     },
     async close() {
       // A runner that failed to start has nothing to close; its error already reached the user.

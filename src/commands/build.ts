@@ -36,7 +36,9 @@ export interface BuildCommandResult {
   /** With --shard: the intents this shard owns (the others it built are what those use). */
   owned?: string[];
   /** What the test host did, when tests ran: vitest runs (queued runs share one) and the time they took. */
-  testHost?: { runs: number; ms: number; cpuMs: number };
+  testHost?: { runs: number; ms: number; cpuMs: number; tier: 'bwrap' | 'permission' | 'none' };
+  /** Intents built with `isolation: shared`: their modules ran unconfined, in the test realm. */
+  shared?: string[];
 }
 
 /** `ainative build`: regenerate every stale intent until its tests pass, safely. */

@@ -9,7 +9,7 @@ import type { TestRunResult } from '../core/ports.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
 import { collectSecrets } from '../adapters/repo/secrets.js';
 import { openProject, type Project } from './project.js';
-import { statusCommand } from './status.js';
+import { assessProject } from './status.js';
 
 /** One reason `ainative check` fails. */
 export interface CheckProblem {
@@ -41,7 +41,7 @@ export async function checkCommand(cwd: string, flags: Partial<Config>): Promise
 
 async function driftProblems(cwd: string, flags: Partial<Config>, project: Project): Promise<CheckProblem[]> {
   const problems: CheckProblem[] = [];
-  for (const status of await statusCommand(cwd, flags)) {
+  for (const status of await assessProject(project)) {
     const intent = project.intents.find((candidate) => candidate.id === status.id)!;
     if (status.state === 'stale') problems.push({ kind: 'stale', file: intent.file, message: `${status.id} is stale: ${status.reasons.join('; ')} (run ainative build)` });
     if (status.editedByHand) problems.push({ kind: 'edited', file: status.module, message: `${status.module} was edited by hand since ainative generated it (edit ${intent.file} instead)` });
@@ -65,6 +65,7 @@ async function bugProblems(project: Project): Promise<CheckProblem[]> {
 
 async function runAllTests(project: Project): Promise<TestRunResult> {
   const { createSandboxedRunner } = await import('../adapters/test-host/sandboxed-runner.js');
+  const { confinementFor } = await import('../adapters/test-host/confinement.js');
   const env = processEnvironment();
   const { secretFiles } = await collectSecrets(project.root, env);
   const runner = await createSandboxedRunner({
@@ -76,6 +77,7 @@ async function runAllTests(project: Project): Promise<TestRunResult> {
     hiddenPaths: secretFiles.map((path) => join(project.root, path)),
     // One run, then done: no threads to keep booted for later.
     spareWorkers: 0,
+    confinement: confinementFor(project.intents),
   });
   try {
     // The regression tests frozen from fixed bugs judge their intents too, as in the build.

@@ -6,6 +6,8 @@ import type { TypeChecker } from '../core/ports.js';
 import { assessStaleness, moduleEditedSinceBuild } from '../core/build/staleness.js';
 import { createFsWorkspace } from '../adapters/repo/workspace.js';
 import { loadPromptTemplates } from '../adapters/project/package-files.js';
+import type { Intent } from '../core/project/intent.js';
+import { processEnvironment } from '../adapters/project/config-loader.js';
 import { openProject, type Project } from './project.js';
 
 /** One intent as `ainative status` reports it. */
@@ -16,11 +18,16 @@ export interface IntentStatus {
   reasons: string[];
   /** The module on disk differs from what ainative wrote. */
   editedByHand: boolean;
+  /** How the module runs under test; `shared` is weaker (see Intent.isolation). */
+  isolation: Intent['isolation'];
 }
 
-/** `ainative status`: fresh or stale per intent and why, without calling a model. */
-export async function statusCommand(cwd: string, flags: Partial<Config>): Promise<IntentStatus[]> {
-  return assessProject(await openProject(cwd, flags));
+/** `ainative status`: fresh or stale per intent and why, and the sandbox tier builds would use; never calls a model. */
+export async function statusCommand(cwd: string, flags: Partial<Config>): Promise<{ intents: IntentStatus[]; sandbox: string }> {
+  const project = await openProject(cwd, flags);
+  const { tierFor } = await import('../adapters/test-host/sandboxed-runner.js');
+  const [intents, sandbox] = await Promise.all([assessProject(project), tierFor(project.config.sandbox, processEnvironment())]);
+  return { intents, sandbox };
 }
 
 /** Fresh or stale per intent, from hashes alone (the compiler loads only when a used module changed). */
@@ -51,6 +58,7 @@ export async function assessProject(project: Project): Promise<IntentStatus[]> {
       state: staleness.stale ? 'stale' : 'fresh',
       reasons: staleness.reasons,
       editedByHand: moduleEditedSinceBuild(entry, moduleHash),
+      isolation: intent.isolation,
     });
   }
   return statuses;

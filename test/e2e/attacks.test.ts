@@ -9,6 +9,8 @@ afterEach(() => repo?.cleanup());
 
 const right = { content: codeReply('src/sum.ts', SUM_RIGHT) };
 const WITH_FS = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
+/** A module the intent runs in the test realm itself: only the protected-file manifest stands behind its writes. */
+const SHARED_WITH_FS = SUM_INTENT.replace('module:', 'isolation: shared\nallow: [fs]\nmodule:');
 
 /** A sum that is wrong for the tests, plus some code run at import time. */
 function cheat(prelude: string, imports = ''): { content: string } {
@@ -26,8 +28,8 @@ it('rejects a reply that edits the test file to add .skip, and the test file sta
   expect(await repo.read('test/sum.test.ts')).toBe(SUM_TEST);
 });
 
-it('catches a module that rewrites its test at run time, restores the test byte for byte and rejects the attempt', async () => {
-  repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': WITH_FS }, { commit: true });
+it('catches a shared-isolation module that rewrites its test at run time, restores the test byte for byte and rejects the attempt', async () => {
+  repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': SHARED_WITH_FS }, { commit: true });
   // The path is assembled at run time so that only the run-time manifest check can catch the write.
   const rewrite = "writeFileSync(new URL(['..', ['te', 'st'].join(''), ['sum', ['te', 'st'].join(''), 'ts'].join('.')].join('/'), import.meta.url), 'export {};\\n');";
   const run = await runWithModel(repo, [cheat(rewrite, "import { writeFileSync } from 'node:fs';\n"), right], ['build', '--sandbox', 'off']);

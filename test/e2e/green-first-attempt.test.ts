@@ -18,8 +18,9 @@ it('builds a module that passes on the first attempt and records it in the lock'
   expect(report).toEqual({
     ok: true,
     replayed: 0,
-    // One vitest run for the one attempt, and the time it took.
-    testHost: { runs: 1, ms: expect.any(Number), cpuMs: expect.any(Number) },
+    // One vitest run for the one attempt, the time it took, and the sandbox it ran in.
+    testHost: { runs: 1, ms: expect.any(Number), cpuMs: expect.any(Number), tier: expect.stringMatching(/^(bwrap|permission)$/) },
+    peakRssMb: expect.any(Number),
     modules: [
       expect.objectContaining({ id: 'sum', module: 'src/sum.ts', status: 'built', attempts: 1, tests: { passed: 2, failed: 0 }, tokens: { prompt: 900, completion: 40 } }),
     ],

@@ -54,7 +54,8 @@ async function waitForFile(path: string): Promise<void> {
 }
 
 it('exits 130 on SIGINT during the test run, stops the test process and restores the module', async () => {
-  const intent = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
+  // Shared isolation: the marker is written outside the repo, which a confined module may not do.
+  const intent = SUM_INTENT.replace('module:', 'isolation: shared\nallow: [fs]\nmodule:');
   repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': intent }, { commit: true });
   const marker = `${repo.root}-tests-started`;
   const server = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', spinningModule(marker)) }] });
@@ -92,7 +93,8 @@ it('exits 130 on SIGINT right after the module was written and leaves the repo a
 });
 
 it('after a hard kill mid-build, the next build restores what the dead one left half-done', async () => {
-  const intent = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
+  // Shared isolation: the marker is written outside the repo, which a confined module may not do.
+  const intent = SUM_INTENT.replace('module:', 'isolation: shared\nallow: [fs]\nmodule:');
   const committed = '// committed by a person\nexport function sum(a: number, b: number): number {\n  return a - b;\n}\n';
   repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': intent, 'src/sum.ts': committed }, { commit: true });
   const marker = `${repo.root}-tests-started`;

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { codeReply } from '../helpers/fake-model-server.js';
 import { lastUserMessage, runWithModel } from '../helpers/scenario.js';
 import { SUM_INTENT, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+import { processesMentioning } from '../helpers/processes.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -73,18 +74,3 @@ it('refuses to build with --sandbox required when bubblewrap is not usable, writ
   expect(run.stderr).toMatch(/bwrap|bubblewrap/);
   expect((await repo.git.status()).files).toEqual([]);
 });
-
-/** Command lines of live processes that mention `text` (other than this test process). */
-function processesMentioning(text: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(text)) found.push(`${pid}: ${cmdline}`);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
-}

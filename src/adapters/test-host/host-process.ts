@@ -7,8 +7,8 @@ import type { TestRunResult } from '../../core/ports.js';
 import { parseHostMessage, readLines, type HostMessage, type ExpectRequest, type InitRequest, type RunRequest } from './protocol.js';
 import { descendantPids, killAll, killPids, waitUntilGone } from './process-tree.js';
 
-/** A result with every test listed can be large, but not this large; more means a misbehaving host. */
-const MAX_ANSWER_CHARS = 64 * 1024 * 1024;
+/** A result is capped by the reporter (a few MB at most); more means a misbehaving host. */
+const MAX_ANSWER_CHARS = 16 * 1024 * 1024;
 /** How much of the host's own output is kept to explain a crash. */
 const OUTPUT_TAIL_CHARS = 2_000;
 /** Longest line of host output forwarded to the log. */

@@ -2,6 +2,7 @@
 // the host's stdin; answers over fd 3, a pipe of their own, so that what test code prints cannot pose as one.
 import type { Readable } from 'node:stream';
 import type { FileError, TestFailure, TestRunResult } from '../../core/ports.js';
+import type { Confinement } from './host/confine-plugin.js';
 
 /** The file descriptor the host answers on. */
 export const RESPONSE_FD = 3;
@@ -15,6 +16,10 @@ export interface InitRequest {
   setupFiles: string[];
   /** Most worker threads the host keeps booted between runs (how many follows `expect` requests once there are any). */
   spareWorkers: number;
+  /** Generated modules to run confined, and the path policy of their `fs`. */
+  confinement?: Confinement;
+  /** Heap limit of each test thread, in MB. */
+  maxThreadHeapMb: number;
 }
 
 /** Asks the host to run groups of test files in one vitest run; answered by a `result` (one per group) or `error` with the same id. */
@@ -37,24 +42,39 @@ export type HostMessage =
   | { token: string; type: 'result'; id: number; results: TestRunResult[]; cpuMs?: number }
   | { token: string; type: 'error'; id?: number; message: string };
 
-/** Calls `onLine` with each complete line of `stream`; a line longer than `maxChars` is dropped and reported to `onOverflow`. */
+/**
+ * Calls `onLine` with each complete line of `stream`; a line longer than `maxChars` is dropped and reported to
+ * `onOverflow`. Linear in what arrives: a long line is kept as the chunks it came in until its end shows up.
+ */
 export function readLines(stream: Readable, maxChars: number, onLine: (line: string) => void, onOverflow: () => void): void {
-  let pending = '';
+  let parts: string[] = [];
+  let length = 0;
   let dropping = false;
+  const keep = (piece: string): void => {
+    if (dropping || piece === '') return;
+    if (length + piece.length > maxChars) {
+      // Keep memory bounded: forget the line so far and skip the rest of it.
+      onOverflow();
+      dropping = true;
+      parts = [];
+      length = 0;
+      return;
+    }
+    parts.push(piece);
+    length += piece.length;
+  };
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      if (dropping) dropping = false;
-      else onLine(line);
+    let start = 0;
+    for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
+      keep(chunk.slice(start, end));
+      if (!dropping) onLine(parts.join(''));
+      parts = [];
+      length = 0;
+      dropping = false;
+      start = end + 1;
     }
-    if (pending.length > maxChars) {
-      // Keep memory bounded: forget the line so far and skip the rest of it.
-      if (!dropping) onOverflow();
-      dropping = true;
-      pending = '';
-    }
+    keep(chunk.slice(start));
   });
   // A closed pipe is reported by the process's exit; errors here would only duplicate that.
   stream.on('error', () => {});

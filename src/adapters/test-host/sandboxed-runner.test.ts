@@ -283,7 +283,7 @@ describe('availability', () => {
     const root = makeRepo({ 'test/sum.test.ts': SUM_TEST, 'src/sum.ts': GOOD_SUM });
     const warnings: string[] = [];
     const runner = await start(root, { sandbox: 'auto', bwrapPath: MISSING_BWRAP, onWarning: (message) => warnings.push(message) });
-    expect(runner.sandboxed).toBe(false);
+    expect(runner.tier).toBe('permission');
     expect(await runner.run(['test/sum.test.ts'], [])).toMatchObject({ collected: 2, passed: 2, fileErrors: [] });
     expect(await runner.run(['test/sum.test.ts'], [])).toMatchObject({ passed: 2 });
     expect(warnings).toEqual([BWRAP_MISSING_WARNING]);
@@ -299,7 +299,7 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
   it('reports green and red runs with the same details as the in-process runner', async () => {
     const root = makeRepo({ 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST });
     const runner = await start(root, { sandbox });
-    expect(runner.sandboxed).toBe(sandbox === 'required');
+    expect(runner.tier).toBe(sandbox === 'required' ? 'bwrap' : 'none');
     expect(await runner.run(['test/sum.test.ts'], [])).toEqual({ collected: 2, passed: 2, failed: 0, skipped: 0, failures: [], fileErrors: [] });
     write(root, 'src/sum.ts', BAD_SUM);
     const red = await runner.run(['test/sum.test.ts'], ['src/sum.ts']);

@@ -1,20 +1,22 @@
-// The TestRunner ainative uses for generated code: the warm vitest of host/vitest-runner.ts, moved into a child process
-// that runs inside bubblewrap (read-only repo, no network, hidden home and secrets, scrubbed environment), with a
-// runtime guard injected into every test file and a deadline on every run. The code under test is untrusted.
-import { realpathSync, statSync } from 'node:fs';
+// The TestRunner ainative uses for generated code: the warm vitest of host/vitest-runner.ts in a child process behind
+// the strongest wall this machine offers (host-command.ts: bubblewrap, else Node's permission model), generated
+// modules confined in compartments inside it, a runtime guard injected into every test file, a deadline on every
+// run and a heap limit on every thread. The code under test is untrusted.
+import { realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { RefusalError } from '../../core/errors.js';
 import type { TestRunResult, TestRunner } from '../../core/ports.js';
-import { bwrapArgs, findBwrap, probeBwrap, type BwrapLayout } from './bwrap.js';
-import { scrubEnv } from './env.js';
+import { findBwrap, probeBwrap } from './bwrap.js';
 import { makeFolders, resetScratch, type Folders } from './folders.js';
-import { HostProcess, type HostCommand, type HostInit } from './host-process.js';
-import { dependenciesDir, packageRoot } from '../project/package-files.js';
-import { hostScript, runtimeGuardFile } from './paths.js';
+import { hostCommand, type SandboxTier } from './host-command.js';
+import { HostProcess, type HostInit } from './host-process.js';
+import { runtimeGuardFile } from './paths.js';
+import { resolveConfinement, type ConfinementRequest } from './confinement.js';
 
-/** auto: sandbox when bwrap works, else warn and run unsandboxed; required: refuse without it; off: never. */
+export type { SandboxTier } from './host-command.js';
+
+/** auto: bubblewrap when it works, else Node's permission model (with a warning); required: refuse without bubblewrap; off: neither. */
 export type SandboxMode = 'auto' | 'required' | 'off';
 
 /** How to start the sandboxed runner. */
@@ -40,11 +42,16 @@ export interface SandboxedRunnerOptions {
   startupTimeoutMs?: number;
   /** Most worker threads kept booted between runs; how many follows `expect` once it is called (see VitestRunnerOptions). Default 2. */
   spareWorkers?: number;
+  /** Generated modules to run confined and the paths no module may open (see confinement.ts); none when undefined. */
+  confinement?: ConfinementRequest;
+  /** Heap limit of each test thread, in MB (default 512); the host's own heap is limited to twice that. */
+  maxThreadHeapMb?: number;
 }
 
 /** A TestRunner whose tests run in a separate, killable (and, when `sandboxed`, bubblewrapped) process. */
 export interface SandboxedRunner extends TestRunner {
-  readonly sandboxed: boolean;
+  /** The wall the host runs behind. */
+  readonly tier: SandboxTier;
   /** Pid of the current host process (the bwrap monitor when sandboxed), or undefined between hosts. */
   readonly hostPid: number | undefined;
   /** vitest runs made in hosts so far; runs asked for while one was going share the next. */
@@ -66,12 +73,15 @@ export class SandboxUnavailableError extends RefusalError {}
 export const RUN_TIMEOUT_MS = 60_000;
 /** Starting node, vite and vitest takes about a second; this is for slow, loaded machines. */
 const STARTUP_TIMEOUT_MS = 60_000;
+/** Heap limit of one test thread when none is set; the host process gets twice that. */
+const THREAD_HEAP_MB = 512;
 /** How long close() lets vitest shut down before killing the host. */
 const CLOSE_GRACE_MS = 10_000;
 
+const SECOND_TIER =
+  "tests run under Node's permission model instead (weaker: no network isolation); install or fix it, or pass --sandbox required to refuse";
 /** The warning `auto` mode gives when bwrap is not installed. */
-export const BWRAP_MISSING_WARNING =
-  'bubblewrap (bwrap) not found: tests run without a sandbox; install it (apt-get install bubblewrap) or pass --sandbox required to refuse';
+export const BWRAP_MISSING_WARNING = `bubblewrap (bwrap) not found: ${SECOND_TIER.replace('install or fix it', 'install it (apt-get install bubblewrap)')}`;
 
 /**
  * Decides on the sandbox, then starts the host (and vitest in it) in the background and returns a runner that reruns
@@ -80,25 +90,45 @@ export const BWRAP_MISSING_WARNING =
  */
 export async function createSandboxedRunner(options: SandboxedRunnerOptions): Promise<SandboxedRunner> {
   const bwrap = options.bwrapPath ?? findBwrap(options.env.PATH);
-  const sandboxed = await chooseSandbox(options, bwrap);
+  const tier = await chooseTier(options, bwrap);
   const root = realpathSync(options.root);
   const folders = await makeFolders();
   try {
-    const command = sandboxed ? bwrapCommand(options, root, folders, bwrap!) : nodeCommand(options, root, folders);
-    const init: HostInit = { root, configFile: options.configFile, setupFiles: [runtimeGuardFile()], spareWorkers: options.spareWorkers ?? 2 };
+    const threadHeapMb = options.maxThreadHeapMb ?? THREAD_HEAP_MB;
+    const expectedDirs = options.confinement?.modules.map((module) => path.posix.dirname(module.module)) ?? [];
+    const command = hostCommand(tier, { root, folders, env: options.env, hiddenPaths: options.hiddenPaths, expectedDirs, hostHeapMb: 2 * threadHeapMb, bwrap });
+    const init: HostInit = {
+      root,
+      configFile: options.configFile,
+      setupFiles: [runtimeGuardFile()],
+      spareWorkers: options.spareWorkers ?? 2,
+      confinement: options.confinement && resolveConfinement(options.confinement, root, folders.scratch),
+      maxThreadHeapMb: threadHeapMb,
+    };
     const startupTimeoutMs = options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
     const start = (): Promise<HostProcess> => HostProcess.start(command, init, startupTimeoutMs, options.log);
-    return new Runner(start, folders, sandboxed, options.runTimeoutMs);
+    return new Runner(start, folders, tier, options.runTimeoutMs);
   } catch (error) {
     await rm(folders.base, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function chooseSandbox(options: SandboxedRunnerOptions, bwrap: string | undefined): Promise<boolean> {
-  if (options.sandbox === 'off') return false;
+/** The tier a build would run its tests in here, without starting anything but the bubblewrap probe; for `status`. */
+export async function tierFor(sandbox: SandboxMode, env: NodeJS.ProcessEnv): Promise<SandboxTier | 'unavailable'> {
+  try {
+    return await chooseTier({ sandbox }, findBwrap(env.PATH));
+  } catch (error) {
+    if (error instanceof SandboxUnavailableError) return 'unavailable';
+    throw error;
+  }
+}
+
+/** bubblewrap when it works; else Node's permission model, unless the user asked for bubblewrap or for nothing. */
+async function chooseTier(options: Pick<SandboxedRunnerOptions, 'sandbox' | 'onWarning'>, bwrap: string | undefined): Promise<SandboxTier> {
+  if (options.sandbox === 'off') return 'none';
   const probe = await probeBwrap(bwrap);
-  if (probe.ok) return true;
+  if (probe.ok) return 'bwrap';
   const problem = probe.missing ? 'is not installed' : `does not work here (${probe.reason})`;
   if (options.sandbox === 'required') {
     throw new SandboxUnavailableError(
@@ -106,68 +136,8 @@ async function chooseSandbox(options: SandboxedRunnerOptions, bwrap: string | un
         (probe.missing ? '' : ' and allow unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04)'),
     );
   }
-  options.onWarning?.(
-    probe.missing
-      ? BWRAP_MISSING_WARNING
-      : `bubblewrap (bwrap) ${problem}: tests run without a sandbox; fix it or pass --sandbox required to refuse`,
-  );
-  return false;
-}
-
-/** node running the host script directly: own process group and scrubbed environment, but no sandbox. */
-function nodeCommand(options: SandboxedRunnerOptions, root: string, folders: Folders): HostCommand {
-  // There is no empty home to show; a fresh folder keeps tools away from the user's dotfiles.
-  const env = scrubEnv(options.env, { tmpdir: folders.scratch, home: path.join(folders.scratch, 'home') });
-  return { file: process.execPath, args: [hostScript()], env, cwd: root };
-}
-
-/** node running the host script inside bubblewrap. */
-function bwrapCommand(options: SandboxedRunnerOptions, root: string, folders: Folders, bwrap: string): HostCommand {
-  const home = realHome(options.env);
-  const layout: BwrapLayout = {
-    root,
-    scratch: folders.scratch,
-    home,
-    visible: [packageRoot(), dependenciesDir(), path.dirname(path.dirname(realpathSync(process.execPath)))].map(real),
-    ...splitHidden(options.hiddenPaths),
-    emptyFile: folders.empty,
-  };
-  const env = scrubEnv(options.env, { tmpdir: folders.scratch, home: home ?? folders.scratch });
-  // bwrap gets the scrubbed environment too: it is readable as /proc/1/environ inside the sandbox.
-  return { file: bwrap, args: bwrapArgs(layout, [process.execPath, hostScript()]), env, cwd: root };
-}
-
-function realHome(env: NodeJS.ProcessEnv): string | undefined {
-  const home = env.HOME ?? os.homedir();
-  try {
-    return realpathSync(home);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Existing hidden paths, resolved through symlinks, split into files and folders; missing ones need no mask. */
-function splitHidden(paths: string[]): Pick<BwrapLayout, 'hiddenFiles' | 'hiddenDirs'> {
-  const hiddenFiles: string[] = [];
-  const hiddenDirs: string[] = [];
-  for (const hidden of paths) {
-    let resolved: string;
-    try {
-      resolved = realpathSync(hidden);
-    } catch {
-      continue;
-    }
-    (statSync(resolved).isDirectory() ? hiddenDirs : hiddenFiles).push(resolved);
-  }
-  return { hiddenFiles, hiddenDirs };
-}
-
-function real(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return dir;
-  }
+  options.onWarning?.(probe.missing ? BWRAP_MISSING_WARNING : `bubblewrap (bwrap) ${problem}: ${SECOND_TIER}`);
+  return 'permission';
 }
 
 /** A run() waiting for its turn in the host. */
@@ -204,7 +174,7 @@ class Runner implements SandboxedRunner {
   constructor(
     private readonly start: () => Promise<HostProcess>,
     private readonly folders: Folders,
-    readonly sandboxed: boolean,
+    readonly tier: SandboxTier,
     private readonly runTimeoutMs: number,
   ) {
     this.firstHost = start().then((host) => {

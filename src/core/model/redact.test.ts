@@ -47,6 +47,42 @@ describe('redactSecrets: known values', () => {
   });
 });
 
+describe('redactSecrets: encoded forms of known values', () => {
+  const secret = { name: 'DB_PASSWORD', value: 'hunter2-correct-horse' };
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const toBase64 = (text: string) => btoa(String.fromCharCode(...bytes(text)));
+  const hex = Array.from(bytes(secret.value), (byte) => byte.toString(16).padStart(2, '0')).join('');
+
+  it.each([
+    ['reversed', [...secret.value].reverse().join('')],
+    ['hex', hex],
+    ['upper-case hex', hex.toUpperCase()],
+    ['percent-encoded bytes', hex.replace(/../g, '%$&')],
+    ['URL-encoded', encodeURIComponent(`${secret.value}/?&`)],
+  ])('hides the %s form', (_kind, leaked) => {
+    const text = `expected 3, got ${leaked} from the module`;
+    expect(redactSecrets(text, [secret])).not.toContain(leaked.slice(0, 12));
+    expect(redactSecrets(text, [secret])).toContain('[REDACTED:DB_PASSWORD]');
+  });
+
+  it.each(['', 'x', 'xy'])('hides base64 and base64url whatever comes before the secret (%j)', (before) => {
+    const encoded = toBase64(`${before}${secret.value}`);
+    const url = encoded.replace(/\+/g, '-').replace(/\//g, '_');
+    for (const leaked of [encoded, url]) {
+      const redacted = redactSecrets(`message: ${leaked}`, [secret]);
+      expect(redacted).toContain('[REDACTED:DB_PASSWORD]');
+      // What is left of the encoding around the marker is at most one 4-character group on each side.
+      const [head, tail] = redacted.slice('message: '.length).split('[REDACTED:DB_PASSWORD]');
+      expect([head!.length, tail!.length].every((length) => length <= 4)).toBe(true);
+    }
+  });
+
+  it('leaves text alone that only shares a few characters with an encoded form', () => {
+    const text = `hash ${'a'.repeat(64)} and ${hex.slice(0, 6)}`;
+    expect(redactSecrets(text, [secret])).toBe(text);
+  });
+});
+
 describe('redactSecrets: key-shaped strings', () => {
   const keys: [string, string][] = [
     ['OpenAI', `sk-${tail(48)}`],

@@ -40,7 +40,8 @@ export function redactSecrets(text: string, knownSecrets: readonly KnownSecret[]
 function redactKnown(text: string, knownSecrets: readonly KnownSecret[]): string {
   const nameByValue = new Map<string, string | undefined>();
   for (const { name, value } of knownSecrets) {
-    if (value.length >= MIN_SECRET_LENGTH && !nameByValue.has(value)) nameByValue.set(value, name);
+    if (value.length < MIN_SECRET_LENGTH) continue;
+    for (const form of [value, ...encodedForms(value)]) if (!nameByValue.has(form)) nameByValue.set(form, name);
   }
   if (nameByValue.size === 0) return text;
   // One pass over an alternation, longest first: a secret that contains another is replaced whole, and a
@@ -51,6 +52,36 @@ function redactKnown(text: string, knownSecrets: readonly KnownSecret[]): string
     const name = nameByValue.get(value);
     return name ? `[REDACTED:${name}]` : REDACTED;
   });
+}
+
+/** Shortest encoded form worth matching: shorter ones turn up by chance. */
+const MIN_ENCODED_LENGTH = 8;
+
+/**
+ * The ways code that read a secret could disguise it in its output: reversed, hex, base64 and base64url (at each of
+ * the three byte alignments it can have inside a longer text, keeping only the characters the secret alone decides),
+ * and URL-encoded.
+ */
+export function encodedForms(value: string): string[] {
+  const bytes = new TextEncoder().encode(value);
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const forms = [[...value].reverse().join(''), hex, hex.toUpperCase(), encodeURIComponent(value)];
+  forms.push(hex.replace(/../g, '%$&'), hex.toUpperCase().replace(/../g, '%$&'));
+  for (let offset = 0; offset < 3; offset++) {
+    const base64 = base64Inside(bytes, offset);
+    forms.push(base64, base64.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...new Set(forms)].filter((form) => form !== value && form.length >= MIN_ENCODED_LENGTH);
+}
+
+/** The base64 characters that `bytes` alone determine when `offset` other bytes come before them. */
+function base64Inside(bytes: Uint8Array, offset: number): string {
+  const padded = new Uint8Array(offset + bytes.length);
+  padded.set(bytes, offset);
+  const encoded = btoa(String.fromCharCode(...padded));
+  const start = offset === 0 ? 0 : 4;
+  const end = Math.floor(padded.length / 3) * 4;
+  return end > start ? encoded.slice(start, end) : '';
 }
 
 function escapeRegExp(text: string): string {

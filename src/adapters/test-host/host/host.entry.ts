@@ -60,6 +60,8 @@ async function start(init: InitRequest, send: (answer: Answer) => void, out: Nod
       configFile: init.configFile,
       setupFiles: init.setupFiles,
       spareWorkers: init.spareWorkers,
+      confinement: init.confinement,
+      maxThreadHeapMb: init.maxThreadHeapMb,
       // The repo is read-only in the sandbox; vite's default loader would write a temporary config file into it.
       configLoader: 'runner',
       log,
@@ -67,6 +69,8 @@ async function start(init: InitRequest, send: (answer: Answer) => void, out: Nod
     send({ type: 'ready' });
     return runner;
   } catch (error) {
+    // The stack goes to the host's output, which the parent shows when the host does not start.
+    if (error instanceof Error && error.stack) log(error.stack);
     send({ type: 'error', message: `vitest did not start: ${describe(error)}` });
     exitSoon(1, out);
     return undefined;
@@ -94,6 +98,7 @@ function parseInit(line: string): InitRequest | undefined {
   if (value?.type !== 'init' || typeof value.token !== 'string' || typeof value.root !== 'string') return undefined;
   if (!Array.isArray(value.setupFiles) || !(value.configFile === false || typeof value.configFile === 'string')) return undefined;
   if (typeof value.spareWorkers !== 'number' || !Number.isSafeInteger(value.spareWorkers) || value.spareWorkers < 0) return undefined;
+  if (typeof value.maxThreadHeapMb !== 'number' || !(value.maxThreadHeapMb > 0)) return undefined;
   return value as InitRequest;
 }
 

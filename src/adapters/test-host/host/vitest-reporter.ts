@@ -4,6 +4,11 @@ import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { FileError, TestFailure, TestRunResult } from '../../../core/ports.js';
 
+/** Longest message, expected, actual or source line kept per failure; the feedback to the model is shorter still. */
+const FIELD_CHARS = 4_000;
+/** Failures and file errors listed per result; the counts stay exact. */
+const MAX_LISTED = 100;
+
 type TestError = NonNullable<ReturnType<TestCase['result']>['errors']>[number];
 // vitest/node does not export this type by name.
 type UserConsoleLog = Parameters<NonNullable<Reporter['onUserConsoleLog']>>[0];
@@ -68,7 +73,19 @@ export function summarize(outcome: RunOutcome, files: string[], root: string): T
     const owner = testPathOf(error);
     if (!owner || wanted.has(path.resolve(owner))) result.fileErrors.push(unhandledToFileError(error, root));
   }
-  return result;
+  return capped(result);
+}
+
+/** Bounded in size, whatever the code under test throws or prints: the host's answer must stay small. */
+function capped(result: TestRunResult): TestRunResult {
+  const cut = (text: string | undefined) => (text !== undefined && text.length > FIELD_CHARS ? `${text.slice(0, FIELD_CHARS)}… (cut)` : text);
+  const failures = result.failures.slice(0, MAX_LISTED).map((failure) => {
+    const kept: TestFailure = { ...failure, name: cut(failure.name)!, message: cut(failure.message)! };
+    for (const key of ['expected', 'actual', 'source'] as const) if (failure[key] !== undefined) kept[key] = cut(failure[key]);
+    return kept;
+  });
+  const fileErrors = result.fileErrors.slice(0, MAX_LISTED).map((error) => ({ file: error.file, message: cut(error.message)! }));
+  return { ...result, failures, fileErrors };
 }
 
 function addModule(result: TestRunResult, mod: TestModule, root: string, sources: SourceLines): void {

@@ -8,6 +8,8 @@ import { createVitest } from 'vitest/node';
 import type { CliOptions, TestSpecification, Vitest } from 'vitest/node';
 import type { TestRunResult, TestRunner } from '../../../core/ports.js';
 import { RunCollector, summarize } from './vitest-reporter.js';
+import { builtScript } from '../../project/package-files.js';
+import { confinePlugin, type Confinement } from './confine-plugin.js';
 import { createWarmPool, type WarmPool } from './warm-pool.js';
 
 /** How to run the user's tests with one warm vitest instance. */
@@ -28,12 +30,18 @@ export interface VitestRunnerOptions {
    */
   configLoader?: 'bundle' | 'runner';
   /**
-   * Most worker threads kept booted between runs (see warm-pool.ts). Until the caller says how many test
-   * files to expect (GroupRunner.expect), that many are kept; after, as many as expected. Default 2. 0 uses vitest's
-   * own threads pool.
+   * Most worker threads kept booted between runs (see warm-pool.ts). Until the caller says how many test files to
+   * expect (GroupRunner.expect), that many are kept; after, as many as expected. Default 2.
    */
   spareWorkers?: number;
+  /** The generated modules that run confined (see confine-plugin.ts); none when undefined. */
+  confinement?: Confinement;
+  /** Heap limit of each test thread, in MB. Default 512. */
+  maxThreadHeapMb?: number;
 }
+
+/** Heap limit of one test thread when the caller sets none: ample for unit tests, far below the machine. */
+const THREAD_HEAP_MB = 512;
 
 /** A runner that can also run several groups of test files as one vitest run, with one result per group. */
 export interface GroupRunner extends TestRunner {
@@ -51,7 +59,10 @@ export async function createVitestRunner(options: VitestRunnerOptions): Promise<
   const log = options.log ?? (() => {});
   const collector = new RunCollector(log);
   const reserve = options.spareWorkers ?? 2;
-  const warm = createWarmPool(reserve);
+  const warm = createWarmPool(reserve, {
+    entry: builtScript('adapters/test-host/worker/confined.worker.js'),
+    maxHeapMb: options.maxThreadHeapMb ?? THREAD_HEAP_MB,
+  });
   const vitest = await startVitest(options, collector, log, warm);
   // Test files announced and not yet run; undefined until the caller first announces any (then spares follow it).
   let expected: number | undefined;
@@ -103,6 +114,7 @@ async function startVitest(options: VitestRunnerOptions, collector: RunCollector
     test: { setupFiles: options.setupFiles ?? [] },
     // Vite warns about the user's config file through this logger, before vitest installs its own.
     customLogger: viteLogger(log),
+    plugins: options.confinement ? [confinePlugin(options.confinement)] : [],
   };
   const before = snapshotListeners();
   try {
@@ -144,8 +156,8 @@ function cliOptions(options: VitestRunnerOptions, collector: RunCollector, warm:
     ...(configFile === false ? { include: TEST_PATTERNS, maxWorkers: availableParallelism() } : {}),
     ...(options.configLoader ? { configLoader: options.configLoader } : {}),
     watch: false,
-    // The threads pool, with threads booted ahead of need; CliOptions types `pool` as a name only.
-    pool: (options.spareWorkers === 0 ? 'threads' : warm.pool) as CliOptions['pool'],
+    // The threads pool, with locked-down threads booted ahead of need; CliOptions types `pool` as a name only.
+    pool: warm.pool as unknown as CliOptions['pool'],
     isolate: true,
     reporters: [collector],
     passWithNoTests: true,

@@ -7,9 +7,15 @@
 //   added since are probed: anything replaced, or a tester that calls different values equal, fails the test;
 // - process.exit/reallyExit/abort and killing the own process (or its parent) throw, are recorded, and fail the test
 //   and the file even when the code under test caught the error.
-// It cannot stop code in the same realm from reaching vitest's internals (the worker state, the task objects);
-// the sandbox and the host process are the boundary, this is a tripwire.
+// - every matcher first checks the received value (matcher-guard.ts): matcher-shaped objects fail, equality compares
+//   a copy read once.
+// For a confined module the wall is its compartment (confine.ts) in a locked-down realm; these checks stay as
+// tripwires for what runs in the test realm itself (the tests, and modules of intents with `isolation: shared`).
 import { afterAll, afterEach, beforeEach, chai, expect, vi } from 'vitest';
+import { workerRuntime } from './worker-runtime.js';
+
+// Loaded natively by the thread's entry; importing it here would load a second copy through vitest's module runner.
+const { guardMatchers } = workerRuntime();
 
 const PREFIX = 'ainative runtime guard';
 
@@ -250,11 +256,14 @@ function checkTask(task: GuardedTask): void {
   }
 }
 
+guardMatchers(chai);
 lockBuiltins();
 lockAssertionMachinery();
 guardExits();
 
 beforeEach((context) => {
+  // vitest installs some matchers again for each test's own expect.
+  guardMatchers(chai);
   flagsAtStart.set(context.task, flagsOf(context.task as unknown as GuardedTask));
 });
 

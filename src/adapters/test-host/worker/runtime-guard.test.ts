@@ -257,7 +257,7 @@ describe.each(MODES)('the runtime guard with sandbox %s', (mode) => {
     root = makeRepo(files);
     runner = await createSandboxedRunner({ root, configFile: false, sandbox: mode, runTimeoutMs: RUN_TIMEOUT_MS, env: process.env, hiddenPaths: [] });
     // Wherever bwrap is installed it must work (CI installs it); 'auto' then sandboxes too.
-    if (mode !== 'off') expect(runner.sandboxed).toBe(BWRAP_INSTALLED);
+    if (mode !== 'off') expect(runner.tier).toBe(BWRAP_INSTALLED ? 'bwrap' : 'permission');
   });
 
   afterAll(async () => {

@@ -1,0 +1,163 @@
+// What an assertion may trust about a value the module under test produced. vitest's equality asks the received
+// value itself whether it matches (`asymmetricMatch`), serialises `$$typeof` objects through their own methods, and
+// reads getters and proxies as often as it likes: a module can answer "equal" to anything. So a received value that
+// is or holds a matcher-shaped object fails its test, and equality matchers compare a copy read exactly once: getters
+// run once, a proxy's traps run once, and what the copy holds cannot change while the matcher looks at it.
+import { types } from 'node:util';
+import { isConfinedProxy } from './provenance.js';
+
+/** Property names through which a value takes part in deciding its own assertion. */
+const MATCHER_KEYS: readonly PropertyKey[] = ['asymmetricMatch', '$$typeof'];
+/** Bigger received values are refused rather than copied. */
+const MAX_NODES = 200_000;
+
+/** A received value the assertion cannot trust; the test fails with this message. */
+export class UntrustedValueError extends Error {
+  constructor(message: string) {
+    super(`ainative: ${message} — a value must not take part in judging itself`);
+    this.name = 'UntrustedValueError';
+  }
+}
+
+/** Walks a received value and throws when it is or holds a matcher-shaped object or a proxy the module made. */
+export function inspectReceived(value: unknown): void {
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (!isObject(current) || seen.has(current)) continue;
+    seen.add(current);
+    if (seen.size > MAX_NODES) throw new UntrustedValueError(`the received value has more than ${MAX_NODES} objects`);
+    if (types.isProxy(current) && isConfinedProxy(current)) throw new UntrustedValueError('the received value holds a Proxy made by the module');
+    refuseMatcherShape(current);
+    for (const key of Reflect.ownKeys(current)) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(current, key)!;
+      pending.push('value' in descriptor ? descriptor.value : descriptor.get ? Reflect.apply(descriptor.get, current, []) : undefined);
+    }
+    if (types.isMap(current)) Map.prototype.forEach.call(current, (entry: unknown, key: unknown) => pending.push(key, entry));
+    else if (types.isSet(current)) Set.prototype.forEach.call(current, (entry: unknown) => pending.push(entry));
+  }
+}
+
+/** A copy of a received value for equality matchers: same shapes and prototypes, plain data read once. */
+export function materialize(value: unknown): unknown {
+  return new Copier().copy(value);
+}
+
+/** `toThrow(X)` and `toBeInstanceOf(X)` ask X; a class of the module's may answer `instanceof` as it likes. */
+export function refuseOwnInstanceCheck(expected: unknown): void {
+  if (typeof expected !== 'function') return;
+  for (let owner: object | null = expected; owner && owner !== Function.prototype; owner = Reflect.getPrototypeOf(owner)) {
+    if (Reflect.getOwnPropertyDescriptor(owner, Symbol.hasInstance)) {
+      throw new UntrustedValueError(`${(expected as { name?: string }).name || 'the expected class'} defines Symbol.hasInstance`);
+    }
+  }
+}
+
+class Copier {
+  private readonly copies = new Map<object, unknown>();
+
+  copy(value: unknown): unknown {
+    if (!isObject(value)) return value;
+    const known = this.copies.get(value);
+    if (known !== undefined || this.copies.has(value)) return known;
+    if (this.copies.size >= MAX_NODES) throw new UntrustedValueError(`the received value has more than ${MAX_NODES} objects`);
+    refuseMatcherShape(value);
+    // Functions are compared by identity; their own properties never decide an equality.
+    if (typeof value === 'function') return value;
+    return this.copyObject(value);
+  }
+
+  private copyObject(value: object): unknown {
+    const proto = Reflect.getPrototypeOf(value);
+    if (types.isDate(value)) return this.keep(value, withProto(new Date(Date.prototype.getTime.call(value)), proto));
+    if (types.isRegExp(value)) return this.keep(value, withProto(new RegExp(value as RegExp), proto));
+    if (types.isMap(value)) {
+      const copy = this.keep(value, withProto(new Map(), proto));
+      Map.prototype.forEach.call(value, (entry: unknown, key: unknown) => Map.prototype.set.call(copy, this.copy(key), this.copy(entry)));
+      return this.withOwn(value, copy);
+    }
+    if (types.isSet(value)) {
+      const copy = this.keep(value, withProto(new Set(), proto));
+      Set.prototype.forEach.call(value, (entry: unknown) => Set.prototype.add.call(copy, this.copy(entry)));
+      return this.withOwn(value, copy);
+    }
+    if (isKeptAsIs(value)) return this.keep(value, refuseGetters(value));
+    const copy = this.keep(value, Array.isArray(value) ? withProto([], proto) : types.isNativeError(value) ? nativeErrorWith(proto) : Object.create(proto));
+    this.withOwn(value, copy);
+    if (!Array.isArray(value) && !types.isNativeError(value) && hasIterator(value)) this.freezeIteration(value, copy);
+    return copy;
+  }
+
+  /** Copies every own property as plain data (getters read once), keeping enumerability. */
+  private withOwn(source: object, copy: object): object {
+    for (const key of Reflect.ownKeys(source)) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(source, key)!;
+      const read = 'value' in descriptor ? descriptor.value : descriptor.get ? Reflect.apply(descriptor.get, source, []) : undefined;
+      Reflect.defineProperty(copy, key, { value: this.copy(read), enumerable: descriptor.enumerable, writable: true, configurable: true });
+    }
+    return copy;
+  }
+
+  /** An iterable of the module's: iterated once now; the copy replays those items. */
+  private freezeIteration(source: object, copy: object): void {
+    const items: unknown[] = [];
+    for (const item of source as Iterable<unknown>) {
+      items.push(this.copy(item));
+      if (items.length > MAX_NODES) throw new UntrustedValueError(`the received value yields more than ${MAX_NODES} items`);
+    }
+    Reflect.defineProperty(copy, Symbol.iterator, { value: () => items[Symbol.iterator](), enumerable: false });
+  }
+
+  private keep<T>(source: object, copy: T): T {
+    this.copies.set(source, copy);
+    return copy;
+  }
+}
+
+/** Throws when `value`, or anything on its prototype chain, carries a matcher key (as data or as an accessor). */
+function refuseMatcherShape(value: object): void {
+  for (let owner: object | null = value; owner; owner = Reflect.getPrototypeOf(owner)) {
+    for (const key of MATCHER_KEYS) {
+      if (Reflect.getOwnPropertyDescriptor(owner, key)) {
+        throw new UntrustedValueError(`the received value has a '${String(key)}' property, which makes it behave as a matcher`);
+      }
+    }
+  }
+}
+
+/** Objects compared by identity or by internal slots a copy cannot have: kept, when no getter of theirs can lie. */
+function isKeptAsIs(value: object): boolean {
+  return (
+    types.isPromise(value) || types.isWeakMap(value) || types.isWeakSet(value) || types.isBoxedPrimitive(value) ||
+    types.isModuleNamespaceObject(value) || ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)
+  );
+}
+
+function refuseGetters<T extends object>(value: T): T {
+  if (types.isModuleNamespaceObject(value)) return value;
+  for (const key of Reflect.ownKeys(value)) {
+    if (!('value' in Reflect.getOwnPropertyDescriptor(value, key)!)) throw new UntrustedValueError(`the received value has a getter '${String(key)}'`);
+  }
+  return value;
+}
+
+/** An error object (so equality still sees an Error) with the given prototype and no own properties yet. */
+function nativeErrorWith(proto: object | null): object {
+  const error = new Error();
+  Reflect.deleteProperty(error, 'stack');
+  return withProto(error, proto);
+}
+
+function withProto<T extends object>(copy: T, proto: object | null): T {
+  if (Reflect.getPrototypeOf(copy) !== proto) Reflect.setPrototypeOf(copy, proto);
+  return copy;
+}
+
+function hasIterator(value: object): boolean {
+  return typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}

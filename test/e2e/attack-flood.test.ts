@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { FLOOD, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+
+const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
+if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-flood under bubblewrap: bwrap does not work on this machine');
+
+/** What ainative's own process may use whatever the code under test prints or throws. */
+const MAX_PEAK_RSS_MB = 300;
+
+describe.each(TIERS)('a module flooding the output and the failure messages (%s)', (tier) => {
+  it('fails without ainative holding more than 300 MB', async () => {
+    const outcome = await runAttack({ tier, files: sumRepo(), module: 'src/sum.ts', attacks: [FLOOD], honest: SUM_HONEST });
+    try {
+      expect(outcome.exitCode).toBe(1);
+      const report = JSON.parse(outcome.stdout) as { peakRssMb: number };
+      expect(report.peakRssMb).toBeGreaterThan(0);
+      expect(report.peakRssMb).toBeLessThan(MAX_PEAK_RSS_MB);
+    } finally {
+      outcome.repo.cleanup();
+    }
+  });
+});

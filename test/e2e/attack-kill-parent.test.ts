@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { bwrapWorks, tierSettings, type Tier } from '../helpers/attack-harness.js';
+import { codeReply, startFakeModelServer } from '../helpers/fake-model-server.js';
+import { processesMentioning } from '../helpers/processes.js';
+import { runCli, startCli } from '../helpers/run-cli.js';
+import { createTempRepo } from '../helpers/temp-repo.js';
+
+const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
+if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-kill-parent under bubblewrap: bwrap does not work on this machine');
+
+/** Waits for `condition`, checking every 50 ms, for at most `ms`; the condition's last answer is what counts. */
+async function until(condition: () => boolean, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms && !condition(); waited += 50) await delay(50);
+  return condition();
+}
+
+describe.each(TIERS)('ainative killed while a module spins forever in its tests (%s)', (tier) => {
+  it('takes the test host and the module down with it, and the next build restores the repo and takes the lock', async () => {
+    const repo = await createTempRepo(sumRepo(), { commit: true });
+    const settings = tierSettings(tier);
+    const server = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', 'while (true) {}\nexport function sum(a: number, b: number): number { return a + b; }\n') }] });
+    try {
+      const cli = startCli(['build', ...settings.args], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test', ...settings.env } });
+      // The module is on disk and its test host runs: its tests are starting, and then spin.
+      expect(await until(() => existsSync(join(repo.root, 'src/sum.ts')) && processesMentioning(repo.root).length > 0, 30_000)).toBe(true);
+      cli.kill('SIGKILL');
+      await cli.result;
+      expect(await until(() => processesMentioning(repo.root).length === 0, 10_000)).toBe(true);
+
+      const honest = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', SUM_HONEST) }] });
+      try {
+        const next = await runCli(['build', ...settings.args], { cwd: repo.root, env: { OPENAI_BASE_URL: honest.baseUrl, OPENAI_API_KEY: 'sk-test', ...settings.env } });
+        expect(next.exitCode, next.stderr).toBe(0);
+        expect(next.stderr).toMatch(/restored src\/sum\.ts left half-built by an earlier build/);
+        expect(await repo.read('src/sum.ts')).toContain('return a + b;');
+      } finally {
+        await honest.close();
+      }
+    } finally {
+      await server.close();
+      settings.cleanup();
+      repo.cleanup();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { plantEverywhere, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { CLI_PATH } from '../helpers/run-cli.js';
+
+const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
+if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-planting under bubblewrap: bwrap does not work on this machine');
+
+const hashOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe.each(TIERS)('a module granted fs planting files that would poison later builds (%s)', (tier) => {
+  it('plants nothing: no hook, git config, vitest config, setup file, node_modules entry or change to ainative itself', async () => {
+    const cliBefore = hashOf(CLI_PATH);
+    // runAttack compares every file of the repo, .git/config and the hooks before and after.
+    const outcome = await runAttack({ tier, files: sumRepo(['fs']), module: 'src/sum.ts', attacks: [plantEverywhere(CLI_PATH)], honest: SUM_HONEST });
+    try {
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.failure).toContain('ATTACK REPORT');
+      expect(outcome.failure).not.toContain('REACHED');
+      expect(existsSync(join(outcome.repo.root, 'node_modules'))).toBe(false);
+      expect(hashOf(CLI_PATH)).toBe(cliBefore);
+    } finally {
+      outcome.repo.cleanup();
+    }
+  });
+});

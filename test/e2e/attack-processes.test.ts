@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { forkAway, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { processesMentioning } from '../helpers/processes.js';
+
+const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
+if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-processes under bubblewrap: bwrap does not work on this machine');
+
+describe.each(TIERS)('a module granted child_process leaving a detached, double-forked process behind (%s)', (tier) => {
+  it('leaves no process once the build is over', async () => {
+    const marker = `ainative-orphan-${randomBytes(6).toString('hex')}`;
+    const outcome = await runAttack({ tier, files: sumRepo(['child_process']), module: 'src/sum.ts', attacks: [forkAway(marker)], honest: SUM_HONEST });
+    try {
+      expect(outcome.exitCode).toBe(1);
+      expect(processesMentioning(marker)).toEqual([]);
+    } finally {
+      outcome.repo.cleanup();
+    }
+  });
+});

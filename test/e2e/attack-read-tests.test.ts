@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { READ_TESTS, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+
+const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
+if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-read-tests under bubblewrap: bwrap does not work on this machine');
+
+describe.each(TIERS)('a module granted fs reading the tests and holdout tests (%s)', (tier) => {
+  it('opens neither, by any path, symlink or descriptor, and cannot answer from their expectations', async () => {
+    const outcome = await runAttack({ tier, files: sumRepo(['fs']), module: 'src/sum.ts', attacks: [READ_TESTS], honest: SUM_HONEST });
+    try {
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.failure).toContain('ATTACK REPORT');
+      expect(outcome.failure).not.toContain('REACHED');
+      expect(outcome.failure).toMatch(/url sum\.test\.ts: blocked \(EACCES/);
+      expect(outcome.failure).toMatch(/proc cwd sum\.test\.ts: blocked \(EACCES/);
+      expect(outcome.failure).toMatch(/symlink sum\.test\.ts: blocked/);
+      expect(outcome.failure).toMatch(/descriptor sum\.test\.ts: blocked \(EACCES/);
+    } finally {
+      outcome.repo.cleanup();
+    }
+  });
+});

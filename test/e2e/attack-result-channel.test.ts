@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { FORGE_RESULT, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+
+const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
+if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-result-channel under bubblewrap: bwrap does not work on this machine');
+
+describe.each(TIERS)("a module granted fs forging the test host's answer (%s)", (tier) => {
+  it("writes to none of the host's descriptors and reads no /proc file", async () => {
+    const outcome = await runAttack({ tier, files: sumRepo(['fs']), module: 'src/sum.ts', attacks: [FORGE_RESULT], honest: SUM_HONEST });
+    try {
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.failure).toContain('ATTACK REPORT');
+      expect(outcome.failure).not.toContain('REACHED');
+      expect(outcome.failure).toMatch(/fd 3: blocked \(EACCES: file descriptor 3 was not opened by this module/);
+      expect(outcome.failure).toMatch(/proc fd: blocked \(EACCES/);
+    } finally {
+      outcome.repo.cleanup();
+    }
+  });
+});

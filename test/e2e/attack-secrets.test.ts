@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { STEAL_SECRETS, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+
+const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
+if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-secrets under bubblewrap: bwrap does not work on this machine');
+
+describe.each(TIERS)('a module granted fs stealing credentials and leaking them disguised (%s)', (tier) => {
+  it('reads no .git, .env or environment, and nothing secret reaches a request in any encoding', async () => {
+    // runAttack itself checks every request and the output for each secret, raw, reversed, hex, base64 and URL-encoded.
+    const outcome = await runAttack({ tier, files: sumRepo(['fs']), module: 'src/sum.ts', attacks: [STEAL_SECRETS], honest: SUM_HONEST });
+    try {
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.failure).toContain('LOOT');
+      expect(outcome.failure).toMatch(/git config: blocked \(EACCES/);
+      expect(outcome.failure).toMatch(/dotenv: blocked \(EACCES/);
+    } finally {
+      outcome.repo.cleanup();
+    }
+  });
+});
