@@ -83,7 +83,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         guard: async () => {
           // The static guard runs in the compiler thread, next to the checker: this process never loads TypeScript.
           const thread = await lazy.compiler();
-          return { inspect: (intent, code) => thread.guard({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow }) };
+          return { inspect: (intent, code) => thread.guard({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow, isolation: intent.isolation }) };
         },
         protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**'], { gitDir: dirname(stateDir) }),
         model: async () => model,

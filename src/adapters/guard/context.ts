@@ -10,8 +10,10 @@ export interface GuardSettings {
   modulePath: string;
   protectedPaths: string[];
   testDirs: string[];
-  /** Allowed Node modules without the `node:` prefix. */
+  /** Allowed Node modules and packages, without the `node:` prefix. */
   allow: ReadonlySet<string>;
+  /** The module will run confined: it loads only what `allow` grants. */
+  confined: boolean;
 }
 
 /** Objects whose properties are the globals themselves. */

@@ -105,11 +105,22 @@ export function specifierProblem(specifier: string, settings: GuardSettings): st
 
 function nodeModuleProblem(specifier: string, settings: GuardSettings): string | undefined {
   const name = specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
-  const base = name.split('/')[0];
+  const base = name.split('/')[0]!;
+  if (settings.confined) return ungrantedProblem(specifier, name, settings);
   if (!GUARDED_NODE_MODULES.includes(name) && !GUARDED_NODE_MODULES.includes(base)) return undefined;
   if (settings.allow.has(name) || settings.allow.has(base)) return undefined;
   const reaches = REACHES[base] ?? 'the machine';
   return `importing '${squeeze(specifier)}' reaches ${reaches}, outside the module's job; if the intent really needs it, add "allow: [${base}]" to the intent's frontmatter`;
+}
+
+/** A confined module loads only project modules and what its intent grants: everything else is refused when it runs. */
+function ungrantedProblem(specifier: string, name: string, settings: GuardSettings): string | undefined {
+  if (/^(\.|\/|#|~\/|@\/)/.test(specifier)) return undefined;
+  const builtin = isBuiltin(specifier);
+  const grant = builtin ? name.split('/')[0]! : specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+  if (settings.allow.has(name) || settings.allow.has(grant)) return undefined;
+  const what = builtin ? `the Node built-in '${grant}'` : `the package '${grant}'`;
+  return `importing '${squeeze(specifier)}' needs ${what}, which the intent does not grant; use the web globals (URL, TextEncoder, crypto.randomUUID(), ...) or, if the intent really needs it, add "allow: [${grant}]" to the intent's frontmatter`;
 }
 
 // Named imports can pull the dangerous members straight out: `import { exit } from 'node:process'`.

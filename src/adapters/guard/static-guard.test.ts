@@ -8,6 +8,8 @@ const OPTIONS: StaticGuardOptions = {
   protectedPaths: ['test/cart.test.ts', 'test/cart.holdout.test.ts', 'intents/cart.md', 'ainative.lock'],
   testDirs: ['test'],
   allow: [],
+  // The pattern rules below judge modules that run in the test realm; confined ones are judged further down too.
+  isolation: 'shared',
 };
 
 function guard(code: string, options: Partial<StaticGuardOptions> = {}): TypeProblem[] {
@@ -314,6 +316,25 @@ describe('findUnsafeCode', () => {
     );
     // `declare` creates nothing, so the last line still reaches the real global.
     expectFlagged(code, [['export const declared', "expect is the test framework's global"]]);
+  });
+
+  it('refuses, for a confined module, every built-in and package its intent does not grant, and no project import', () => {
+    const code = lines(
+      "import { createHash } from 'node:crypto';",
+      "import path from 'path';",
+      "import { z } from 'zod';",
+      "import { render } from '@scope/ui/server';",
+      "import { readFileSync } from 'node:fs';",
+      "import { tax } from './tax.ts';",
+      "import { money } from '#lib/money';",
+    );
+    const problems = expectFlagged(code, [
+      ["'node:crypto'", `needs the Node built-in 'crypto', which the intent does not grant`],
+      ["'path'", 'add "allow: [path]"'],
+      ["'zod'", "needs the package 'zod'"],
+      ['@scope/ui/server', 'add "allow: [@scope/ui]"'],
+    ], { isolation: 'confined', allow: ['fs'] });
+    expect(problems).toHaveLength(4);
   });
 
   it('refuses guarded Node built-ins unless the intent allows them', () => {

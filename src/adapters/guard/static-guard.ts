@@ -33,8 +33,13 @@ export interface StaticGuardOptions {
   protectedPaths: string[];
   /** Folders holding tests, e.g. `['test']`. */
   testDirs: string[];
-  /** Normally forbidden Node modules this intent may use, e.g. `['fs']`, with or without `node:`. */
+  /** Node built-ins and packages this intent grants, e.g. `['fs']`, with or without `node:`. */
   allow: string[];
+  /**
+   * `confined` (default): the module will load only what `allow` grants, so any other built-in or package is reported
+   * now. `shared`: it runs in the test realm, where only the built-ins that reach outside its job need a grant.
+   */
+  isolation?: 'confined' | 'shared';
 }
 
 type Rule = (node: ts.Node, ctx: GuardContext) => void;
@@ -87,6 +92,7 @@ function settingsOf(options: StaticGuardOptions): GuardSettings {
     protectedPaths: repoPaths(options.protectedPaths),
     testDirs: repoPaths(options.testDirs),
     allow: new Set(options.allow.map((name) => name.trim().replace(/^node:/, ''))),
+    confined: options.isolation !== 'shared',
   };
 }
 

@@ -39,6 +39,16 @@ export interface BuildMessagesOptions {
   previous?: PreviousAttempt;
 }
 
+/** What the intent lets its module import, in the words the model needs. */
+export function describeImports(intent: Intent): string {
+  const granted = intent.allow.length > 0 ? intent.allow.map((name) => `\`${name}\``).join(', ') : 'none';
+  const shared =
+    intent.isolation === 'shared'
+      ? " It runs unconfined (isolation: shared): Node's other built-ins are available too, except those that reach outside its job (files, processes, sockets) unless granted."
+      : '';
+  return `The modules listed above, and these Node built-ins or packages the intent grants: ${granted}. Nothing else.${shared}`;
+}
+
 /** Builds the chat for one attempt: system, task, and on later attempts the last reply plus its feedback. */
 export function buildMessages(options: BuildMessagesOptions): ChatMessage[] {
   const { templates, intent } = options;
@@ -49,6 +59,7 @@ export function buildMessages(options: BuildMessagesOptions): ChatMessage[] {
     intent: intent.body,
     exports: intent.exports.map((signature) => `- \`${signature}\``).join('\n'),
     uses: options.usedApis.map(formatUsedApi).join('\n\n'),
+    imports: describeImports(intent),
     tests: formatReadOnlyFiles(options.tests),
   });
   const retry = options.previous
