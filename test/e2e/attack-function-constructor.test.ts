@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_CONSTRUCTOR_ESCAPE, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { runAttack, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-function-constructor under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-function-constructor under bubblewrap');
 
 describe.each(TIERS)('a module escaping through the Function constructor (%s)', (tier) => {
   it('reaches no process: every road is blocked and the build fails without a trace', async () => {

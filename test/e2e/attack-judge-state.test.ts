@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { REACH_JUDGE, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { runAttack, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-judge-state under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-judge-state under bubblewrap');
 
 describe.each(TIERS)("a module looking for vitest's expect state, worker state and RPC (%s)", (tier) => {
   it('finds none of them, so it can neither answer per test name nor rewrite results', async () => {

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, tierSettings, type Tier } from '../helpers/attack-harness.js';
+import { tierSettings, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 import { codeReply, startFakeModelServer } from '../helpers/fake-model-server.js';
 import { processesMentioning } from '../helpers/processes.js';
 import { runCli, startCli } from '../helpers/run-cli.js';
 import { createTempRepo } from '../helpers/temp-repo.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-kill-parent under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-kill-parent under bubblewrap');
 
 /** Waits for `condition`, checking every 50 ms, for at most `ms`; the condition's last answer is what counts. */
 async function until(condition: () => boolean, ms: number): Promise<boolean> {

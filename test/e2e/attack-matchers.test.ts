@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MATCHER_CHEATS, PAIR_HONEST, pairRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { runAttack, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-matchers under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-matchers under bubblewrap');
 
 describe.each(TIERS)('modules returning values that answer the matchers themselves (%s)', (tier) => {
   it('fail every equality, snapshot, spy and throw assertion they try to pass', async () => {

@@ -3,11 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plantEverywhere, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { runAttack, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 import { CLI_PATH } from '../helpers/run-cli.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-planting under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-planting under bubblewrap');
 
 const hashOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 

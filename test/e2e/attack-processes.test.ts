@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { forkAway, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { runAttack, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 import { processesMentioning } from '../helpers/processes.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-processes under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-processes under bubblewrap');
 
 describe.each(TIERS)('a module granted child_process leaving a detached, double-forked process behind (%s)', (tier) => {
   it('leaves no process once the build is over', async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { READ_TESTS, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { runAttack, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-read-tests under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-read-tests under bubblewrap');
 
 describe.each(TIERS)('a module granted fs reading the tests and holdout tests (%s)', (tier) => {
   it('opens neither, by any path, symlink or descriptor, and cannot answer from their expectations', async () => {

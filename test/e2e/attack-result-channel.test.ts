@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FORGE_RESULT, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { runAttack, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-result-channel under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-result-channel under bubblewrap');
 
 describe.each(TIERS)("a module granted fs forging the test host's answer (%s)", (tier) => {
   it("writes to none of the host's descriptors and reads no /proc file", async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { STEAL_SECRETS, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
-import { bwrapWorks, runAttack, type Tier } from '../helpers/attack-harness.js';
+import { runAttack, type Tier } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 
-const TIERS: Tier[] = bwrapWorks() ? ['bwrap', 'permission'] : ['permission'];
-if (!TIERS.includes('bwrap')) console.warn('SKIPPED attack-secrets under bubblewrap: bwrap does not work on this machine');
+const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
+warnSkipped('attack-secrets under bubblewrap');
 
 describe.each(TIERS)('a module granted fs stealing credentials and leaking them disguised (%s)', (tier) => {
   it('reads no .git, .env or environment, and nothing secret reaches a request in any encoding', async () => {

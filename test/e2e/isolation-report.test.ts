@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { bwrapWorks } from '../helpers/attack-harness.js';
+import { BWRAP_WORKS } from '../helpers/bwrap.js';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { runWithModel } from '../helpers/scenario.js';
@@ -14,7 +14,7 @@ const TWIN_TEST = SUM_TEST.replace("'../src/sum.ts'", "'../src/twin.ts'");
 
 it('status and build --json say which sandbox tier ran and mark shared isolation as weaker', async () => {
   repo = await createTempRepo({ 'intents/sum.intent.md': SUM_INTENT, 'test/sum.test.ts': SUM_TEST, 'intents/twin.intent.md': TWIN_INTENT, 'test/twin.test.ts': TWIN_TEST }, { commit: true });
-  const tier = bwrapWorks() ? 'bwrap' : 'permission';
+  const tier = BWRAP_WORKS ? 'bwrap' : 'permission';
 
   const status = await runCli(['status', '--json'], { cwd: repo.root });
   const report = JSON.parse(status.stdout) as { sandbox: string; intents: Array<{ id: string; isolation: string }> };

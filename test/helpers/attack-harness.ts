@@ -45,16 +45,6 @@ export interface AttackOptions {
   honest: string;
 }
 
-/** True when bwrap can sandbox here; tests of that tier skip with a visible line otherwise. */
-export function bwrapWorks(): boolean {
-  try {
-    execFileSync('bwrap', ['--ro-bind', '/', '/', '--unshare-net', '--', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs the attack and asserts everything the confinement promises; returns what happened for attack-specific checks. */
 export async function runAttack(options: AttackOptions): Promise<AttackOutcome> {
   const repo = await createTempRepo(

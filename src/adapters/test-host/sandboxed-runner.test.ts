@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { BWRAP_WORKS, warnSkipped } from '../../../test/helpers/bwrap.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { RefusalError } from '../../core/errors.js';
 import type { TestRunResult } from '../../core/ports.js';
@@ -26,8 +27,6 @@ import {
 } from './sandboxed-runner.js';
 import { createVitestRunner } from './host/vitest-runner.js';
 
-const BWRAP = '/usr/bin/bwrap';
-const BWRAP_INSTALLED = fs.existsSync(BWRAP);
 const MISSING_BWRAP = '/nonexistent/ainative-test/bwrap';
 /** Short, so the endless-loop tests finish quickly; generous enough for a loaded 2-core CI machine. */
 const LOOP_TIMEOUT_MS = 4_000;
@@ -292,8 +291,8 @@ describe('availability', () => {
 });
 
 // 'off' always works; 'required' wherever bwrap is installed (CI installs it; a broken install fails loudly here).
-const MODES = BWRAP_INSTALLED ? (['off', 'required'] as const) : (['off'] as const);
-if (!BWRAP_INSTALLED) console.warn(`sandboxed-runner tests: ${BWRAP} is not installed, so the sandbox itself is not tested`);
+const MODES = BWRAP_WORKS ? (['off', 'required'] as const) : (['off'] as const);
+warnSkipped('the sandboxed-runner tests of --sandbox required and of the bubblewrap sandbox itself');
 
 describe.each(MODES)('the host with sandbox %s', (sandbox) => {
   it('reports green and red runs with the same details as the in-process runner', async () => {
@@ -520,7 +519,7 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
   });
 });
 
-describe.skipIf(!BWRAP_INSTALLED)('the sandbox (bubblewrap)', () => {
+describe.skipIf(!BWRAP_WORKS)('the sandbox (bubblewrap)', () => {
   let server: http.Server;
   let url: string;
 

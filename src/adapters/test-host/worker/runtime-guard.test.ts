@@ -3,15 +3,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BWRAP_WORKS, warnSkipped } from '../../../../test/helpers/bwrap.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRunResult } from '../../../core/ports.js';
 import { createSandboxedRunner, type SandboxMode, type SandboxedRunner } from '../sandboxed-runner.js';
 
-const BWRAP = '/usr/bin/bwrap';
-const BWRAP_INSTALLED = fs.existsSync(BWRAP);
 // 'required' must work wherever bwrap is installed (CI installs it); a broken install fails these tests loudly.
-const MODES: SandboxMode[] = BWRAP_INSTALLED ? ['off', 'auto', 'required'] : ['off', 'auto'];
-if (!BWRAP_INSTALLED) console.warn(`runtime-guard tests: ${BWRAP} is not installed, so sandbox mode 'required' is not tested`);
+const MODES: SandboxMode[] = BWRAP_WORKS ? ['off', 'auto', 'required'] : ['off', 'auto'];
+warnSkipped("the runtime-guard tests in sandbox mode 'required'");
 
 const RUN_TIMEOUT_MS = 30_000;
 
@@ -257,7 +256,7 @@ describe.each(MODES)('the runtime guard with sandbox %s', (mode) => {
     root = makeRepo(files);
     runner = await createSandboxedRunner({ root, configFile: false, sandbox: mode, runTimeoutMs: RUN_TIMEOUT_MS, env: process.env, hiddenPaths: [] });
     // Wherever bwrap is installed it must work (CI installs it); 'auto' then sandboxes too.
-    if (mode !== 'off') expect(runner.tier).toBe(BWRAP_INSTALLED ? 'bwrap' : 'permission');
+    if (mode !== 'off') expect(runner.tier).toBe(BWRAP_WORKS ? 'bwrap' : 'permission');
   });
 
   afterAll(async () => {
