@@ -77,9 +77,9 @@ async function status(dirs: DemoDirs, model: FakeModelServer): Promise<void> {
   heading('ainative status');
   const { exitCode, stdout } = await runCli(dirs.project, model.baseUrl, ['status'], true);
   console.log(indent(stdout.trimEnd()));
-  const lines = stdout.trim().split('\n');
+  const intents = stdout.trim().split('\n').filter((line) => /^(fresh|stale)\b/.test(line));
   check(exitCode === 0, `ainative status exited with code ${exitCode}`);
-  check(lines.length === 3 && lines.every((line) => line.startsWith('fresh')), 'ainative status does not show all three intents fresh');
+  check(intents.length === 3 && intents.every((line) => line.startsWith('fresh')), 'ainative status does not show all three intents fresh');
 }
 
 async function serve(dirs: DemoDirs): Promise<UploadServer> {

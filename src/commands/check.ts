@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { glob } from 'tinyglobby';
-import { readFile } from 'node:fs/promises';
 import type { Config } from '../core/project/config.js';
 import { EXIT, InputError } from '../core/errors.js';
 import { readBugs } from '../adapters/project/bug-files.js';
