@@ -83,7 +83,8 @@ export function permissionFlags(context: HostCommandContext): string[] {
   ].map(real);
   return [
     enable,
-    ...readable.map((entry) => `--allow-fs-read=${entry}`),
+    // Each path once: Node 20 aborts on a path granted twice.
+    ...[...new Set(readable)].map((entry) => `--allow-fs-read=${entry}`),
     `--allow-fs-write=${real(context.folders.scratch)}`,
     '--allow-worker',
     // vite's bundler (rolldown) is a native addon.
