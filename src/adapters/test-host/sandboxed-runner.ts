@@ -135,6 +135,7 @@ async function chooseTier(options: Pick<SandboxedRunnerOptions, 'sandbox' | 'onW
         (probe.missing ? '' : ' and allow unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04)'),
     );
   }
-  options.onWarning?.(probe.missing ? BWRAP_MISSING_WARNING : `bubblewrap (bwrap) ${problem}: ${SECOND_TIER}`);
+  // bubblewrap is Linux's: elsewhere the permission model is the expected tier, not news worth a warning.
+  if (process.platform === 'linux') options.onWarning?.(probe.missing ? BWRAP_MISSING_WARNING : `bubblewrap (bwrap) ${problem}: ${SECOND_TIER}`);
   return 'permission';
 }
