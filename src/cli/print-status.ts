@@ -2,13 +2,12 @@ import { Chalk } from 'chalk';
 import type { Config } from '../core/project/config.js';
 import { EXIT } from '../core/errors.js';
 import { colorEnabled } from '../adapters/project/config-loader.js';
-import { bugStatuses, statusCommand } from '../commands/status.js';
+import { statusReport } from '../commands/status.js';
 
-/** Prints `ainative status`; exit code 0 whatever the states (it is a report, not a gate). */
-export async function runStatus(cwd: string, flags: Partial<Config>, json: boolean, stdout: NodeJS.WriteStream): Promise<number> {
-  const statuses = await statusCommand(cwd, flags);
-  const bugs = await bugStatuses(cwd);
-  if (json) {
+/** Prints `ainative status [intent...]`; exit code 0 whatever the states (it is a report, not a gate). */
+export async function runStatus(cwd: string, flags: Partial<Config>, options: { intents: string[]; json: boolean }, stdout: NodeJS.WriteStream): Promise<number> {
+  const { intents: statuses, bugs } = await statusReport(cwd, flags, options.intents);
+  if (options.json) {
     stdout.write(`${JSON.stringify({ intents: statuses, bugs }, null, 2)}\n`);
     return EXIT.ok;
   }
@@ -19,6 +18,7 @@ export async function runStatus(cwd: string, flags: Partial<Config>, json: boole
     const why = status.reasons.length > 0 ? `  ${chalk.dim(status.reasons.join('; '))}` : '';
     const edited = status.editedByHand ? `  ${chalk.red(`${status.module} edited by hand since it was generated`)}` : '';
     stdout.write(`${state}  ${status.id.padEnd(width)}  ${status.module}${why}${edited}\n`);
+    if (status.lastFailure) stdout.write(`    ${chalk.red('last build failed:')} ${status.lastFailure}\n`);
     for (const bug of bugs.filter((candidate) => candidate.intent === status.id)) {
       const test = bug.regressionTest ? `  ${chalk.dim(bug.regressionTest)}` : '';
       const note = bug.note ? `  ${chalk.dim(bug.note)}` : '';

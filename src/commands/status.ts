@@ -1,3 +1,4 @@
+import type { Intent } from '../core/project/intent.js';
 import type { Config } from '../core/project/config.js';
 import { currentInputs, readTests } from '../core/build/inputs.js';
 import { emptyLock } from '../core/project/lock.js';
@@ -7,6 +8,10 @@ import { assessStaleness, moduleEditedSinceBuild } from '../core/build/staleness
 import { createFsWorkspace } from '../adapters/repo/workspace.js';
 import { loadPromptTemplates } from '../adapters/project/package-files.js';
 import { openProject, type Project } from './project.js';
+import { namedIntents } from './select-intents.js';
+import { lastFailureLine } from '../core/build/transcript.js';
+import { stateDirOf } from '../adapters/repo/state-dir.js';
+import { readTranscripts } from '../adapters/repo/transcripts.js';
 
 /** One intent as `ainative status` reports it. */
 export interface IntentStatus {
@@ -16,6 +21,35 @@ export interface IntentStatus {
   reasons: string[];
   /** The module on disk differs from what ainative wrote. */
   editedByHand: boolean;
+  /** A stale intent the last build that worked on it left red: the first line of its last feedback. */
+  lastFailure?: string;
+}
+
+/** `ainative status [intent...]`: the intents (the named ones and what they use, or all), their bugs, and why the stale ones last failed. */
+export async function statusReport(cwd: string, flags: Partial<Config>, ids: string[]): Promise<{ intents: IntentStatus[]; bugs: BugStatusLine[] }> {
+  const project = await openProject(cwd, flags);
+  const named = namedIntents(project, ids);
+  const intents = await assessProject(project, named);
+  const stale = intents.filter((status) => status.state === 'stale').map((status) => status.id);
+  const failures = stale.length > 0 ? await lastFailures(project.gitRoot, stale) : new Map<string, string>();
+  const bugs = (await bugStatuses(cwd)).filter((bug) => named.some((intent) => intent.id === bug.intent));
+  return { intents: intents.map((status) => (failures.has(status.id) ? { ...status, lastFailure: failures.get(status.id) } : status)), bugs };
+}
+
+/** Per intent, the first line of its last feedback when the last build that worked on it left it red. */
+async function lastFailures(gitRoot: string, ids: string[]): Promise<Map<string, string>> {
+  const failures = new Map<string, string>();
+  const pending = new Set(ids);
+  for await (const transcript of readTranscripts(await stateDirOf(gitRoot))) {
+    for (const id of [...pending]) {
+      if (!transcript.ends.some((end) => end.intent === id)) continue;
+      pending.delete(id);
+      const line = lastFailureLine(transcript, id);
+      if (line) failures.set(id, line);
+    }
+    if (pending.size === 0) break;
+  }
+  return failures;
 }
 
 /** `ainative status`: fresh or stale per intent and why, without calling a model. */
@@ -24,7 +58,7 @@ export async function statusCommand(cwd: string, flags: Partial<Config>): Promis
 }
 
 /** Fresh or stale per intent, from hashes alone (the compiler loads only when a used module changed). */
-export async function assessProject(project: Project): Promise<IntentStatus[]> {
+export async function assessProject(project: Project, intents: Intent[] = project.intents): Promise<IntentStatus[]> {
   const { hash } = await loadPromptTemplates();
   const workspace = createFsWorkspace(project.root);
   const lock = project.lock ?? emptyLock();
@@ -34,7 +68,7 @@ export async function assessProject(project: Project): Promise<IntentStatus[]> {
     checker: () => (checker ??= import('../adapters/typescript/checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
   };
   const statuses: IntentStatus[] = [];
-  for (const declared of project.intents) {
+  for (const declared of intents) {
     // Regression tests frozen from fixed bugs judge the module too, as the build counts them.
     const regressions = [];
     for (const path of lock.intents[declared.id]?.regressions ?? []) if (await workspace.exists(path)) regressions.push(path);
