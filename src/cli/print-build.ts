@@ -39,13 +39,14 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       warn: (message) => options.stderr.write(`ainative: warning: ${message}\n`),
     });
     terminal?.finish();
+    const tokens = sumUsage(build.modules.map((module) => module.tokens));
     const report = {
       ok: build.ok,
       ...(build.budgetExhausted ? { budgetExhausted: build.budgetExhausted } : {}),
       replayed,
       requests,
-      tokens: sumUsage(build.modules.map((module) => module.tokens)),
-      ...(price ? { cost: roundCost(costOf(sumUsage(build.modules.map((module) => module.tokens)), price)) } : {}),
+      tokens,
+      ...(price ? { cost: roundCost(costOf(tokens, price)) } : {}),
       ...(testHost ? { testHost } : {}),
       ...(commitSha ? { commit: commitSha } : {}),
       ...(options.flags.shard ? { shard: { ...options.flags.shard, owned: owned ?? [] } } : {}),

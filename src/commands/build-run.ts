@@ -6,7 +6,6 @@ import type { Config } from '../core/project/config.js';
 import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
 import type { SandboxedRunner } from '../adapters/test-host/sandboxed-runner.js';
-import { redactingModel } from '../core/model/redacting-model.js';
 import { redactSecrets } from '../core/model/redact.js';
 import { acquireBuildLock } from '../adapters/repo/build-lock.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
@@ -14,8 +13,7 @@ import { createFsWorkspace } from '../adapters/repo/workspace.js';
 import { uncommittedReason } from '../adapters/git/worktree.js';
 import { stateDirOf } from '../adapters/repo/state-dir.js';
 import { journaledWorkspace, openJournal, recoverJournal } from '../adapters/repo/journal.js';
-import { createOpenAiModel, SAMPLING } from '../adapters/model/openai-model.js';
-import { cachedModel, ensureCacheGitattributes, type CachedModel } from '../adapters/model/response-cache.js';
+import { ensureCacheGitattributes } from '../adapters/model/response-cache.js';
 import { loadPromptTemplates } from '../adapters/project/package-files.js';
 import { createProtectedFiles, protectedPaths } from '../adapters/repo/protected-files.js';
 import { collectSecrets } from '../adapters/repo/secrets.js';
@@ -28,6 +26,7 @@ import type { Price } from '../core/build/cost.js';
 import type { Project } from './project.js';
 import type { BuildCommandOptions, BuildCommandResult, ProviderRequests } from './build.js';
 import { recordedReporter } from './build-transcript.js';
+import { modelChain } from './model-chain.js';
 
 /** What the command decided before the build: the intents named on the command line (with what they use), the price. */
 export interface BuildChoice {
@@ -179,37 +178,6 @@ interface SandboxSettings {
   hiddenPaths: string[];
   redact: (text: string) => string;
   warn: (message: string) => void;
-}
-
-/**
- * Redaction outside the cache keeps secrets out of cache keys (so CI, with other secrets, still hits); redaction
- * inside it keeps them out of the stored replies. The provider client is created only on a cache miss.
- */
-function modelChain(project: Project, promptHash: string, redact: (text: string) => string, requests: ProviderRequests): CachedModel {
-  const onRequest = ({ retry }: { retry: boolean }) => {
-    requests.total += 1;
-    if (retry) requests.retries += 1;
-  };
-  const cache = cachedModel(async () => redactingModel(createOpenAiModel({ ...project.config, onRequest }), redact), {
-    dir: join(project.root, '.ainative', 'cache'),
-    mode: project.config.cache,
-    model: project.config.model,
-    promptVersion: promptHash,
-    sampling: { ...SAMPLING },
-  });
-  const outer = redactingModel(cache, redact);
-  const many = outer.completeMany?.bind(outer);
-  return {
-    complete: (messages, options) => outer.complete(messages, options),
-    completeMany: async (messages, count, options) => (many ? many(messages, count, options) : []),
-    get replayed() {
-      return cache.replayed;
-    },
-    get stored() {
-      return cache.stored;
-    },
-    flush: (keep) => cache.flush(keep),
-  };
 }
 
 /**
