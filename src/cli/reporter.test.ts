@@ -114,17 +114,30 @@ describe('terminal reporter', () => {
     time.redraw!();
     expect(lastFrame(out.text())).toBe('● cart attempt 1/4 asking the model… 1.5s');
 
-    reporter.streaming!({ id: 'cart', task: 'module', attempt: 1, maxAttempts: 4, completionTokens: 42 });
+    reporter.streaming!({ id: 'cart', task: 'module', attempt: 1, maxAttempts: 4, completionTokens: 42, answered: false });
     time.now = 2_300;
     time.redraw!();
     expect(lastFrame(out.text())).toBe('● cart attempt 1/4 model answering… ~42 tokens streamed 2.3s');
 
-    reporter.streaming!({ id: 'cart', task: 'module', attempt: 1, maxAttempts: 4, completionTokens: 97 });
+    reporter.streaming!({ id: 'cart', task: 'module', attempt: 1, maxAttempts: 4, completionTokens: 97, answered: false });
     time.now = 3_000;
     time.redraw!();
     expect(lastFrame(out.text())).toBe('● cart attempt 1/4 model answering… ~97 tokens streamed 3.0s');
+
+    reporter.streaming!({ id: 'cart', task: 'module', attempt: 1, maxAttempts: 4, completionTokens: 97, answered: true });
+    expect(lastFrame(out.text())).toBe('● cart attempt 1/4 checking and testing… ~97 tokens streamed 3.0s');
     reporter.finish();
     expect(time.stopped).toBe(true);
+  });
+
+  it('draws the last frame once, however often it is finished', async () => {
+    const out = capture();
+    const reporter = await createTerminalReporter({ stream: out.stream, live: true, color: false, ...controlledTime().options });
+    reporter.intentEnd(built);
+    reporter.finish();
+    const once = out.text();
+    reporter.finish();
+    expect(out.text()).toBe(once);
   });
 
   it('does not listen to streaming when it cannot redraw a line', async () => {

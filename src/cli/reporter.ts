@@ -44,6 +44,7 @@ export async function createTerminalReporter(options: ReporterOptions): Promise<
     lines.set(id, { startedAt: started.get(id) ?? options.clock(), render });
     redraw();
   };
+  let finished = false;
   const attemptLabel = (start: { id: string; attempt: number; maxAttempts: number }) => `${chalk.bold(start.id)} attempt ${start.attempt}/${start.maxAttempts}`;
   const reporter: BuildReporter & { finish(): void } = {
     intentStart(intent: Intent, reasons: string[]) {
@@ -63,6 +64,8 @@ export async function createTerminalReporter(options: ReporterOptions): Promise<
       started.delete(result.id);
     },
     finish() {
+      if (finished) return;
+      finished = true;
       stopTicking();
       if (update) redraw();
       update?.done();
@@ -71,11 +74,14 @@ export async function createTerminalReporter(options: ReporterOptions): Promise<
   // Streamed tokens are shown only where a line is redrawn: elsewhere they would be one line per chunk.
   if (update) {
     reporter.streaming = (progress: AttemptStream) => {
-      const count = chalk.dim(`${formatTokens(progress.completionTokens, true)} tokens streamed`);
+      const count = progress.completionTokens > 0 ? `  ${chalk.dim(`${formatTokens(progress.completionTokens, true)} tokens streamed`)}` : '';
+      const doing = chalk.dim(progress.answered ? 'checking and testing…' : 'model answering…');
       lines.set(progress.id, {
         startedAt: started.get(progress.id) ?? options.clock(),
-        render: (elapsed) => `${chalk.cyan('●')} ${attemptLabel(progress)} ${chalk.dim('model answering…')}  ${count}  ${elapsed}`,
+        render: (elapsed) => `${chalk.cyan('●')} ${attemptLabel(progress)} ${doing}${count}  ${elapsed}`,
       });
+      // Chunks only update the line, which the ticker redraws; the end of the answer shows at once.
+      if (progress.answered) redraw();
     };
   }
   return reporter;

@@ -44,7 +44,11 @@ export interface AttemptReport extends AttemptStart {
 }
 
 /** Completion tokens streamed so far by one attempt's requests, while the model answers (an estimate). */
-export type AttemptStream = Pick<AttemptStart, 'id' | 'task' | 'attempt' | 'maxAttempts'> & { completionTokens: number };
+export type AttemptStream = Pick<AttemptStart, 'id' | 'task' | 'attempt' | 'maxAttempts'> & {
+  completionTokens: number;
+  /** Every reply of the attempt is in; what follows is checking and testing them. */
+  answered: boolean;
+};
 
 /** Spends tokens against the build's budget; throws (stopping the build) once it is used up. */
 export interface TokenBudget {
@@ -166,11 +170,13 @@ async function attemptOnce<Success>(
   };
   const { onStream } = options;
   const { id, task, attempt, maxAttempts } = start;
-  const streamed = onStream && ((completionTokens: number) => onStream({ id, task, attempt, maxAttempts, completionTokens }));
+  let streamedSoFar = 0;
+  const streamed = onStream && ((completionTokens: number) => onStream({ id, task, attempt, maxAttempts, completionTokens: (streamedSoFar = completionTokens), answered: false }));
   options.runner.expect?.(expected);
   try {
     const replies = await askCandidates(options.model, start.messages, samples, { signal: options.signal, onStream: streamed });
     for (const reply of replies) account(reply);
+    onStream?.({ id, task, attempt, maxAttempts, completionTokens: streamedSoFar, answered: true });
     const tried: Array<Tried<Success>> = [];
     for (const reply of replies) tried.push({ reply, judgement: await judgeReply(strategy, reply, run) });
     return { best: await keepBest(tried, strategy.path, options.workspace), tried };

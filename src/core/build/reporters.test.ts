@@ -40,8 +40,8 @@ describe('teeReporters', () => {
     expect(teeReporters(plain.reporter, recorder().reporter).streaming).toBeUndefined();
     const both = teeReporters(plain.reporter, live.reporter);
     both.attempt(report);
-    both.streaming!({ id: 'a', task: 'module', attempt: 1, maxAttempts: 2, completionTokens: 3 });
+    both.streaming!({ id: 'a', task: 'module', attempt: 1, maxAttempts: 2, completionTokens: 3, answered: false });
     expect(plain.seen).toEqual([report]);
-    expect(live.seen).toEqual([report, { id: 'a', task: 'module', attempt: 1, maxAttempts: 2, completionTokens: 3 }]);
+    expect(live.seen).toEqual([report, { id: 'a', task: 'module', attempt: 1, maxAttempts: 2, completionTokens: 3, answered: false }]);
   });
 });
