@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { AinativeError, EXIT } from '../core/errors.js';
 import { FLAG_SETTINGS } from '../core/project/settings.js';
 import { packageVersion } from '../adapters/project/package-files.js';
@@ -21,14 +21,17 @@ program
     process.exitCode = await runInit(process.cwd(), process.stdout);
   });
 
-const build = program.command('build').description('regenerate every stale intent until its tests pass');
-addSettingFlags(build, FLAG_SETTINGS).action(async (options: Record<string, unknown>) => {
+const build = program
+  .command('build')
+  .description('regenerate every stale intent until its tests pass')
+  .argument('[intents...]', 'build only these intents (ids) and what they use');
+addSettingFlags(build, FLAG_SETTINGS).action(async (intents: string[], options: Record<string, unknown>) => {
   const flags = settingsFromFlags(options, FLAG_SETTINGS);
   const { runBuildCli } = await import('./print-build.js');
-  process.exitCode = await runBuildCli({ cwd: process.cwd(), flags, stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = await runBuildCli({ cwd: process.cwd(), flags, intents, stdout: process.stdout, stderr: process.stderr });
 });
 
-const FIX_FLAGS = ['maxAttempts', 'commit', 'json'] as const;
+const FIX_FLAGS = ['maxAttempts', 'commit', 'json', 'verbose'] as const;
 const fix = program
   .command('fix')
   .description('turn open bug reports into failing regression tests, then fix their modules')
@@ -42,14 +45,32 @@ addSettingFlags(fix, FIX_FLAGS, {
 });
 
 const STATUS_FLAGS = ['model', 'json'] as const;
-const status = program.command('status').description('show each intent as fresh or stale, and why, without calling a model');
+const status = program
+  .command('status')
+  .description('show each intent as fresh or stale, and why, without calling a model')
+  .argument('[intents...]', 'only these intents (ids) and what they use');
 addSettingFlags(status, STATUS_FLAGS, { model: 'model name to compare against the lock', json: 'print one JSON document on stdout' }).action(
-  async (options: Record<string, unknown>) => {
+  async (intents: string[], options: Record<string, unknown>) => {
     const { model, json } = settingsFromFlags(options, STATUS_FLAGS);
     const { runStatus } = await import('./print-status.js');
-    process.exitCode = await runStatus(process.cwd(), { model }, json ?? false, process.stdout);
+    process.exitCode = await runStatus(process.cwd(), { model }, { intents, json: json ?? false }, process.stdout);
   },
 );
+
+program
+  .command('log')
+  .description("show the last build's attempts: messages sent, replies and feedback (kept for the last few builds)")
+  .argument('[intent]', 'only this intent (from the last build that worked on it)')
+  .option('--attempt <n>', 'only attempt n', (text: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+    return n;
+  })
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (intent: string | undefined, options: { attempt?: number; json?: boolean }) => {
+    const { runLog } = await import('./print-log.js');
+    process.exitCode = await runLog({ cwd: process.cwd(), intent, attempt: options.attempt, json: options.json ?? false, stdout: process.stdout });
+  });
 
 program
   .command('report')

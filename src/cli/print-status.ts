@@ -2,13 +2,12 @@ import { Chalk } from 'chalk';
 import type { Config } from '../core/project/config.js';
 import { EXIT } from '../core/errors.js';
 import { colorEnabled } from '../adapters/project/config-loader.js';
-import { bugStatuses, statusCommand } from '../commands/status.js';
+import { statusReport } from '../commands/status.js';
 
-/** Prints `ainative status`; exit code 0 whatever the states (it is a report, not a gate). */
-export async function runStatus(cwd: string, flags: Partial<Config>, json: boolean, stdout: NodeJS.WriteStream): Promise<number> {
-  const { intents: statuses, sandbox } = await statusCommand(cwd, flags);
-  const bugs = await bugStatuses(cwd);
-  if (json) {
+/** Prints `ainative status [intent...]`; exit code 0 whatever the states (it is a report, not a gate). */
+export async function runStatus(cwd: string, flags: Partial<Config>, options: { intents: string[]; json: boolean }, stdout: NodeJS.WriteStream): Promise<number> {
+  const { intents: statuses, bugs, sandbox } = await statusReport(cwd, flags, options.intents);
+  if (options.json) {
     stdout.write(`${JSON.stringify({ sandbox, intents: statuses, bugs }, null, 2)}\n`);
     return EXIT.ok;
   }
@@ -20,6 +19,7 @@ export async function runStatus(cwd: string, flags: Partial<Config>, json: boole
     const edited = status.editedByHand ? `  ${chalk.red(`${status.module} edited by hand since it was generated`)}` : '';
     const shared = status.isolation === 'shared' ? `  ${chalk.yellow('isolation: shared (runs in the test realm, weaker)')}` : '';
     stdout.write(`${state}  ${status.id.padEnd(width)}  ${status.module}${why}${edited}${shared}\n`);
+    if (status.lastFailure) stdout.write(`    ${chalk.red('last build failed:')} ${status.lastFailure}\n`);
     for (const bug of bugs.filter((candidate) => candidate.intent === status.id)) {
       const test = bug.regressionTest ? `  ${chalk.dim(bug.regressionTest)}` : '';
       const note = bug.note ? `  ${chalk.dim(bug.note)}` : '';

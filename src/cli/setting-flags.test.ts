@@ -16,8 +16,9 @@ describe('build flags derived from SETTINGS', () => {
     const help = addSettingFlags(new Command('build'), FLAG_SETTINGS).helpInformation();
     const flags = [...help.matchAll(/^\s+(--[\w-]+)/gm)].map((match) => match[1]);
     expect(flags).toEqual([
-      '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--timeout', '--sandbox',
-      '--frozen', '--no-cache', '--changed', '--staged', '--stage', '--commit', '--force', '--json',
+      '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--max-cost', '--prompt-price',
+      '--completion-price', '--timeout', '--sandbox', '--frozen', '--no-cache', '--changed', '--staged', '--stage', '--commit',
+      '--force', '--json', '--verbose', '--summary',
     ]);
     expect(help.replace(/\s+/g, ' ')).toContain('model name (default: AINATIVE_MODEL, config, gpt-4o-mini)');
     expect(help).toContain('attempts per intent (default 4)');
@@ -34,6 +35,7 @@ describe('build flags derived from SETTINGS', () => {
       force: true,
     });
     expect(parseBuild(['--no-cache'])).toEqual({ cache: 'off' });
+    expect(parseBuild(['--max-cost', '0.5', '--prompt-price', '0.15', '--completion-price', '0'])).toEqual({ maxCost: 0.5, promptPricePerMillion: 0.15, completionPricePerMillion: 0 });
     expect(parseBuild([])).toEqual({});
   });
 
@@ -43,6 +45,9 @@ describe('build flags derived from SETTINGS', () => {
     [['--shard', '3/2'], 'expected i/n with 1 <= i <= n'],
     [['--timeout', 'soon'], 'expected a duration such as 90s, 10m or 1h'],
     [['--sandbox', 'maybe'], 'Allowed choices are auto, required, off'],
+    [['--max-cost', '0'], 'expected a number above 0 (e.g. 0.50)'],
+    [['--prompt-price', '-1'], 'expected a number, 0 or more (e.g. 0.15)'],
+    [['--completion-price', '1e3'], 'expected a number, 0 or more (e.g. 0.15)'],
   ])('rejects %j as a usage error', (args, message) => {
     expect(() => parseBuild(args)).toThrow(message);
   });

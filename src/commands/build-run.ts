@@ -12,10 +12,10 @@ import { redactSecrets } from '../core/model/redact.js';
 import { acquireBuildLock } from '../adapters/repo/build-lock.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
 import { createFsWorkspace } from '../adapters/repo/workspace.js';
-import { findGitDir, uncommittedReason } from '../adapters/git/worktree.js';
+import { uncommittedReason } from '../adapters/git/worktree.js';
+import { stateDirOf } from '../adapters/repo/state-dir.js';
 import { journaledWorkspace, openJournal, recoverJournal } from '../adapters/repo/journal.js';
-import { createOpenAiModel, SAMPLING } from '../adapters/model/openai-model.js';
-import { cachedModel, ensureCacheGitattributes, type CachedModel } from '../adapters/model/response-cache.js';
+import { ensureCacheGitattributes } from '../adapters/model/response-cache.js';
 import { loadPromptTemplates } from '../adapters/project/package-files.js';
 import { createProtectedFiles, protectedPaths } from '../adapters/repo/protected-files.js';
 import { collectSecrets } from '../adapters/repo/secrets.js';
@@ -24,23 +24,32 @@ import { selectForBuild, selectShard } from '../core/build/select.js';
 import type { OpenBug } from '../core/build/bugs.js';
 import { greenReplies, openBugs, recordBugs, recordInGit } from './build-record.js';
 import type { Intent } from '../core/project/intent.js';
+import type { Price } from '../core/build/cost.js';
 import type { Project } from './project.js';
-import type { BuildCommandOptions, BuildCommandResult } from './build.js';
+import type { BuildCommandOptions, BuildCommandResult, ProviderRequests } from './build.js';
+import { recordedReporter } from './build-transcript.js';
+import { modelChain } from './model-chain.js';
+
+/** What the command decided before the build: the intents named on the command line (with what they use), the price. */
+export interface BuildChoice {
+  named: Intent[];
+  price: Price | undefined;
+}
 
 /** The build proper, under the repo's build lock, with crash journal, sandbox and cache. */
-export async function runLockedBuild(project: Project, options: BuildCommandOptions): Promise<BuildCommandResult> {
-  const stateDir = join(await findGitDir(project.gitRoot), 'ainative');
+export async function runLockedBuild(project: Project, options: BuildCommandOptions, choice: BuildChoice): Promise<BuildCommandResult> {
+  const stateDir = await stateDirOf(project.gitRoot);
   const release = await acquireBuildLock(stateDir, { pid: process.pid, command: 'ainative build', startedAt: new Date().toISOString() });
   try {
     const recovered = await recoverJournal(join(stateDir, 'journal'), project.root);
     if (recovered.length > 0) options.warn(`restored ${recovered.join(', ')} left half-built by an earlier build that did not finish`);
-    return await buildWithLock(project, stateDir, options);
+    return await buildWithLock(project, stateDir, options, choice);
   } finally {
     await release();
   }
 }
 
-async function buildWithLock(project: Project, stateDir: string, options: BuildCommandOptions): Promise<BuildCommandResult> {
+async function buildWithLock(project: Project, stateDir: string, options: BuildCommandOptions, choice: BuildChoice): Promise<BuildCommandResult> {
   const env = processEnvironment();
   const { secrets, secretFiles } = await collectSecrets(project.root, env);
   const redact = (text: string) => redactSecrets(text, secrets);
@@ -49,14 +58,16 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
   const bugs = await openBugs(project, options.fix);
   const { select, shard } = project.config;
-  const chosen = chooseIntents(project, select === 'all' ? undefined : await selectedChanges(project, select), options.fix ? bugs : undefined);
+  const chosen = chooseIntents(project, choice.named, select === 'all' ? undefined : await selectedChanges(project, select), options.fix ? bugs : undefined);
   const sharded = shard ? selectShard(chosen, shard.index, shard.count) : undefined;
   const intents = sharded?.build ?? chosen;
   if (select === 'staged') await refuseUnstagedInputs(project, intents);
   const watched = project.intents.flatMap(sourceFiles);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
-  const model = modelChain(project, hash, redact);
+  const requests: ProviderRequests = { total: 0, retries: 0 };
+  const model = modelChain(project, hash, redact, requests);
+  const recorded = recordedReporter(options.reporter, { stateDir, model: project.config.model, startedAt: new Date(), pid: process.pid, redact, warn: options.warn });
   const lazy = lazyPorts(project, { env, hiddenPaths: secretFiles.map((path) => join(project.root, path)), redact, warn: options.warn });
   const deadline = project.config.buildTimeoutMs ? AbortSignal.timeout(project.config.buildTimeoutMs) : undefined;
   // On Ctrl-C or a spent time budget, stop the test process at once instead of waiting for its run to end.
@@ -76,10 +87,12 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         bugs: { open: bugs, templates: reproduce },
         signal: options.signal,
         deadline,
+        price: choice.price,
       },
       {
         workspace,
-        reporter: options.reporter,
+        reporter: recorded.reporter,
+        clock: () => performance.now(),
         guard: async () => {
           // The static guard runs in the compiler thread, next to the checker: this process never loads TypeScript.
           const thread = await lazy.compiler();
@@ -100,20 +113,22 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     const commitSha = await recordInGit(project, build, wroteAttributes, bugFiles);
     const testHost = await lazy.testHost();
     const shared = intents.filter((intent) => intent.isolation === 'shared').map((intent) => intent.id);
-    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, shared, ...(testHost ? { testHost } : {}) };
+    const price = choice.price ? { price: choice.price } : {};
+    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, shared, requests, ...price, ...(testHost ? { testHost } : {}) };
   } catch (error) {
     // runBuild already put every module back; the journal has nothing left to restore.
     await journal.commit();
     throw error;
   } finally {
     await lazy.close();
+    await recorded.close();
   }
 }
 
 /** The settings the core build takes from the project's resolved configuration. */
 function buildSettings(config: Config): BuildSettings {
-  const { model, maxAttempts, maxTokens, concurrency, samples, force } = config;
-  return { model, maxAttempts, maxTokens, concurrency, samples, force };
+  const { model, maxAttempts, maxTokens, maxCost, concurrency, samples, force } = config;
+  return { model, maxAttempts, maxTokens, maxCost, concurrency, samples, force };
 }
 
 async function selectedChanges(project: Project, select: 'changed' | 'staged'): Promise<string[]> {
@@ -140,10 +155,10 @@ function sourceFiles(intent: Intent): string[] {
   return [intent.file, ...intent.tests, ...intent.holdout];
 }
 
-/** The intents a build takes on: all, those touched by git changes, or those with the bugs being fixed. */
-function chooseIntents(project: Project, changed: string[] | undefined, fixing: OpenBug[] | undefined): Intent[] {
+/** The intents a build takes on: those named (all by default), those touched by git changes, or those with the bugs being fixed. */
+function chooseIntents(project: Project, named: Intent[], changed: string[] | undefined, fixing: OpenBug[] | undefined): Intent[] {
   if (fixing) return selectForBuild(fixing.map((bug) => project.intents.find((intent) => intent.id === bug.intent)?.file ?? ''), project.intents);
-  return changed ? selectForBuild(changed, project.intents) : project.intents;
+  return changed ? selectForBuild(changed, project.intents) : named;
 }
 
 /** Folders holding tests and no module: the static guard forbids reaching into them. Colocated tests are covered by name. */
@@ -166,33 +181,6 @@ interface SandboxSettings {
   hiddenPaths: string[];
   redact: (text: string) => string;
   warn: (message: string) => void;
-}
-
-/**
- * Redaction outside the cache keeps secrets out of cache keys (so CI, with other secrets, still hits); redaction
- * inside it keeps them out of the stored replies. The provider client is created only on a cache miss.
- */
-function modelChain(project: Project, promptHash: string, redact: (text: string) => string): CachedModel {
-  const cache = cachedModel(async () => redactingModel(createOpenAiModel(project.config), redact), {
-    dir: join(project.root, '.ainative', 'cache'),
-    mode: project.config.cache,
-    model: project.config.model,
-    promptVersion: promptHash,
-    sampling: { ...SAMPLING },
-  });
-  const outer = redactingModel(cache, redact);
-  const many = outer.completeMany?.bind(outer);
-  return {
-    complete: (messages, options) => outer.complete(messages, options),
-    completeMany: async (messages, count, options) => (many ? many(messages, count, options) : []),
-    get replayed() {
-      return cache.replayed;
-    },
-    get stored() {
-      return cache.stored;
-    },
-    flush: (keep) => cache.flush(keep),
-  };
 }
 
 /**

@@ -9,6 +9,10 @@ import { loadPromptTemplates } from '../adapters/project/package-files.js';
 import type { Intent } from '../core/project/intent.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
 import { openProject, type Project } from './project.js';
+import { namedIntents } from './select-intents.js';
+import { lastFailureLine } from '../core/build/transcript.js';
+import { stateDirOf } from '../adapters/repo/state-dir.js';
+import { readTranscripts } from '../adapters/repo/transcripts.js';
 
 /** One intent as `ainative status` reports it. */
 export interface IntentStatus {
@@ -20,18 +24,40 @@ export interface IntentStatus {
   editedByHand: boolean;
   /** How the module runs under test; `shared` is weaker (see Intent.isolation). */
   isolation: Intent['isolation'];
+  /** A stale intent the last build that worked on it left red: the first line of its last feedback. */
+  lastFailure?: string;
 }
 
-/** `ainative status`: fresh or stale per intent and why, and the sandbox tier builds would use; never calls a model. */
-export async function statusCommand(cwd: string, flags: Partial<Config>): Promise<{ intents: IntentStatus[]; sandbox: string }> {
+/** `ainative status [intent...]`: the intents (the named ones and what they use, or all), their bugs, and why the stale ones last failed. */
+export async function statusReport(cwd: string, flags: Partial<Config>, ids: string[]): Promise<{ intents: IntentStatus[]; bugs: BugStatusLine[]; sandbox: string }> {
   const project = await openProject(cwd, flags);
+  const named = namedIntents(project, ids);
   const { tierFor } = await import('../adapters/test-host/sandboxed-runner.js');
-  const [intents, sandbox] = await Promise.all([assessProject(project), tierFor(project.config.sandbox, processEnvironment())]);
-  return { intents, sandbox };
+  const [intents, sandbox] = await Promise.all([assessProject(project, named), tierFor(project.config.sandbox, processEnvironment())]);
+  const stale = intents.filter((status) => status.state === 'stale').map((status) => status.id);
+  const failures = stale.length > 0 ? await lastFailures(project.gitRoot, stale) : new Map<string, string>();
+  const bugs = (await bugStatuses(cwd)).filter((bug) => named.some((intent) => intent.id === bug.intent));
+  return { intents: intents.map((status) => (failures.has(status.id) ? { ...status, lastFailure: failures.get(status.id) } : status)), bugs, sandbox };
+}
+
+/** Per intent, the first line of its last feedback when the last build that worked on it left it red. */
+async function lastFailures(gitRoot: string, ids: string[]): Promise<Map<string, string>> {
+  const failures = new Map<string, string>();
+  const pending = new Set(ids);
+  for await (const transcript of readTranscripts(await stateDirOf(gitRoot))) {
+    for (const id of [...pending]) {
+      if (!transcript.ends.some((end) => end.intent === id)) continue;
+      pending.delete(id);
+      const line = lastFailureLine(transcript, id);
+      if (line) failures.set(id, line);
+    }
+    if (pending.size === 0) break;
+  }
+  return failures;
 }
 
 /** Fresh or stale per intent, from hashes alone (the compiler loads only when a used module changed). */
-export async function assessProject(project: Project): Promise<IntentStatus[]> {
+export async function assessProject(project: Project, intents: Intent[] = project.intents): Promise<IntentStatus[]> {
   const { hash } = await loadPromptTemplates();
   const workspace = createFsWorkspace(project.root);
   const lock = project.lock ?? emptyLock();
@@ -41,7 +67,7 @@ export async function assessProject(project: Project): Promise<IntentStatus[]> {
     checker: () => (checker ??= import('../adapters/typescript/checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
   };
   const statuses: IntentStatus[] = [];
-  for (const declared of project.intents) {
+  for (const declared of intents) {
     // Regression tests frozen from fixed bugs judge the module too, as the build counts them.
     const regressions = [];
     for (const path of lock.intents[declared.id]?.regressions ?? []) if (await workspace.exists(path)) regressions.push(path);

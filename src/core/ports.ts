@@ -7,10 +7,12 @@ export interface ChatMessage {
   content: string;
 }
 
-/** Token counts of one model call. */
+/** Token counts of one model call, or a sum of them. */
 export interface TokenUsage {
   prompt: number;
   completion: number;
+  /** Set when some of the counts were estimated because the provider sent no usage; absent when all were reported. */
+  estimated?: true;
 }
 
 /** What the model answered; expected oddities (truncation, refusal) are data, not exceptions. */
@@ -24,16 +26,23 @@ export interface ModelReply {
   cacheKey?: string;
 }
 
+/** What every model call may take: an abort signal, and a listener for the reply as it streams in. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Called as the reply streams in with the completion tokens received so far (an estimate); not called for replays. */
+  onStream?: (completionTokens: number) => void;
+}
+
 /** A chat-completions client. Throws ProviderError when the provider cannot answer at all. */
 export interface ModelClient {
   /** `sample` > 0 asks for another candidate of the same request (best-of-n), sampled with some temperature. */
-  complete(messages: ChatMessage[], options?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply>;
+  complete(messages: ChatMessage[], options?: CallOptions & { sample?: number }): Promise<ModelReply>;
   /**
    * `count` more candidates (samples 1..count) in one request, the API's `n`. Fewer come back when the provider
    * ignores `n`, none when it refuses it: the caller asks for the rest one by one. The first reply carries the
    * request's token usage, the others none.
    */
-  completeMany?(messages: ChatMessage[], count: number, options?: { signal?: AbortSignal }): Promise<ModelReply[]>;
+  completeMany?(messages: ChatMessage[], count: number, options?: CallOptions): Promise<ModelReply[]>;
 }
 
 /** One failing test as the runner saw it. */

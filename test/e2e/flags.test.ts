@@ -25,7 +25,8 @@ it('lists every build flag in build --help', async () => {
   expect(help.exitCode).toBe(0);
   const flags = [...help.stdout.matchAll(/^\s+(--[\w-]+)/gm)].map((match) => match[1]);
   expect(flags).toEqual([
-    '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--timeout', '--sandbox',
-    '--frozen', '--no-cache', '--changed', '--staged', '--stage', '--commit', '--force', '--json',
+    '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--max-cost', '--prompt-price',
+    '--completion-price', '--timeout', '--sandbox', '--frozen', '--no-cache', '--changed', '--staged', '--stage', '--commit',
+    '--force', '--json', '--verbose', '--summary',
   ]);
 });

@@ -18,6 +18,8 @@ it('builds a module that passes on the first attempt and records it in the lock'
   expect(report).toEqual({
     ok: true,
     replayed: 0,
+    requests: { total: 1, retries: 0 },
+    tokens: { prompt: 900, completion: 40 },
     // One vitest run for the one attempt, the time it took, and the sandbox it ran in.
     testHost: { runs: 1, ms: expect.any(Number), cpuMs: expect.any(Number), tier: expect.stringMatching(/^(bwrap|permission)$/) },
     peakRssMb: expect.any(Number),
@@ -56,7 +58,7 @@ it('accepts tests that import the module without the .ts extension', async () =>
   const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }]);
 
   expect(run.exitCode).toBe(0);
-  expect(run.stdout).toMatch(/sum built src\/sum\.ts in 1 attempt\s+tests 2 passed, 0 failed/);
+  expect(run.stdout).toMatch(/sum built src\/sum\.ts in 1 attempt \(\d+\.\ds\)\s+tests 2 passed, 0 failed/);
 });
 
 it('asks the model named by AINATIVE_MODEL (or --model) for a streamed reply with usage, and a new model makes the intent stale', async () => {

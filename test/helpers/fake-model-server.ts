@@ -53,6 +53,7 @@ export interface FakeModelServerOptions {
   replies?: FakeReply[];                                             // consumed in order, one per chat request
   respond?: (req: FakeRequest) => FakeReply | Promise<FakeReply>;    // alternative to replies: decide per request
   ignoresN?: boolean;   // answer one choice whatever `n` asks for, as Ollama and llama.cpp's server do
+  omitsUsage?: boolean; // never send usage, even when stream_options.include_usage asks for it, as some compatible servers do
   host?: string;   // default '127.0.0.1'
   port?: number;   // default 0 (ephemeral)
 }
@@ -64,12 +65,18 @@ export interface FakeModelServer {
   close(): Promise<void>;   // stops listening AND destroys open sockets; resolves when closed
 }
 
+/** How this server departs from the real API. */
+interface Quirks {
+  ignoresN: boolean;
+  omitsUsage: boolean;
+}
+
 /** Mutable state shared by the handlers of one server. */
 interface Ctx {
   api: FakeModelServer;
   script: FakeReply[];
   respond?: FakeModelServerOptions['respond'];
-  ignoresN: boolean;
+  quirks: Quirks;
   inFlight: number;
   /** Pending latency waits, so close() can cut them short instead of leaving timers behind. */
   waits: Map<NodeJS.Timeout, () => void>;
@@ -88,7 +95,7 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
       http.closeAllConnections();
     }));
   const api: FakeModelServer = { baseUrl: '', requests: [], maxConcurrent: 0, close };
-  const ctx: Ctx = { api, script: [...(options.replies ?? [])], respond: options.respond, ignoresN: options.ignoresN ?? false, inFlight: 0, waits: new Map() };
+  const ctx: Ctx = { api, script: [...(options.replies ?? [])], respond: options.respond, quirks: { ignoresN: options.ignoresN ?? false, omitsUsage: options.omitsUsage ?? false }, inFlight: 0, waits: new Map() };
   http.on('request', (req, res) => {
     res.on('error', () => {}); // a client that hangs up mid-reply is normal here, not a test failure
     route(ctx, req, res).catch((err: unknown) => {
@@ -139,7 +146,7 @@ async function handleChat(ctx: Ctx, req: IncomingMessage, res: ServerResponse, p
   if (reply.latencyMs) await wait(ctx, reply.latencyMs);
   if (gone(res)) return;
   res.setHeader('x-request-id', `req_fake${rec.index}`);
-  await sendReply(rec, reply, res, ctx.ignoresN);
+  await sendReply(rec, reply, res, ctx.quirks);
 }
 
 /** Next scripted reply, else `respond`; a missing or failing script becomes a loud 500 naming the request. */
@@ -155,8 +162,8 @@ async function pickReply(ctx: Ctx, rec: FakeRequest): Promise<FakeReply> {
   }
 }
 
-async function sendReply(rec: FakeRequest, reply: FakeReply, res: ServerResponse, ignoresN: boolean): Promise<void> {
-  const meta = metaFor(rec, ignoresN);
+async function sendReply(rec: FakeRequest, reply: FakeReply, res: ServerResponse, quirks: Quirks): Promise<void> {
+  const meta = { ...metaFor(rec, quirks.ignoresN), omitsUsage: quirks.omitsUsage };
   if ('status' in reply) return sendError(res, reply);
   if ('choices' in reply) return sendChoices(rec, res, meta, reply);
   if ('garbage' in reply) return sendGarbage(res, rec.stream, reply.garbage);
@@ -179,7 +186,7 @@ async function sendChoices(rec: FakeRequest, res: ServerResponse, meta: Completi
   const texts = Array.from({ length: meta.n }, (_, i) => reply.choices[Math.min(i, reply.choices.length - 1)] ?? '');
   const usage = usageFor(rec, texts.join(''), 1, reply.usage);
   if (!rec.stream) return sendJson(res, 200, choicesBody(meta, texts, usage));
-  const withUsage = rec.body?.stream_options?.include_usage === true;
+  const withUsage = wantsUsage(rec, meta);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const events: object[] = [];
   texts.forEach((text, index) => {
@@ -189,6 +196,11 @@ async function sendChoices(rec: FakeRequest, res: ServerResponse, meta: Completi
   });
   if (withUsage) events.push(usageChunkBody(meta, usage));
   await sendEvents(res, events, true);
+}
+
+/** The client asked for a usage chunk and this server sends one. */
+function wantsUsage(rec: FakeRequest, meta: CompletionMeta & { omitsUsage?: boolean }): boolean {
+  return rec.body?.stream_options?.include_usage === true && !meta.omitsUsage;
 }
 
 function sendError(res: ServerResponse, reply: Extract<FakeReply, { status: number }>): void {
@@ -208,7 +220,7 @@ async function sendStreamError(rec: FakeRequest, res: ServerResponse, meta: Comp
     const status = Number(reply.streamError.code);
     return sendJson(res, status >= 400 && status < 600 ? status : 500, body);
   }
-  const withUsage = rec.body?.stream_options?.include_usage === true;
+  const withUsage = wantsUsage(rec, meta);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const events = [chunkBody(meta, { role: 'assistant', content: '' }, null, withUsage)];
   for (const piece of splitPieces(reply.contentBefore ?? '')) events.push(chunkBody(meta, { content: piece }, null, withUsage));
@@ -237,7 +249,7 @@ interface StreamPlan {
 
 /** Streams the text in pieces; each write waits for its flush so the client really receives separate chunks. */
 async function streamText(rec: FakeRequest, res: ServerResponse, meta: CompletionMeta, plan: StreamPlan): Promise<void> {
-  const withUsage = rec.body?.stream_options?.include_usage === true;
+  const withUsage = wantsUsage(rec, meta);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const first = plan.kind === 'content' ? { role: 'assistant', content: '' } : { role: 'assistant', content: null, refusal: '' };
   const events = [chunkBody(meta, first, null, withUsage)];

@@ -9,8 +9,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(replies: FakeReply[]): Promise<FakeModelServer> {
-  server = await startFakeModelServer({ replies });
+async function serve(replies: FakeReply[], quirks: { omitsUsage?: boolean; ignoresN?: boolean } = {}): Promise<FakeModelServer> {
+  server = await startFakeModelServer({ replies, ...quirks });
   return server;
 }
 
@@ -42,6 +42,33 @@ describe('createOpenAiModel', () => {
     const s = await serve([{ content: 'export const a = 1;', usage: { prompt_tokens: 12, completion_tokens: 5 } }]);
     const reply = await model({ baseUrl: s.baseUrl }).complete(ask);
     expect(reply).toEqual({ content: 'export const a = 1;', finishReason: 'stop', refusal: null, usage: { prompt: 12, completion: 5 } });
+  });
+
+  it('counts the tokens itself, marked estimated, when the provider sends no usage', async () => {
+    const s = await serve([{ content: 'export const answer = 42;' }], { omitsUsage: true });
+    const reply = await model({ baseUrl: s.baseUrl }).complete(ask);
+    // o200k_base: "write src/a.ts" is 4 tokens, "export const answer = 42;" is 7.
+    expect(reply.usage).toEqual({ prompt: 4, completion: 7, estimated: true });
+  });
+
+  it('reports completion tokens as they stream in, rising to about the reply\'s count', async () => {
+    const content = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n'.repeat(4);
+    const s = await serve([{ content, usage: { prompt_tokens: 12, completion_tokens: 80 } }]);
+    const seen: number[] = [];
+    await model({ baseUrl: s.baseUrl }).complete(ask, { onStream: (tokens) => seen.push(tokens) });
+    // The fake server sends 20 characters a chunk: one report per chunk, never going down.
+    expect(seen.length).toBe(Math.ceil(content.length / 20));
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect(seen.at(-1)).toBeGreaterThanOrEqual(Math.ceil(content.length / 8));
+    expect(seen.at(-1)).toBeLessThanOrEqual(Math.ceil(content.length / 2));
+  });
+
+  it('counts every HTTP request it sends, telling the SDK\'s retries apart', async () => {
+    const s = await serve([{ status: 429, retryAfterSeconds: 0 }, { status: 500, retryAfterSeconds: 0 }, { content: 'export const a = 1;' }]);
+    const requests: boolean[] = [];
+    await model({ baseUrl: s.baseUrl, maxRetries: 3, onRequest: ({ retry }) => requests.push(retry) }).complete(ask);
+    expect(requests).toEqual([false, true, true]);
+    expect(s.requests).toHaveLength(3);
   });
 
   it('turns an error event inside a vLLM stream into a provider error with its message, asking once', async () => {

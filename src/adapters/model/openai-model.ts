@@ -1,8 +1,9 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import type OpenAI from 'openai';
 import { InputError, ProviderError } from '../../core/errors.js';
-import type { ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
+import type { CallOptions, ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
 import { isStreamErrorEvent, streamErrorEventError, toProviderError, type ProviderTarget } from './provider-errors.js';
+import { estimateUsage, streamedTokenCounter } from './token-count.js';
 
 /** Sampling parameters sent with every request (part of the response-cache key). */
 export const SAMPLING = { temperature: 0 } as const;
@@ -16,6 +17,8 @@ export interface OpenAiModelOptions {
   requestTimeoutMs: number;
   /** Retries of 408/409/429/5xx and connection errors, done by the SDK (honours retry-after). */
   maxRetries?: number;
+  /** Called for every HTTP request sent to the provider, the SDK's retries included (`retry` true for those). */
+  onRequest?: (request: { retry: boolean }) => void;
 }
 
 /** A ModelClient over any OpenAI-compatible chat-completions endpoint, streaming with usage. */
@@ -31,16 +34,16 @@ export function createOpenAiModel(options: OpenAiModelOptions): ModelClient {
     return client;
   };
   return {
-    async complete(messages, { signal, sample } = {}) {
-      const [reply] = await streamCompletion(await connect(signal), options, messages, signal, sample ? SAMPLE_SAMPLING : SAMPLING, 1);
+    async complete(messages, { sample, ...call } = {}) {
+      const [reply] = await streamCompletion(await connect(call.signal), options, messages, call, sample ? SAMPLE_SAMPLING : SAMPLING, 1);
       return reply!;
     },
-    async completeMany(messages, count, { signal } = {}) {
+    async completeMany(messages, count, call = {}) {
       if (nUnsupported || count < 1) return [];
-      const connected = await connect(signal);
+      const connected = await connect(call.signal);
       let replies: ModelReply[];
       try {
-        replies = await streamCompletion(connected, options, messages, signal, SAMPLE_SAMPLING, count);
+        replies = await streamCompletion(connected, options, messages, call, SAMPLE_SAMPLING, count);
       } catch (error) {
         if (!refusesN(error)) throw error;
         nUnsupported = true;
@@ -73,8 +76,16 @@ async function createClient(options: OpenAiModelOptions): Promise<OpenAI> {
     baseURL: options.baseUrl,
     timeout: options.requestTimeoutMs,
     maxRetries: options.maxRetries ?? 3,
-    fetch: noRetryOnQuota,
+    fetch: (url, init) => {
+      options.onRequest?.({ retry: retryCount(init) > 0 });
+      return noRetryOnQuota(url, init);
+    },
   });
+}
+
+/** The SDK numbers its tries of one request in this header: 0 for the first, 1 for the first retry, ... */
+function retryCount(init: RequestInit | undefined): number {
+  return Number(new Headers(init?.headers).get('x-stainless-retry-count') ?? 0) || 0;
 }
 
 function isHttpUrl(text: string): boolean {
@@ -100,7 +111,7 @@ async function streamCompletion(
   client: OpenAI,
   target: ProviderTarget,
   messages: ChatMessage[],
-  signal: AbortSignal | undefined,
+  { signal, onStream }: CallOptions,
   sampling: { temperature: number },
   n: number,
 ): Promise<ModelReply[]> {
@@ -122,12 +133,14 @@ async function streamCompletion(
     throw toProviderError(error, target);
   }
   let cut = false;
+  const streamed = onStream && streamedTokenCounter(onStream);
   try {
     for await (const chunk of stream) {
       if (chunk.usage) usage = chunk.usage;
       for (const delta of chunk.choices ?? []) {
         const into = choice(delta.index ?? 0);
         into.content += delta.delta?.content ?? '';
+        streamed?.add(delta.delta?.content ?? '');
         into.refusal += delta.delta?.refusal ?? '';
         into.finishReason = delta.finish_reason ?? into.finishReason;
       }
@@ -141,7 +154,8 @@ async function streamCompletion(
   }
   const ordered = [...choices.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
   if (ordered.length === 0) ordered.push({ content: '', refusal: '', finishReason: null });
-  const total = estimateUsage(messages, ordered.map((one) => one.content).join(''), usage);
+  // Without the provider's usage the tokens are counted here, so budgets and cost still mean something.
+  const total = usage ? { prompt: usage.prompt_tokens, completion: usage.completion_tokens } : await estimateUsage(messages, ordered.map((one) => one.content + one.refusal));
   // The request's usage belongs to the first reply: summing the replies' usage gives the request's, not n times it.
   return ordered.map((one, i) => ({
     content: one.content,
@@ -149,11 +163,4 @@ async function streamCompletion(
     refusal: one.refusal || null,
     usage: i === 0 ? total : { prompt: 0, completion: 0 },
   }));
-}
-
-/** Real usage when the server sent it; otherwise ~4 characters a token, so budgets still mean something. */
-function estimateUsage(messages: ChatMessage[], content: string, usage?: { prompt_tokens: number; completion_tokens: number }) {
-  if (usage) return { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
-  const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
-  return { prompt: Math.ceil(promptChars / 4), completion: Math.ceil(content.length / 4) };
 }

@@ -4,7 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { requestKey } from '../../core/model/cache-key.js';
 import { sortKeys } from '../../core/project/lock.js';
 import { AinativeError, EXIT } from '../../core/errors.js';
-import type { ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
+import type { CallOptions, ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
 
 export type CacheMode = 'read-write' | 'frozen' | 'off';
 
@@ -76,7 +76,7 @@ class ResponseCacheModel implements CachedModel {
     private readonly options: ResponseCacheOptions,
   ) {}
 
-  async complete(messages: ChatMessage[], call?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply> {
+  async complete(messages: ChatMessage[], call?: CallOptions & { sample?: number }): Promise<ModelReply> {
     if (this.options.mode === 'off') return (await this.client()).complete(messages, call);
     const key = this.keyOf(messages, call?.sample ?? 0);
     const joined = this.inFlight.get(key);
@@ -91,7 +91,7 @@ class ResponseCacheModel implements CachedModel {
    * Samples 1..count, each under the key `complete` gives that sample, so a replay (or `--frozen`) sees the same
    * candidates whether they came in one request or one by one. All held: replayed. Otherwise one request for all.
    */
-  async completeMany(messages: ChatMessage[], count: number, call?: { signal?: AbortSignal }): Promise<ModelReply[]> {
+  async completeMany(messages: ChatMessage[], count: number, call?: CallOptions): Promise<ModelReply[]> {
     const inner = async () => {
       const client = await this.client();
       return client.completeMany ? client.completeMany(messages, count, call) : [];
@@ -119,7 +119,7 @@ class ResponseCacheModel implements CachedModel {
     return entries.length;
   }
 
-  private async lookUpOrAsk(key: string, messages: ChatMessage[], call?: { signal?: AbortSignal; sample?: number }): Promise<ModelReply> {
+  private async lookUpOrAsk(key: string, messages: ChatMessage[], call?: CallOptions & { sample?: number }): Promise<ModelReply> {
     const found = await this.find(key);
     if (found.status === 'hit') return this.replay(key, found.reply);
     if (this.options.mode === 'frozen') throw missError(this.options.dir, key, found);
@@ -238,9 +238,10 @@ async function writeEntry(dir: string, entry: CacheEntry): Promise<void> {
 }
 
 // Only the fields of ModelReply: whatever else a client attaches must not reach the file or change its bytes.
+// `estimated` is written only when set, so entries of providers that report usage keep their bytes.
 function copyReply(reply: ModelReply): ModelReply {
   const { content, finishReason, refusal, usage } = reply;
-  return { content, finishReason, refusal, usage: { prompt: usage.prompt, completion: usage.completion } };
+  return { content, finishReason, refusal, usage: { prompt: usage.prompt, completion: usage.completion, ...(usage.estimated ? { estimated: true } : {}) } };
 }
 
 function isEntry(value: unknown): value is CacheEntry {

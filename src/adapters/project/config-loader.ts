@@ -35,3 +35,11 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 export function processEnvironment(): NodeJS.ProcessEnv {
   return process.env;
 }
+
+/** The variable GitHub Actions sets to the file that collects a job's Markdown summary. */
+const STEP_SUMMARY_ENV = 'GITHUB_STEP_SUMMARY';
+
+/** The job summary file of a GitHub Actions step, or undefined elsewhere. */
+export function stepSummaryFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[STEP_SUMMARY_ENV] || undefined;
+}

@@ -2,6 +2,8 @@ import { summarizeFailures } from './feedback.js';
 import type { ChatMessage, ModelClient, ModelReply, ProtectedFiles, TestRunResult, TestRunner, TokenUsage, Workspace } from '../ports.js';
 import { formatCodeReply, type PreviousAttempt } from './prompt.js';
 import { parseReply } from './reply.js';
+import { askCandidates } from './candidates.js';
+import { addUsage, noUsage, sumUsage } from '../model/usage.js';
 import type { Config } from '../project/settings.js';
 
 // The one bounded repair loop. A strategy says what a reply may write, how to ask and what counts as success; the
@@ -11,19 +13,42 @@ import type { Config } from '../project/settings.js';
 /** Where an attempt stopped: `reply` unusable, `guard` unsafe code, `types` type errors, `tests` ran, `holdout` hidden tests failed. */
 export type AttemptStage = 'reply' | 'guard' | 'types' | 'tests' | 'holdout';
 
-/** What happened in one attempt, for the reporter. */
-export interface AttemptReport {
+/** An attempt about to ask the model: what for, and the messages it sends. */
+export interface AttemptStart {
   id: string;
-  /** What the attempt asked for: the intent's module, or a regression test that reproduces a bug report. */
+  /** What the attempt asks for: the intent's module, or a regression test that reproduces a bug report. */
   task: 'module' | 'reproduce';
+  /** The one repo path a reply may write: the module, or the regression test. */
+  target: string;
   attempt: number;
   maxAttempts: number;
+  messages: ChatMessage[];
+}
+
+/** What happened in one attempt, for the reporter and the transcript. */
+export interface AttemptReport extends AttemptStart {
   stage: AttemptStage;
   /** The attempt reached the strategy's goal. */
   green: boolean;
   tests: { passed: number; failed: number };
+  /** Tokens spent by the loop so far, this attempt included. */
   tokens: TokenUsage;
+  /** Tokens of this attempt alone. */
+  usage: TokenUsage;
+  /** Every candidate the model gave, in order of asking. */
+  replies: ModelReply[];
+  /** Index in `replies` of the candidate the attempt kept (the best one). */
+  kept: number;
+  /** What the next attempt is told; absent when the attempt reached its goal. */
+  feedback?: string;
 }
+
+/** Completion tokens streamed so far by one attempt's requests, while the model answers (an estimate). */
+export type AttemptStream = Pick<AttemptStart, 'id' | 'task' | 'attempt' | 'maxAttempts'> & {
+  completionTokens: number;
+  /** Every reply of the attempt is in; what follows is checking and testing them. */
+  answered: boolean;
+};
 
 /** Spends tokens against the build's budget; throws (stopping the build) once it is used up. */
 export interface TokenBudget {
@@ -68,7 +93,9 @@ export interface LoopContext extends Pick<Config, 'maxAttempts'>, Partial<Pick<C
   protectedFiles: ProtectedFiles;
   workspace: Workspace;
   budget?: TokenBudget;
-  onAttemptStart?: (attempt: number) => void;
+  onAttemptStart?: (start: AttemptStart) => void;
+  /** Given only to listeners that show progress: streaming counts cost a tokenizer. */
+  onStream?: (progress: AttemptStream) => void;
   onAttempt?: (report: AttemptReport) => void;
   signal?: AbortSignal;
 }
@@ -88,31 +115,37 @@ export type AttemptsResult<Success> = LoopTotals & ({ status: 'succeeded'; value
 
 /** Asks, judges and feeds back until the strategy succeeds or attempts run out. */
 export async function runAttempts<Success>(strategy: AttemptStrategy<Success>, options: LoopContext & { id: string }): Promise<AttemptsResult<Success>> {
-  const tokens: TokenUsage = { prompt: 0, completion: 0 };
+  const tokens = noUsage();
   const replies = new Set<string>();
   const account = (reply: ModelReply) => {
-    tokens.prompt += reply.usage.prompt;
-    tokens.completion += reply.usage.completion;
+    addUsage(tokens, reply.usage);
     if (reply.cacheKey) replies.add(reply.cacheKey);
     options.budget?.spend(reply.usage);
   };
   let tests = { passed: 0, failed: 0 };
   let previous: PreviousAttempt | undefined;
-  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+  const { id, maxAttempts } = options;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     options.signal?.throwIfAborted();
     options.budget?.check();
-    options.onAttemptStart?.(attempt);
-    const { reply, judgement } = await attemptOnce(strategy, options, strategy.messages(previous), account);
+    const start: AttemptStart = { id, task: strategy.task, target: strategy.path, attempt, maxAttempts, messages: strategy.messages(previous) };
+    options.onAttemptStart?.(start);
+    const { best, tried } = await attemptOnce(strategy, options, start, account);
+    const { reply, judgement } = best;
     options.signal?.throwIfAborted();
     if (judgement.tests) tests = { passed: judgement.tests.passed, failed: judgement.tests.failed + judgement.tests.fileErrors.length };
-    const { id, maxAttempts } = options;
-    options.onAttempt?.({ id, task: strategy.task, attempt, maxAttempts, stage: judgement.stage, green: judgement.ok, tests, tokens: { ...tokens } });
+    const candidates = tried.map((one) => one.reply);
+    options.onAttempt?.({
+      ...start, stage: judgement.stage, green: judgement.ok, tests, tokens: { ...tokens },
+      usage: sumUsage(candidates.map((one) => one.usage)), replies: candidates, kept: tried.indexOf(best),
+      ...(judgement.ok ? {} : { feedback: judgement.feedback }),
+    });
     if (judgement.ok) return { status: 'succeeded', value: judgement.value, attempts: attempt, tokens, tests, replies: [...replies] };
     const shown = judgement.code !== undefined ? formatCodeReply(strategy.path, judgement.code) : reply.content || '(empty reply)';
     previous = { attempt, reply: shown, feedback: judgement.feedback };
   }
   const feedback = previous?.feedback ?? 'No attempt was made.';
-  return { status: 'exhausted', feedback, attempts: options.maxAttempts, tokens, tests, replies: [...replies] };
+  return { status: 'exhausted', feedback, attempts: maxAttempts, tokens, tests, replies: [...replies] };
 }
 
 interface Tried<Success> {
@@ -124,9 +157,9 @@ interface Tried<Success> {
 async function attemptOnce<Success>(
   strategy: AttemptStrategy<Success>,
   options: LoopContext,
-  messages: ChatMessage[],
+  start: AttemptStart,
   account: (reply: ModelReply) => void,
-): Promise<Tried<Success>> {
+): Promise<{ best: Tried<Success>; tried: Array<Tried<Success>> }> {
   const samples = Math.max(1, options.samples ?? 1);
   // The runner may get ready (boot test threads) while the model answers.
   const expected = samples * strategy.testFilesPerCandidate;
@@ -135,13 +168,18 @@ async function attemptOnce<Success>(
     ran += files.length;
     return guardedRun(options, files, changed);
   };
+  const { onStream } = options;
+  const { id, task, attempt, maxAttempts } = start;
+  let streamedSoFar = 0;
+  const streamed = onStream && ((completionTokens: number) => onStream({ id, task, attempt, maxAttempts, completionTokens: (streamedSoFar = completionTokens), answered: false }));
   options.runner.expect?.(expected);
   try {
-    const replies = await askCandidates(options.model, messages, samples, options.signal);
+    const replies = await askCandidates(options.model, start.messages, samples, { signal: options.signal, onStream: streamed });
     for (const reply of replies) account(reply);
+    onStream?.({ id, task, attempt, maxAttempts, completionTokens: streamedSoFar, answered: true });
     const tried: Array<Tried<Success>> = [];
     for (const reply of replies) tried.push({ reply, judgement: await judgeReply(strategy, reply, run) });
-    return await keepBest(tried, strategy.path, options.workspace);
+    return { best: await keepBest(tried, strategy.path, options.workspace), tried };
   } finally {
     // What the attempt did not run (an unusable reply, a rejected candidate, a spent budget) is not coming.
     if (ran < expected) options.runner.expect?.(ran - expected);
@@ -192,23 +230,6 @@ function compareRanks(a: number[], b: number[]): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
-}
-
-/**
- * Best-of-n candidates: the first at temperature 0, the others in one request with the API's `n` where the model
- * offers it, and one request each for whatever that did not bring (providers that ignore or refuse `n`).
- */
-async function askCandidates(model: ModelClient, messages: ChatMessage[], samples: number, signal: AbortSignal | undefined): Promise<ModelReply[]> {
-  const first = model.complete(messages, { signal, sample: 0 });
-  if (samples === 1) return [await first];
-  // Both requests are out before either is awaited; a failure of one must not go unhandled meanwhile.
-  first.catch(() => {});
-  const extras = samples - 1;
-  const together = model.completeMany ? await model.completeMany(messages, extras, { signal }) : [];
-  const alone = Array.from({ length: extras - Math.min(together.length, extras) }, (_, i) =>
-    model.complete(messages, { signal, sample: together.length + i + 1 }),
-  );
-  return [await first, ...together.slice(0, extras), ...(await Promise.all(alone))];
 }
 
 /** Why a reply cannot be used before its text is even parsed, or undefined when it can. */

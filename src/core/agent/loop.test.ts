@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBuildLoop, type BuildLoopOptions } from './loop.js';
 import type { AttemptReport } from './engine.js';
-import type { ModelReply, TestFailure, TypeProblem } from '../ports.js';
+import type { ModelClient, ModelReply, TestFailure, TypeProblem } from '../ports.js';
 import {
   ContentRunner,
   MemoryProtectedFiles,
@@ -149,6 +149,35 @@ describe('runBuildLoop', () => {
     expect(result).not.toHaveProperty('content');
     expect(model.requests).toHaveLength(3);
     expect(model.lastUserMessage(2)).toContain('Attempt 2 of 3 failed');
+  });
+
+  it('reports each attempt with the messages it sent, the reply and the feedback the next attempt got', async () => {
+    const { model, reports, run } = setup([codeReply(MODULE, BAD), codeReply(MODULE, GOOD)]);
+    await run();
+    expect(reports).toHaveLength(2);
+    expect(reports[0]).toMatchObject({ target: MODULE, task: 'module', replies: [{ content: expect.stringContaining('a - b') }], kept: 0 });
+    expect(reports[0]!.messages).toEqual(model.requests[0]);
+    expect(reports[0]!.feedback).toContain('add > adds two numbers');
+    // The feedback reported is the one the next request carried.
+    expect(model.lastUserMessage(1)).toContain(reports[0]!.feedback!.trim().split('\n')[0]);
+    expect(reports[1]).toMatchObject({ green: true, usage: { prompt: 10, completion: 5 } });
+    expect(reports[1]).not.toHaveProperty('feedback');
+  });
+
+  it('reports the tokens streamed by all of an attempt\'s requests as they come in', async () => {
+    const { run } = setup([]);
+    const streamed: number[] = [];
+    const streaming: ModelClient = {
+      async complete(_messages, options) {
+        for (const count of [3, 7]) options?.onStream?.(count);
+        return codeReply(MODULE, options?.sample ? BAD : GOOD);
+      },
+    };
+    const answered: boolean[] = [];
+    await run({ model: streaming, samples: 2, onStream: (progress) => (streamed.push(progress.completionTokens), answered.push(progress.answered)) });
+    // Two requests (no completeMany): the second's counts add to the first's; then the attempt says all are in.
+    expect(streamed).toEqual([3, 7, 10, 14, 14]);
+    expect(answered).toEqual([false, false, false, false, true]);
   });
 
   it('sums tokens over attempts', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, ProviderError } from '../errors.js';
-import { tokenBudget } from '../build/budget.js';
+import { buildBudget } from '../build/budget.js';
 import type { AttemptReport } from './engine.js';
 import { runReproduceLoop, type ReproduceOptions } from './reproduce.js';
 import type { ModelReply, TestRunResult } from '../ports.js';
@@ -118,7 +118,7 @@ describe('runReproduceLoop', () => {
       codeReply(REGRESSION, PASSING, { usage: { prompt: 80, completion: 30 } }),
       codeReply(REGRESSION, REPRODUCING),
     ]);
-    await expect(run({ budget: tokenBudget(100) })).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(run({ budget: buildBudget({ maxTokens: 100 }) })).rejects.toBeInstanceOf(BudgetExceededError);
     expect(model.requests).toHaveLength(1);
     expect(workspace.files.has(REGRESSION)).toBe(false);
   });

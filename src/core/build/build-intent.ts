@@ -32,7 +32,7 @@ export async function buildIntent(intent: Intent, options: RunBuildOptions, stat
   const moduleHash = original === undefined ? undefined : contentHash(original);
   const entry = lock.intents[intent.id];
   const staleness = assessStaleness(inputs, entry, { path: intent.module, sha256: moduleHash });
-  const base = { id: intent.id, module: intent.module, attempts: 0, tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: staleness.reasons };
+  const base = { id: intent.id, module: intent.module, attempts: 0, tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: staleness.reasons, ms: 0 };
   if (!staleness.stale) return { ...base, status: 'fresh' };
   await refuseUnsafeOverwrite(intent, options, entry, original);
   ports.reporter.intentStart(intent, staleness.reasons);

@@ -3,9 +3,10 @@ import type { Intent } from '../project/intent.js';
 import { emptyLock, type Lockfile } from '../project/lock.js';
 import type { Config } from '../project/settings.js';
 import { prepareBugs, type BugResult, type OpenBug, type PreparedBugs } from './bugs.js';
-import { budgetReason, tokenBudget, tokenMeter } from './budget.js';
+import { budgetReason, buildBudget, tokenMeter } from './budget.js';
 import { buildIntent, restore, restoreAll } from './build-intent.js';
-import type { AttemptReport, LoopContext, TokenBudget } from '../agent/engine.js';
+import type { AttemptReport, AttemptStart, AttemptStream, LoopContext, TokenBudget } from '../agent/engine.js';
+import type { Price } from './cost.js';
 import { forEachInDependencyOrder } from './schedule.js';
 import type { ReproduceTemplates } from '../agent/reproduce.js';
 import type { CodeGuard, ModelClient, ProtectedFiles, TestRunner, TokenUsage, TypeChecker, Workspace } from '../ports.js';
@@ -20,6 +21,8 @@ interface ModuleCommon {
   tokens: TokenUsage;
   /** Why it was rebuilt (empty when fresh). */
   reasons: string[];
+  /** Wall-clock time spent on the intent (its bugs' reproduction included), in ms; 0 when fresh. */
+  ms: number;
 }
 
 /** One intent's outcome, as printed and as `--json` reports it; one that did not turn green always says why. */
@@ -35,9 +38,12 @@ export type ModuleResult = ModuleCommon &
       }
   );
 
+/** Hears what the build does as it happens. */
 export interface BuildReporter {
   intentStart(intent: Intent, reasons: string[]): void;
-  attemptStart(id: string, attempt: number, maxAttempts: number): void;
+  attemptStart(start: AttemptStart): void;
+  /** Only reporters that show it have this: counting streamed tokens costs a tokenizer. */
+  streaming?(progress: AttemptStream): void;
   attempt(report: AttemptReport): void;
   intentEnd(result: ModuleResult): void;
 }
@@ -52,10 +58,12 @@ export interface BuildPorts {
   runner(): Promise<TestRunner>;
   checker(): Promise<TypeChecker>;
   reporter: BuildReporter;
+  /** Milliseconds from some fixed point, for the time each intent took; none means times are 0. */
+  clock?: () => number;
 }
 
-/** The settings a build takes from the resolved configuration (declared once, in settings.ts); the optional ones default to one at a time, one sample, no token limit. */
-export type BuildSettings = Pick<Config, 'model' | 'maxAttempts' | 'force'> & Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens'>>;
+/** The settings a build takes from the resolved configuration (declared once, in settings.ts); the optional ones default to one at a time, one sample, no limits. */
+export type BuildSettings = Pick<Config, 'model' | 'maxAttempts' | 'force'> & Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens' | 'maxCost'>>;
 
 export interface RunBuildOptions extends BuildSettings {
   intents: Intent[];
@@ -72,6 +80,8 @@ export interface RunBuildOptions extends BuildSettings {
   signal?: AbortSignal;
   /** The build's time budget (--timeout): what finished is kept. */
   deadline?: AbortSignal;
+  /** What tokens cost; needed for `maxCost`. */
+  price?: Price;
 }
 
 export interface RunBuildResult {
@@ -91,7 +101,8 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   const originals = new Map<string, string | undefined>();
   const results: ModuleResult[] = [];
   const failed = new Set<string>();
-  const budget = tokenBudget(options.maxTokens);
+  const budget = buildBudget({ maxTokens: options.maxTokens, maxCost: options.maxCost, price: options.price });
+  const clock = ports.clock ?? (() => 0);
   // Stops the other intents in flight when one of them hits an error that ends the build.
   const stopOthers = new AbortController();
   const signal = AbortSignal.any([options.signal, options.deadline, stopOthers.signal].filter((one): one is AbortSignal => one !== undefined));
@@ -103,6 +114,7 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
     if (budgetExhausted) return notBuilt(declared, `not built: ${budgetExhausted}`);
     if (blocked) return notBuilt(declared, `not built: it uses '${blocked}', which failed`);
     const meter = tokenMeter(budget);
+    const started = clock();
     let prepared: PreparedBugs | undefined;
     try {
       options.signal?.throwIfAborted();
@@ -110,7 +122,7 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
       prepared = await withRegressions(declared, options, ports.workspace, lock, context);
       const result = await buildIntent(prepared.intent, { ...options, signal }, { ports, lock, originals, context, bugReplies: prepared.replies });
       bugResults.push(...settleBugs(prepared.bugs, result, lock));
-      return { ...result, tokens: { ...meter.spent } };
+      return { ...result, tokens: { ...meter.spent }, ms: result.status === 'fresh' ? 0 : clock() - started };
     } catch (error) {
       const exhausted = budgetReason(error, options);
       const intent = prepared?.intent ?? declared;
@@ -119,7 +131,7 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
       // Bugs reproduced before the budget ran out keep their regression tests, as open bugs.
       bugResults.push(...(prepared?.bugs ?? []));
       await restore(ports.workspace, intent.module, originals.get(intent.module), originals.has(intent.module));
-      return { ...notBuilt(intent, exhausted), tokens: { ...meter.spent } };
+      return { ...notBuilt(intent, exhausted), tokens: { ...meter.spent }, ms: clock() - started };
     }
   };
 
@@ -160,7 +172,8 @@ function loopContext(intent: Intent, options: RunBuildOptions, ports: BuildPorts
       workspace: ports.workspace,
       budget,
       signal,
-      onAttemptStart: (attempt: number) => ports.reporter.attemptStart(intent.id, attempt, maxAttempts),
+      onAttemptStart: (start: AttemptStart) => ports.reporter.attemptStart(start),
+      onStream: ports.reporter.streaming && ((progress: AttemptStream) => ports.reporter.streaming?.(progress)),
       onAttempt: (report: AttemptReport) => ports.reporter.attempt(report),
     })));
 }
@@ -200,6 +213,6 @@ function namingIntent(error: unknown, intent: Intent): unknown {
 function notBuilt(intent: Intent, failure: string): ModuleResult {
   return {
     id: intent.id, module: intent.module, status: 'failed', attempts: 0,
-    tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: [], failure,
+    tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: [], ms: 0, failure,
   };
 }

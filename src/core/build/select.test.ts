@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intentsTouchedBy, selectForBuild, selectShard } from './select.js';
+import { intentsTouchedBy, selectByIds, selectForBuild, selectShard } from './select.js';
 import { makeIntent } from '../testing/fakes.js';
 
 // base <- mid <- top, plus an unrelated intent and one with holdout tests.
@@ -80,5 +80,22 @@ describe('selectShard', () => {
       const intent = many.find((candidate) => candidate.id === id)!;
       for (const used of intent.uses) expect(ids.indexOf(used)).toBeLessThan(ids.indexOf(id));
     }
+  });
+});
+
+describe('selectByIds', () => {
+  const base = makeIntent('base');
+  const mid = makeIntent('mid', { uses: ['base'] });
+  const top = makeIntent('top', { uses: ['mid'] });
+  const other = makeIntent('other');
+  const all = [base, mid, other, top];
+
+  it('takes the named intents and what they use, transitively, in dependency order', () => {
+    expect(selectByIds(['top'], all)).toEqual({ intents: [base, mid, top], unknown: [] });
+    expect(selectByIds(['other', 'mid'], all).intents.map((intent) => intent.id)).toEqual(['base', 'mid', 'other']);
+  });
+
+  it('names the ids no intent has', () => {
+    expect(selectByIds(['top', 'nope', 'nope', 'gone'], all).unknown).toEqual(['nope', 'gone']);
   });
 });

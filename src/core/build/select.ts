@@ -48,6 +48,16 @@ export function selectShard(intents: readonly Intent[], index: number, count: nu
   return { owned, build: withWhatTheyUse(new Set(owned), intents) };
 }
 
+/**
+ * The intents named by id plus everything they use, transitively, in the given (dependency) order; `unknown` lists
+ * the ids no intent has, in the order given.
+ */
+export function selectByIds(ids: readonly string[], intents: readonly Intent[]): { intents: Intent[]; unknown: string[] } {
+  const known = new Set(intents.map((intent) => intent.id));
+  const unknown = [...new Set(ids.filter((id) => !known.has(id)))];
+  return { intents: withWhatTheyUse(new Set(ids.filter((id) => known.has(id))), intents), unknown };
+}
+
 /** The chosen intents plus everything they use, transitively, in the given (dependency) order. */
 function withWhatTheyUse(chosen: ReadonlySet<string>, intents: readonly Intent[]): Intent[] {
   const byId = new Map(intents.map((intent) => [intent.id, intent]));

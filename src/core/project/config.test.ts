@@ -75,6 +75,9 @@ describe('resolveConfig', () => {
       samples: 1,
       shard: undefined,
       maxTokens: undefined,
+      maxCost: undefined,
+      promptPricePerMillion: undefined,
+      completionPricePerMillion: undefined,
       buildTimeoutMs: undefined,
       sandbox: 'auto',
       cache: 'read-write',
@@ -83,6 +86,8 @@ describe('resolveConfig', () => {
       commit: false,
       force: false,
       json: false,
+      verbose: false,
+      summary: undefined,
     });
   });
 

@@ -32,6 +32,20 @@ export const positiveInteger: ValueType<number> = {
   fromJson: (value) => (typeof value === 'number' ? positive(value) : undefined),
 };
 
+/** An amount of money or a price: a decimal number, 0 or more (`0.15`; 0 for a free local model). */
+export const amount: ValueType<number> = {
+  expected: 'a number, 0 or more (e.g. 0.15)',
+  fromText: (text) => (/^\d+(\.\d+)?$|^\.\d+$/.test(text.trim()) ? Number(text) : undefined),
+  fromJson: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined),
+};
+
+/** An amount above zero (a spending limit). */
+export const positiveAmount: ValueType<number> = {
+  expected: 'a number above 0 (e.g. 0.50)',
+  fromText: (text) => above0(amount.fromText(text)),
+  fromJson: (value) => above0(amount.fromJson(value)),
+};
+
 /** One of a few words. */
 export function oneOf<T extends string>(choices: readonly T[]): ValueType<T> {
   const pick = (value: unknown) => (choices as readonly unknown[]).includes(value) ? (value as T) : undefined;
@@ -63,6 +77,10 @@ export const shardSpec: ValueType<Shard> = {
   },
   fromJson: () => undefined,
 };
+
+function above0(number: number | undefined): number | undefined {
+  return number !== undefined && number > 0 ? number : undefined;
+}
 
 function positive(number: number): number | undefined {
   return Number.isInteger(number) && number >= 1 ? number : undefined;

@@ -1,4 +1,4 @@
-import { duration, nonEmptyText, oneOf, positiveInteger, shardSpec, type Shard, type ValueType } from './setting-values.js';
+import { amount, duration, nonEmptyText, oneOf, positiveAmount, positiveInteger, shardSpec, type Shard, type ValueType } from './setting-values.js';
 
 // Every setting of ainative declared once: its flag, config-file key and environment variable, type, default and
 // description. The commander options, the config-file validation, the help text and the Config type all derive
@@ -64,6 +64,9 @@ export const SETTINGS = {
   samples: value({ type: positiveInteger, flag: '--samples <n>', description: 'best-of-n: candidates per attempt, keeping the one passing the most tests', default: 1, file: true }),
   shard: value<Shard>({ type: shardSpec, flag: '--shard <i/n>', description: 'build only shard i of n (for CI matrices); each shard also builds what its intents use' }),
   maxTokens: value({ type: positiveInteger, flag: '--max-tokens <n>', description: 'total prompt + completion tokens the build may spend', file: true }),
+  maxCost: value({ type: positiveAmount, flag: '--max-cost <amount>', description: 'what the build may spend, in the currency of the prices (needs both prices)', file: true }),
+  promptPricePerMillion: value({ type: amount, flag: '--prompt-price <amount>', description: 'price of a million prompt tokens, to report cost', file: true }),
+  completionPricePerMillion: value({ type: amount, flag: '--completion-price <amount>', description: 'price of a million completion tokens, to report cost', file: true }),
   buildTimeoutMs: value({ type: duration, flag: '--timeout <duration>', description: 'wall-clock budget for the whole build, e.g. 90s, 10m, 1h', file: true }),
   sandbox: value<SandboxMode>({ type: oneOf(SANDBOX_MODES), flag: '--sandbox <mode>', description: 'run tests under bubblewrap: auto, required or off', default: 'auto', file: true }),
   cache: switches<CacheMode>({
@@ -86,6 +89,8 @@ export const SETTINGS = {
   commit: onOff('--commit', 'commit the files the build wrote, with Ainative-Intent/-Model/-Attempts trailers'),
   force: onOff('--force', 'overwrite generated modules that were edited by hand'),
   json: onOff('--json', 'print one JSON document on stdout instead of progress'),
+  verbose: onOff('--verbose', 'stream every attempt (messages sent, reply, feedback) to stderr'),
+  summary: value({ type: nonEmptyText, flag: '--summary <file>', description: 'write a Markdown table of the build to <file> (and append it to $GITHUB_STEP_SUMMARY when set)' }),
 } as const;
 
 type Table = typeof SETTINGS;
