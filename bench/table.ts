@@ -41,7 +41,7 @@ export function textTable(rows: Row[]): string {
 
 /** GitHub-flavoured Markdown table. */
 export function markdownTable(rows: Row[]): string {
-  const escape = (value: string) => value.replace(/\|/g, '\\|');
-  const line = (values: string[]) => `| ${values.map(escape).join(' | ')} |`;
+  const escapeCell = (value: string) => value.replace(/\|/g, '\\|');
+  const line = (values: string[]) => `| ${values.map(escapeCell).join(' | ')} |`;
   return [line(HEADERS), line(HEADERS.map(() => '---')), ...rows.map((r) => line(cells(r)))].join('\n');
 }

@@ -24,7 +24,7 @@ export const promptSize: Scenario = {
       log('  building the five used modules and report (red, then green)');
       const { modules } = await buildJson(root, modelEnv(server), ['--concurrency', '1']);
       const report = modules.find((m) => m.id === 'report');
-      if (!report || report.status !== 'built' || report.attempts !== 2) throw new Error(`report should build at attempt 2: ${JSON.stringify(report)}`);
+      if (report?.status !== 'built' || report.attempts !== 2) throw new Error(`report should build at attempt 2: ${JSON.stringify(report)}`);
       const requests = server.requests.filter((request) => intentOf(request.body?.messages) === 'report');
       const rows: Row[] = [];
       let declTotal = 0;
@@ -89,6 +89,6 @@ function declarationChars(messages: Array<{ content: string }>): number {
 
 /** Which names or snippets that only exist in the used modules' bodies and private helpers made it into the prompt. */
 function leaked(text: string): string[] {
-  const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return USED.flatMap((used) => used.privateNames).filter((name) => new RegExp(`\\b${escape(name)}\\b`).test(text));
+  const escapeRegExp = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return USED.flatMap((used) => used.privateNames).filter((name) => new RegExp(`\\b${escapeRegExp(name)}\\b`).test(text));
 }

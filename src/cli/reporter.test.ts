@@ -29,7 +29,9 @@ function controlledTime() {
     clock: () => time.now,
     ticker: (redraw) => {
       time.redraw = redraw;
-      return () => void (time.stopped = true);
+      return () => {
+        time.stopped = true;
+      };
     },
   };
   return { time, options };

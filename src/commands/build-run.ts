@@ -7,7 +7,6 @@ import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
 import type { SandboxedRunner, SandboxTier } from '../adapters/test-host/sandboxed-runner.js';
 import { confinementFor } from '../adapters/test-host/confinement.js';
-import { redactingModel } from '../core/model/redacting-model.js';
 import { redactSecrets } from '../core/model/redact.js';
 import { acquireBuildLock } from '../adapters/repo/build-lock.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';

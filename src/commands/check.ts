@@ -26,7 +26,7 @@ export interface CheckResult {
 /** `ainative check`: the CI gate. Never calls a model: drift since the lock, then every intent's tests (regression tests included) once. */
 export async function checkCommand(cwd: string, flags: Partial<Config>): Promise<CheckResult> {
   const project = await openProject(cwd, flags);
-  const problems = [...(await driftProblems(cwd, flags, project)), ...(await bugProblems(project))];
+  const problems = [...(await driftProblems(project)), ...(await bugProblems(project))];
   if (problems.length > 0) return { exitCode: EXIT.drift, problems, tests: undefined };
   const tests = await runAllTests(project);
   if (tests.failed > 0 || tests.fileErrors.length > 0 || tests.passed === 0) {
@@ -37,7 +37,7 @@ export async function checkCommand(cwd: string, flags: Partial<Config>): Promise
   return { exitCode: EXIT.ok, problems: [], tests: { passed: tests.passed, failed: 0 } };
 }
 
-async function driftProblems(cwd: string, flags: Partial<Config>, project: Project): Promise<CheckProblem[]> {
+async function driftProblems(project: Project): Promise<CheckProblem[]> {
   const problems: CheckProblem[] = [];
   for (const status of await assessProject(project)) {
     const intent = project.intents.find((candidate) => candidate.id === status.id)!;

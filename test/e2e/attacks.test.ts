@@ -8,7 +8,6 @@ let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
 const right = { content: codeReply('src/sum.ts', SUM_RIGHT) };
-const WITH_FS = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
 /** A module the intent runs in the test realm itself: only the protected-file manifest stands behind its writes. */
 const SHARED_WITH_FS = SUM_INTENT.replace('module:', 'isolation: shared\nallow: [fs]\nmodule:');
 

@@ -1,6 +1,6 @@
 // The package as a user gets it: packed from a copy of this working tree (so `prepack` builds it and the running
 // suite's dist/ is left alone), installed from the tarball into a fresh project, and run from there.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -44,6 +44,7 @@ export interface FakeRequest {
   index: number;            // 0-based order of arrival
   method: string; path: string;
   headers: Record<string, string | string[] | undefined>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the client sent.
   body: any;                // parsed JSON body (undefined if not JSON)
   stream: boolean;          // body.stream === true
   startedAt: number; endedAt?: number;   // Date.now() values
@@ -276,7 +277,7 @@ function sendJson(res: ServerResponse, status: number, body: object, headers: Re
   res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<any> {
+async function readJson(req: IncomingMessage): Promise<FakeRequest['body']> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   try {

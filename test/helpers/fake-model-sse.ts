@@ -113,7 +113,8 @@ export function firstChars(text: string, n: number): string {
 
 /** One server-sent event; every line of a multi-line payload gets its own `data:` prefix. */
 export function sseEvent(data: string): string {
-  return data.split('\n').map((line) => `data: ${line}`).join('\n') + '\n\n';
+  const lines = data.split('\n').map((line) => `data: ${line}`);
+  return `${lines.join('\n')}\n\n`;
 }
 
 /** Default error type, code and message per HTTP status, as the real API reports them. */

@@ -53,7 +53,7 @@ function isFreshError(expression: ts.Expression, ctx: GuardContext): boolean {
   const inner = unwrap(expression);
   if (!ts.isNewExpression(inner) && !ts.isCallExpression(inner)) return false;
   const name = globalName(unwrap(inner.expression), ctx);
-  return name !== undefined && name.endsWith('Error');
+  return name?.endsWith('Error') ?? false;
 }
 
 // `x.constructor.name` only reads a string.

@@ -118,7 +118,10 @@ async function streamCompletion(
   const choices = new Map<number, { content: string; refusal: string; finishReason: string | null }>();
   const choice = (index: number) => {
     let found = choices.get(index);
-    if (!found) choices.set(index, (found = { content: '', refusal: '', finishReason: null }));
+    if (!found) {
+      found = { content: '', refusal: '', finishReason: null };
+      choices.set(index, found);
+    }
     return found;
   };
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;

@@ -165,7 +165,10 @@ export class HostProcess {
     // Lines without our token are noise (or forgeries) and change nothing.
     const message = parseHostMessage(line, this.token);
     if (!message) return;
-    if (this.onReady) return this.onReady(message);
+    if (this.onReady) {
+      this.onReady(message);
+      return;
+    }
     if (message.type === 'result') {
       if (message.cpuMs !== undefined) this.cpuMs = message.cpuMs;
       this.pending.get(message.id)?.({ kind: 'result', results: message.results });
@@ -192,7 +195,7 @@ export class HostProcess {
 
   private watchOutput(stream: Readable): void {
     readLines(stream, MAX_LOG_LINE_CHARS, (line) => {
-      this.tail = (this.tail + line + '\n').slice(-OUTPUT_TAIL_CHARS);
+      this.tail = `${this.tail}${line}\n`.slice(-OUTPUT_TAIL_CHARS);
       this.log?.(line);
     }, () => {});
   }

@@ -50,7 +50,8 @@ export class HostRunner implements SandboxedRunner {
     this.firstHost = start().then((host) => {
       if (this.expectedEarly) host.expect(this.expectedEarly);
       this.expectedEarly = undefined;
-      return (this.host = host);
+      this.host = host;
+      return host;
     });
     // Reported to the first run; a runner closed before any run must not leave an unhandled rejection behind.
     this.firstHost.catch(() => {});

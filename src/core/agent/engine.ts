@@ -171,7 +171,12 @@ async function attemptOnce<Success>(
   const { onStream } = options;
   const { id, task, attempt, maxAttempts } = start;
   let streamedSoFar = 0;
-  const streamed = onStream && ((completionTokens: number) => onStream({ id, task, attempt, maxAttempts, completionTokens: (streamedSoFar = completionTokens), answered: false }));
+  const streamed =
+    onStream &&
+    ((completionTokens: number) => {
+      streamedSoFar = completionTokens;
+      onStream({ id, task, attempt, maxAttempts, completionTokens, answered: false });
+    });
   options.runner.expect?.(expected);
   try {
     const replies = await askCandidates(options.model, start.messages, samples, { signal: options.signal, onStream: streamed });

@@ -122,7 +122,9 @@ describe('runBuildLoop keeps the reward honest', () => {
       check: () => {
         if (spent >= 10) throw new BudgetExceededError('token budget exhausted');
       },
-      spend: (usage: { prompt: number; completion: number }) => void (spent += usage.prompt + usage.completion),
+      spend: (usage: { prompt: number; completion: number }) => {
+        spent += usage.prompt + usage.completion;
+      },
     };
     await expect(run({ budget })).rejects.toThrow('token budget exhausted');
     expect(model.requests).toHaveLength(1);

@@ -174,7 +174,14 @@ describe('runBuildLoop', () => {
       },
     };
     const answered: boolean[] = [];
-    await run({ model: streaming, samples: 2, onStream: (progress) => (streamed.push(progress.completionTokens), answered.push(progress.answered)) });
+    await run({
+      model: streaming,
+      samples: 2,
+      onStream: (progress) => {
+        streamed.push(progress.completionTokens);
+        answered.push(progress.answered);
+      },
+    });
     // Two requests (no completeMany): the second's counts add to the first's; then the attempt says all are in.
     expect(streamed).toEqual([3, 7, 10, 14, 14]);
     expect(answered).toEqual([false, false, false, false, true]);

@@ -118,7 +118,7 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
     let prepared: PreparedBugs | undefined;
     try {
       options.signal?.throwIfAborted();
-      const context = loopContext(declared, options, ports, meter, signal);
+      const context = loopContext(options, ports, meter, signal);
       prepared = await withRegressions(declared, options, ports.workspace, lock, context);
       const result = await buildIntent(prepared.intent, { ...options, signal }, { ports, lock, originals, context, bugReplies: prepared.replies });
       bugResults.push(...settleBugs(prepared.bugs, result, lock));
@@ -159,7 +159,7 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
 }
 
 /** What an intent's loops run with; the model and test host are started on first use, at most once. */
-function loopContext(intent: Intent, options: RunBuildOptions, ports: BuildPorts, budget: TokenBudget, signal: AbortSignal): () => Promise<LoopContext> {
+function loopContext(options: RunBuildOptions, ports: BuildPorts, budget: TokenBudget, signal: AbortSignal): () => Promise<LoopContext> {
   let context: Promise<LoopContext> | undefined;
   const { maxAttempts, samples } = options;
   return () =>

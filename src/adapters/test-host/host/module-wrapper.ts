@@ -151,7 +151,10 @@ function readStatement(statement: ts.Statement, shape: ModuleShape): void {
     if (!statement.isTypeOnly && ts.isStringLiteral(expression)) shape.specifiers.add(expression.text);
     return;
   }
-  if (ts.isExportDeclaration(statement)) return readExportDeclaration(statement, shape);
+  if (ts.isExportDeclaration(statement)) {
+    readExportDeclaration(statement, shape);
+    return;
+  }
   if (ts.isExportAssignment(statement)) {
     if (!statement.isExportEquals) shape.exportNames.add('default');
     return;

@@ -37,6 +37,7 @@ const STREAMS: Record<string, Access> = { createReadStream: 'read', createWriteS
 const HARMLESS_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/random', '/dev/urandom']);
 const CLOSED_TREES = ['/proc', '/sys', '/dev'];
 
+// biome-ignore lint/suspicious/noExplicitAny: Node's fs functions are reached by name, each with its own signature.
 type Fs = Record<string, any>;
 
 /** The facades for `fs` and `fs/promises` over the realm's modules, sharing one set of descriptors they opened. */

@@ -6,6 +6,7 @@
 import { HARDENED_GLOBALS, NATIVE_DATE } from './host-realm.js';
 import { recordConfinedProxy } from './provenance.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the realm's globals, read and replaced by name.
 type Host = Record<string, any>;
 const host = globalThis as Host;
 const NativeProxy = Proxy;
@@ -34,6 +35,7 @@ export function confinedGlobals(allow: readonly string[]): Record<string, unknow
 
 /** `Date` for the module: constructs through the realm's current Date (fake or mocked), always with frozen prototypes. */
 function confinedDate(): DateConstructor {
+  // biome-ignore lint/suspicious/noShadowRestrictedNames: the module sees this function as its Date, name included.
   function Date(this: unknown, ...args: unknown[]): unknown {
     const current = host.Date as DateConstructor;
     if (!new.target) return Reflect.apply(current, undefined, []);
@@ -106,6 +108,7 @@ function timerFacades(): Record<string, unknown> {
 
 /** `Proxy`, recording every proxy the module makes: a proxy can answer differently each time an assertion reads it. */
 function recordingProxy(): ProxyConstructor {
+  // biome-ignore lint/suspicious/noShadowRestrictedNames: the module sees this function as its Proxy, name included.
   function Proxy(this: unknown, target: object, handler: ProxyHandler<object>): object {
     if (!new.target) throw new TypeError("Constructor Proxy requires 'new'");
     return recordConfinedProxy(new NativeProxy(target, handler));

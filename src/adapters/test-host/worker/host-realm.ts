@@ -57,6 +57,7 @@ export function prepareRealm(): void {
  * `now`, `parse` and `UTC`, which the frozen original forbids. Instances are the realm's own dates.
  */
 function writableDate(native: DateConstructor): DateConstructor {
+  // biome-ignore lint/suspicious/noShadowRestrictedNames: the realm's Date from now on, name included.
   function Date(this: unknown, ...args: unknown[]): unknown {
     return new.target ? Reflect.construct(native, args, new.target) : native();
   }

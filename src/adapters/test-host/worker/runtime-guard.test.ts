@@ -219,7 +219,7 @@ const LEGIT_TEST = [
 ].join('\n');
 const LEGIT_TESTS = 7;
 
-let roots: string[] = [];
+const roots: string[] = [];
 
 afterAll(() => {
   for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
