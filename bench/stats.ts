@@ -5,13 +5,6 @@ export function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Runs `fn` and returns its result with how long it took. */
-export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: msSince(start), value };
-}
-
 /** Median, min and max of samples. */
 export interface Summary {
   median: number;

@@ -38,7 +38,7 @@ function toJson(result: ReportResult): string {
 }
 
 /** A line per written file, then `imported N, skipped M (reason: titles; …)`. */
-export function formatImport(result: ReportResult): string {
+function formatImport(result: ReportResult): string {
   const lines = result.written.map((written) => `${written.file} (${written.intent})`);
   const reasons = new Map<string, string[]>();
   for (const skipped of result.skipped) reasons.set(skipped.reason, [...(reasons.get(skipped.reason) ?? []), JSON.stringify(skipped.title)]);

@@ -5,7 +5,7 @@ import type { AttemptReport, AttemptStart, AttemptStream } from '../core/agent/e
 import { formatDuration, formatTokens, formatUsage } from '../core/build/units.js';
 
 /** How often the live lines are redrawn while nothing else happens, so elapsed times move. */
-export const LIVE_REDRAW_MS = 250;
+const LIVE_REDRAW_MS = 250;
 
 export interface ReporterOptions {
   stream: NodeJS.WritableStream;
@@ -108,7 +108,7 @@ function describeStage(report: AttemptReport, chalk: ChalkInstance): string {
 }
 
 /** The final line for one intent. */
-export function describeResult(result: ModuleResult, chalk: ChalkInstance): string {
+function describeResult(result: ModuleResult, chalk: ChalkInstance): string {
   const name = chalk.bold(result.id);
   if (result.status === 'fresh') return `${chalk.dim('·')} ${name} fresh ${chalk.dim(result.module)}`;
   const attempts = `${result.attempts} attempt${result.attempts === 1 ? '' : 's'} (${formatDuration(result.ms)})`;

@@ -101,7 +101,7 @@ export interface BugStatusLine {
 }
 
 /** The bug reports under bugs/, for `ainative status`. */
-export async function bugStatuses(cwd: string): Promise<BugStatusLine[]> {
+async function bugStatuses(cwd: string): Promise<BugStatusLine[]> {
   const project = await openProject(cwd, {});
   // Imported here: bug-files brings globbing and atomic writes, which the no-op build path never needs.
   const { readBugs } = await import('../adapters/project/bug-files.js');

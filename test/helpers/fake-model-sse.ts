@@ -3,7 +3,7 @@
 import type { FakeRequest, FakeStreamError, FakeUsage } from './fake-model-server.js';
 
 /** Characters per streamed content chunk: small enough that every reply really arrives in pieces. */
-export const CHUNK_CHARS = 20;
+const CHUNK_CHARS = 20;
 
 /** Fields shared by every completion and chunk of one request. */
 export interface CompletionMeta {

@@ -14,7 +14,7 @@ const WRAPPERS: ReadonlySet<ts.SyntaxKind> = new Set([
 ]);
 
 /** True for wrappers that change neither the value nor who gets it: `(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`. */
-export function isWrapper(node: ts.Node): node is ts.Expression & { expression: ts.Expression } {
+function isWrapper(node: ts.Node): node is ts.Expression & { expression: ts.Expression } {
   return WRAPPERS.has(node.kind);
 }
 

@@ -88,7 +88,7 @@ function moduleReference(node: ts.Node, ctx: GuardContext): ModuleReference | un
 }
 
 /** Why loading `specifier` from the module is unsafe; undefined when it is fine. */
-export function specifierProblem(specifier: string, settings: GuardSettings): string | undefined {
+function specifierProblem(specifier: string, settings: GuardSettings): string | undefined {
   // Vite loads `file?raw` as the file's text, so the query does not change which file is read.
   const bare = specifier.replace(/\?.*$/, '');
   const shown = squeeze(specifier);

@@ -8,7 +8,7 @@ import { estimateUsage, streamedTokenCounter } from './token-count.js';
 /** Sampling parameters sent with every request (part of the response-cache key). */
 export const SAMPLING = { temperature: 0 } as const;
 /** Extra best-of-n candidates need some randomness to differ from the first. */
-export const SAMPLE_SAMPLING = { temperature: 0.8 } as const;
+const SAMPLE_SAMPLING = { temperature: 0.8 } as const;
 
 export interface OpenAiModelOptions {
   model: string;

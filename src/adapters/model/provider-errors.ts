@@ -3,7 +3,7 @@ import { APIConnectionError, APIConnectionTimeoutError } from 'openai/core/error
 import { ProviderError } from '../../core/errors.js';
 
 /** Where the openai SDK sends requests when no base URL is configured. */
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 const V1_HINT = 'OpenAI-compatible servers usually serve under /v1';
 

@@ -70,8 +70,6 @@ export interface SandboxedRunner extends TestRunner {
 /** `--sandbox required` was asked for and bubblewrap is missing or does not work here. */
 export class SandboxUnavailableError extends RefusalError {}
 
-/** A sensible deadline for one run of an intent's test files. */
-export const RUN_TIMEOUT_MS = 60_000;
 /** Starting node, vite and vitest takes about a second; this is for slow, loaded machines. */
 const STARTUP_TIMEOUT_MS = 60_000;
 /** Heap limit of one test thread when none is set; the host process gets twice that. */

@@ -238,7 +238,7 @@ function compareRanks(a: number[], b: number[]): number {
 }
 
 /** Why a reply cannot be used before its text is even parsed, or undefined when it can. */
-export function replyProblem(reply: ModelReply): string | undefined {
+function replyProblem(reply: ModelReply): string | undefined {
   if (reply.refusal) return `The model refused: ${reply.refusal}`;
   if (reply.finishReason === 'content_filter') return "The reply was stopped by the provider's content filter.";
   if (reply.finishReason === 'length') return 'The reply was cut off at the token limit (finish_reason "length"). Send only the file, without commentary.';

@@ -1,6 +1,6 @@
 import { SETTINGS, settingOf, type Config, type SettingKey } from './settings.js';
 
-export { SANDBOX_MODES, type CacheMode, type Config, type SandboxMode, type Selection } from './settings.js';
+export type { Config } from './settings.js';
 
 export const CONFIG_FILE = 'ainative.config.json';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 export const LOCK_FILE = 'ainative.lock';
-export const LOCK_VERSION = 1;
+const LOCK_VERSION = 1;
 
 /** What an intent was built from; any change makes it stale. */
 export interface IntentInputs {

@@ -41,7 +41,7 @@ function onOff(flag: string, description: string) {
 }
 
 export type SandboxMode = 'auto' | 'required' | 'off';
-export const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'required', 'off'];
+const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'required', 'off'];
 /** Response cache: read-write (default), frozen (cache only; a miss is an error) or off. */
 export type CacheMode = 'read-write' | 'frozen' | 'off';
 /** Which intents a build takes on: all, or those touched by changes since HEAD, or by staged changes. */
