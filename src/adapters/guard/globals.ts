@@ -16,10 +16,12 @@ import { GLOBAL_OBJECTS, globalName, isProcess, type GuardContext } from './cont
 import { chainTop, isMutatorTarget } from './mutators.js';
 import { checkProcessUse, processMemberProblem } from './process.js';
 
+// biome-ignore format: a word list, several to a line.
 const TEST_GLOBALS = new Set(['expect', 'vi', 'vitest', 'jest', 'chai', 'assert', 'should', 'describe', 'it', 'test',
   'suite', 'bench', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach', 'onTestFailed', 'onTestFinished',
   'expectTypeOf', 'assertType']);
 // Constructors are passed around legitimately (`items.map(Number)`), so only aliasing them is refused.
+// biome-ignore format: a word list, several to a line.
 const CONSTRUCTORS = new Set(['Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Date',
   'RegExp', 'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError',
   'URIError', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Promise', 'Proxy', 'ArrayBuffer',

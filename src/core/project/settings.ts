@@ -48,6 +48,7 @@ export type CacheMode = 'read-write' | 'frozen' | 'off';
 export type Selection = 'all' | 'changed' | 'staged';
 
 /** The table, in the order `ainative build --help` lists the flags. */
+// biome-ignore format: a table, one setting a line.
 export const SETTINGS = {
   model: value({ type: nonEmptyText, flag: '--model <name>', description: 'model name', default: 'gpt-4o-mini', file: true, env: 'AINATIVE_MODEL' }),
   baseUrl: value({ type: nonEmptyText, description: 'OpenAI-compatible endpoint (default: OpenAI)', file: true, env: 'OPENAI_BASE_URL' }),

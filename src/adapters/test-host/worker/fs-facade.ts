@@ -22,6 +22,7 @@ type Access = 'read' | 'write';
 /** How a function's arguments are checked: a path to read or write, a file or descriptor, a tree, or nothing. */
 type ArgRule = 'read' | 'write' | 'read-or-fd' | 'write-or-fd' | 'open' | 'fd' | 'tree-read' | 'tree-write';
 
+// biome-ignore format: a table, several functions to a line.
 const RULES: Record<string, ArgRule[]> = {
   access: ['read'], exists: ['read'], stat: ['read'], lstat: ['read'], statfs: ['read'], readdir: ['read'],
   opendir: ['tree-read'], realpath: ['read'], readlink: ['read'], readFile: ['read-or-fd'],

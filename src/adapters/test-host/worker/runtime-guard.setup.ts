@@ -36,6 +36,7 @@ interface Watched {
 const watched: Watched[] = [];
 
 /** Built-ins the matchers and their diffs rely on; Math.random, Date and timers stay writable for vi's fakes. */
+// biome-ignore format: a table, one object and its members a line.
 const BUILTINS: Array<[object, PropertyKey[], string]> = [
   [globalThis, ['Object', 'Array', 'Function', 'Reflect', 'JSON', 'Number', 'String', 'Boolean', 'Symbol', 'Math', 'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'Error', 'Proxy'], 'globalThis'],
   [Object, ['is', 'keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertySymbols', 'getOwnPropertyDescriptor', 'getOwnPropertyDescriptors', 'getPrototypeOf', 'setPrototypeOf', 'defineProperty', 'defineProperties', 'hasOwn', 'assign', 'create', 'freeze', 'isFrozen', 'fromEntries'], 'Object'],
