@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import { InputError, ProviderError } from '../../core/errors.js';
 import type { ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
 import { isStreamErrorEvent, streamErrorEventError, toProviderError, type ProviderTarget } from './provider-errors.js';
+import { estimateMessageTokens, estimateTokens } from '../../core/model/tokens.js';
 
 /** Sampling parameters sent with every request (part of the response-cache key). */
 export const SAMPLING = { temperature: 0 } as const;
@@ -151,9 +152,8 @@ async function streamCompletion(
   }));
 }
 
-/** Real usage when the server sent it; otherwise ~4 characters a token, so budgets still mean something. */
+/** Real usage when the server sent it; otherwise ainative's estimate, so budgets still mean something. */
 function estimateUsage(messages: ChatMessage[], content: string, usage?: { prompt_tokens: number; completion_tokens: number }) {
   if (usage) return { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
-  const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
-  return { prompt: Math.ceil(promptChars / 4), completion: Math.ceil(content.length / 4) };
+  return { prompt: estimateMessageTokens(messages), completion: estimateTokens(content) };
 }
