@@ -16,7 +16,7 @@ describe('build flags derived from SETTINGS', () => {
     const help = addSettingFlags(new Command('build'), FLAG_SETTINGS).helpInformation();
     const flags = [...help.matchAll(/^\s+(--[\w-]+)/gm)].map((match) => match[1]);
     expect(flags).toEqual([
-      '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--timeout', '--sandbox',
+      '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--max-prompt-tokens', '--timeout', '--sandbox',
       '--frozen', '--no-cache', '--changed', '--staged', '--stage', '--commit', '--force', '--json',
     ]);
     expect(help.replace(/\s+/g, ' ')).toContain('model name (default: AINATIVE_MODEL, config, gpt-4o-mini)');

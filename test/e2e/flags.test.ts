@@ -25,7 +25,7 @@ it('lists every build flag in build --help', async () => {
   expect(help.exitCode).toBe(0);
   const flags = [...help.stdout.matchAll(/^\s+(--[\w-]+)/gm)].map((match) => match[1]);
   expect(flags).toEqual([
-    '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--timeout', '--sandbox',
+    '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--max-prompt-tokens', '--timeout', '--sandbox',
     '--frozen', '--no-cache', '--changed', '--staged', '--stage', '--commit', '--force', '--json',
   ]);
 });

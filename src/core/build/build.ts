@@ -55,7 +55,7 @@ export interface BuildPorts {
 }
 
 /** The settings a build takes from the resolved configuration (declared once, in settings.ts); the optional ones default to one at a time, one sample, no token limit. */
-export type BuildSettings = Pick<Config, 'model' | 'maxAttempts' | 'force'> & Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens'>>;
+export type BuildSettings = Pick<Config, 'model' | 'maxAttempts' | 'force'> & Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens' | 'maxPromptTokens'>>;
 
 export interface RunBuildOptions extends BuildSettings {
   intents: Intent[];

@@ -75,6 +75,7 @@ describe('resolveConfig', () => {
       samples: 1,
       shard: undefined,
       maxTokens: undefined,
+      maxPromptTokens: 100_000,
       buildTimeoutMs: undefined,
       sandbox: 'auto',
       cache: 'read-write',

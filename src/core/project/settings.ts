@@ -64,6 +64,8 @@ export const SETTINGS = {
   samples: value({ type: positiveInteger, flag: '--samples <n>', description: 'best-of-n: candidates per attempt, keeping the one passing the most tests', default: 1, file: true }),
   shard: value<Shard>({ type: shardSpec, flag: '--shard <i/n>', description: 'build only shard i of n (for CI matrices); each shard also builds what its intents use' }),
   maxTokens: value({ type: positiveInteger, flag: '--max-tokens <n>', description: 'total prompt + completion tokens the build may spend', file: true }),
+  // Under the 128k-token context of current OpenAI models, with room for the reply; local models need it lower.
+  maxPromptTokens: value({ type: positiveInteger, flag: '--max-prompt-tokens <n>', description: 'largest first prompt of an intent, in estimated tokens; a larger one stops the build before any model call', default: 100_000, file: true }),
   buildTimeoutMs: value({ type: duration, flag: '--timeout <duration>', description: 'wall-clock budget for the whole build, e.g. 90s, 10m, 1h', file: true }),
   sandbox: value<SandboxMode>({ type: oneOf(SANDBOX_MODES), flag: '--sandbox <mode>', description: 'run tests under bubblewrap: auto, required or off', default: 'auto', file: true }),
   cache: switches<CacheMode>({
