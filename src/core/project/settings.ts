@@ -90,6 +90,9 @@ export const SETTINGS = {
   json: onOff('--json', 'print one JSON document on stdout instead of progress'),
 } as const;
 
+/** Environment variables ainative reads that set no setting, with what they do; `--help` lists them after the settings' own. */
+export const OTHER_ENVIRONMENT: Readonly<Record<string, string>> = { NO_COLOR: 'set: plain output without colour, also on a terminal' };
+
 type Table = typeof SETTINGS;
 export type SettingKey = keyof Table;
 type ValueOf<S> = S extends ValueSetting<infer T> ? T : S extends SwitchSetting<infer T> ? T : never;
