@@ -5,8 +5,12 @@ import { FLAG_SETTINGS } from '../core/project/settings.js';
 import { packageVersion } from '../adapters/project/package-files.js';
 import { addSettingFlags, settingsFromFlags } from './setting-flags.js';
 import { BUILD_EXAMPLES, PROGRAM_EXAMPLES, withHelpSections } from './help-text.js';
+import { enableCompileCache } from '../adapters/runtime/compile-cache.js';
 
 // The CLI only parses arguments, wires commands and prints; this file alone decides the exit code.
+
+// Before the commands load: most of what a build runs is imported lazily from here on.
+enableCompileCache();
 
 const program = new Command('ainative')
   .description('Neural networks at buildtime, software at runtime: an LLM writes each module until your tests pass.')
