@@ -51,6 +51,7 @@ describe('testFileProblems', () => {
       "import { readFileSync } from 'node:fs';",
       "import path from 'path';",
       "import { helper } from './helpers/index.js';",
+      "import { Button } from './helpers/button.jsx';",
       "import data from './fixtures/cart.json';",
       "import { z } from 'zod/v4';",
       "import self from 'shop/cart';",
@@ -59,6 +60,7 @@ describe('testFileProblems', () => {
       problems({
         'test/cart.test.ts': test,
         'test/helpers/index.ts': 'export const helper = 1;\n',
+        'test/helpers/button.jsx': 'export const Button = () => <button>ok</button>;\n',
         'test/fixtures/cart.json': '{}',
         'node_modules/zod/package.json': '{"name":"zod"}',
         'package.json': '{"name":"shop"}',

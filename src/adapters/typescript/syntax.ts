@@ -27,10 +27,9 @@ export interface SyntaxProblem {
   column: number;
 }
 
-/** Parses `text` as TypeScript (TSX for `.tsx` files) in module mode. */
+/** Parses `text` in module mode as TypeScript, or as what its extension says (`.tsx`, `.js`, `.jsx`, …). */
 export function parseTypeScript(file: string, text: string): ParsedSource {
-  const lang = file.endsWith('.tsx') ? 'tsx' : 'ts';
-  const result = parseSync(file, text, { lang, sourceType: 'module' });
+  const result = parseSync(file, text, { lang: languageOf(file), sourceType: 'module' });
   const imports: SourceImport[] = result.module.staticImports.map((found) => ({
     specifier: found.moduleRequest.value,
     typeOnly: found.entries.length > 0 && found.entries.every((entry) => entry.isType),
@@ -43,6 +42,12 @@ export function parseTypeScript(file: string, text: string): ParsedSource {
   }
   const errors = result.errors.map((error) => ({ message: error.message, ...positionOf(text, error.labels[0]?.start ?? 0) }));
   return { program: result.program, imports, errors };
+}
+
+function languageOf(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {
+  if (/\.[mc]?js$/.test(file)) return 'js';
+  if (file.endsWith('.jsx')) return 'jsx';
+  return file.endsWith('.tsx') ? 'tsx' : 'ts';
 }
 
 /** 1-based line and column of a UTF-16 offset. */
