@@ -4,10 +4,10 @@ import { CONFIG_FILE, type Config } from '../core/project/config.js';
 import { InputError, RefusalError } from '../core/errors.js';
 import { orderIntents, validateIntentSet } from '../core/project/graph.js';
 import type { Intent } from '../core/project/intent.js';
-import { LOCK_FILE, parseLock, type Lockfile } from '../core/project/lock.js';
+import { LOCK_FILE, parseLock, sha256, type Lockfile } from '../core/project/lock.js';
 import { loadConfig } from '../adapters/project/config-loader.js';
 import { findRepoRoot } from '../adapters/repo/root.js';
-import { loadIntents } from '../adapters/project/intent-files.js';
+import { exportSignatureErrors, loadIntents } from '../adapters/project/intent-files.js';
 
 /** A validated ainative project: where it is, its settings, its intents in build order and its lock. */
 export interface Project {
@@ -31,7 +31,10 @@ export async function openProject(cwd: string, flags: Partial<Config>): Promise<
   }
   errors.push(...validateIntentSet(intents, (path) => existsSync(join(root, path))));
   if (errors.length > 0) throw new InputError(errors.join('\n'));
-  return { root, gitRoot: realpathSync(gitRoot), config, intents: orderIntents(intents), lock: await readLock(root, realpathSync(cwd)) };
+  const lock = await readLock(root, realpathSync(cwd));
+  const signatureErrors = await exportSignatureErrors(intents, (intent) => lock?.intents[intent.id]?.inputs.intent === sha256(intent.text));
+  if (signatureErrors.length > 0) throw new InputError(signatureErrors.join('\n'));
+  return { root, gitRoot: realpathSync(gitRoot), config, intents: orderIntents(intents), lock };
 }
 
 /** The nearest folder from `cwd` up to the git top that holds ainative.config.json or intents/; else the git top. */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadIntents } from './intent-files.js';
+import { exportSignatureErrors, loadIntents } from './intent-files.js';
 
 let root: string | undefined;
 afterEach(() => {
@@ -47,5 +47,23 @@ describe('loadIntents', () => {
     const dir = repoWith({ 'intents/a.intent.md': intent('src/a.ts'), 'intents/sub/a.intent.md': intent('src/other.ts') });
     const { errors } = await loadIntents(dir, 'intents');
     expect(errors).toEqual([`intents/sub/a.intent.md: intent id 'a' is already used by intents/a.intent.md`]);
+  });
+});
+
+describe('exportSignatureErrors', () => {
+  const withExports = (...exports: string[]) => `---\nmodule: src/a.ts\nexports:\n${exports.map((one) => `  - "${one}"`).join('\n')}\n---\nDoes a thing.\n`;
+
+  it('names the intent file and each signature that cannot be checked', async () => {
+    const { intents } = await loadIntents(repoWith({ 'intents/a.intent.md': withExports('ok(a: number): number', 'broken(a: number: number', 'namespace A {}') }), 'intents');
+    const errors = await exportSignatureErrors(intents, () => false);
+    expect(errors).toEqual([
+      "intents/a.intent.md: key 'exports' has the signature 'broken(a: number: number', which cannot be checked: it does not parse (Expected `,` or `)` but found `:`)",
+      expect.stringMatching(/^intents\/a\.intent\.md: key 'exports' has the signature 'namespace A {}', which cannot be checked: it is not one of the supported forms/),
+    ]);
+  });
+
+  it('skips intents a green build was made from', async () => {
+    const { intents } = await loadIntents(repoWith({ 'intents/a.intent.md': withExports('broken(') }), 'intents');
+    expect(await exportSignatureErrors(intents, () => true)).toEqual([]);
   });
 });

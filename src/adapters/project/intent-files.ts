@@ -43,3 +43,20 @@ function intentFiles(root: string, intentsDir: string): string[] {
     .map((entry) => posix.join(prefix, entry.split(sep).join('/')))
     .sort();
 }
+
+/**
+ * One line per required-export signature that cannot be checked, naming the intent file and the signature. Intents
+ * whose text is what a green build was made from (`unchanged`) are skipped: that build checked their signatures, so
+ * a no-op build never loads the parser.
+ */
+export async function exportSignatureErrors(intents: Intent[], unchanged: (intent: Intent) => boolean): Promise<string[]> {
+  const changed = intents.filter((intent) => intent.exports.length > 0 && !unchanged(intent));
+  if (changed.length === 0) return [];
+  const { signatureProblem } = await import('../typescript/signature.js');
+  return changed.flatMap((intent) =>
+    intent.exports.flatMap((signature) => {
+      const problem = signatureProblem(signature);
+      return problem ? [`${intent.file}: key 'exports' has the signature '${signature}', which cannot be checked: ${problem}`] : [];
+    }),
+  );
+}
