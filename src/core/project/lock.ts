@@ -44,9 +44,14 @@ export function sha256(text: string): string {
 
 /** One hash over several named texts; names are sorted so order of discovery does not matter. */
 export function hashNamedTexts(texts: Record<string, string>): string {
+  return hashNamedHashes(Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, sha256(text)])));
+}
+
+/** hashNamedTexts from the texts' sha256 hashes, for a caller that knows the hashes without the texts. */
+export function hashNamedHashes(hashes: Record<string, string>): string {
   const hash = createHash('sha256');
-  for (const name of Object.keys(texts).sort()) {
-    hash.update(`${name}\0${sha256(texts[name]!)}\n`);
+  for (const name of Object.keys(hashes).sort()) {
+    hash.update(`${name}\0${hashes[name]!}\n`);
   }
   return hash.digest('hex');
 }
