@@ -13,6 +13,7 @@ import { acquireBuildLock } from '../adapters/repo/build-lock.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
 import { createFsWorkspace } from '../adapters/repo/workspace.js';
 import { findGitDir, uncommittedReason } from '../adapters/git/worktree.js';
+import { stateDirIn } from '../adapters/repo/state-dir.js';
 import { journaledWorkspace, openJournal, recoverJournal } from '../adapters/repo/journal.js';
 import { createOpenAiModel, SAMPLING } from '../adapters/model/openai-model.js';
 import { cachedModel, ensureCacheGitattributes, type CachedModel } from '../adapters/model/response-cache.js';
@@ -29,7 +30,7 @@ import type { BuildCommandOptions, BuildCommandResult } from './build.js';
 
 /** The build proper, under the repo's build lock, with crash journal, sandbox and cache. */
 export async function runLockedBuild(project: Project, options: BuildCommandOptions): Promise<BuildCommandResult> {
-  const stateDir = join(await findGitDir(project.gitRoot), 'ainative');
+  const stateDir = stateDirIn(await findGitDir(project.gitRoot));
   const release = await acquireBuildLock(stateDir, { pid: process.pid, command: 'ainative build', startedAt: new Date().toISOString() });
   try {
     const recovered = await recoverJournal(join(stateDir, 'journal'), project.root);

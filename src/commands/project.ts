@@ -8,6 +8,9 @@ import { LOCK_FILE, parseLock, type Lockfile } from '../core/project/lock.js';
 import { loadConfig } from '../adapters/project/config-loader.js';
 import { findRepoRoot } from '../adapters/repo/root.js';
 import { loadIntents } from '../adapters/project/intent-files.js';
+import { packageVersion } from '../adapters/project/package-files.js';
+import { openFileIndex, unindexedFiles, type ProjectFiles } from '../adapters/repo/file-index.js';
+import { stateDirOnDisk } from '../adapters/repo/state-dir.js';
 
 /** A validated ainative project: where it is, its settings, its intents in build order and its lock. */
 export interface Project {
@@ -16,22 +19,35 @@ export interface Project {
   config: Config;
   intents: Intent[];
   lock: Lockfile | undefined;
+  /** The project's files as staleness sees them: through the file index in the git dir, or read afresh. */
+  files: ProjectFiles;
+}
+
+export interface OpenProjectOptions {
+  /** false: read and hash every file, trusting no index (the CI gate judges by contents alone). */
+  fileIndex?: boolean;
 }
 
 /** Finds the project around `cwd` and validates everything before anything is written. */
-export async function openProject(cwd: string, flags: Partial<Config>): Promise<Project> {
+export async function openProject(cwd: string, flags: Partial<Config>, options: OpenProjectOptions = {}): Promise<Project> {
   const gitRoot = await findRepoRoot(cwd);
   if (!gitRoot) throw new RefusalError(`${cwd}: not inside a git repository (run 'git init'); ainative relies on git to keep your work safe`);
   // git answers with the real path; compare like with like when cwd goes through a symlink.
   const root = findProjectRoot(realpathSync(cwd), realpathSync(gitRoot));
   const config = await loadConfig(root, flags);
-  const { intents, errors } = await loadIntents(root, config.intentsDir);
+  const files = options.fileIndex === false ? unindexedFiles(root) : indexedFiles(root, realpathSync(gitRoot));
+  const { intents, errors } = await loadIntents(root, config.intentsDir, files);
   if (errors.length === 0 && intents.length === 0) {
     throw new InputError(`${config.intentsDir}/: no *.intent.md files found (run 'ainative init' or add ${config.intentsDir}/<id>.intent.md)`);
   }
-  errors.push(...validateIntentSet(intents, (path) => existsSync(join(root, path))));
+  errors.push(...validateIntentSet(intents, (path) => files.exists(path)));
   if (errors.length > 0) throw new InputError(errors.join('\n'));
-  return { root, gitRoot: realpathSync(gitRoot), config, intents: orderIntents(intents), lock: await readLock(root, realpathSync(cwd)) };
+  return { root, gitRoot: realpathSync(gitRoot), config, intents: orderIntents(intents), lock: await readLock(root, realpathSync(cwd)), files };
+}
+
+/** The project's files through the file index kept in the git dir (none when the git dir cannot be found on disk). */
+function indexedFiles(root: string, gitRoot: string): ProjectFiles {
+  return openFileIndex({ root, stateDir: stateDirOnDisk(gitRoot), version: packageVersion() });
 }
 
 /** The nearest folder from `cwd` up to the git top that holds ainative.config.json or intents/; else the git top. */

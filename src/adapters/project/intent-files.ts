@@ -1,24 +1,41 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, posix, sep } from 'node:path';
-import { parseIntent, type Intent } from '../../core/project/intent.js';
+import type { Intent, ParseIntentResult } from '../../core/project/intent.js';
+import { unindexedFiles, type ProjectFiles } from '../repo/file-index.js';
 
-/** Finds and parses every `<intentsDir>/**\/*.intent.md`; returns intents and one error line per bad file. */
-export async function loadIntents(root: string, intentsDir: string): Promise<{ intents: Intent[]; errors: string[] }> {
-  const files = listIntentFiles(root, intentsDir);
+/**
+ * Finds and parses every `<intentsDir>/**\/*.intent.md`; returns intents and one error line per bad file. Through
+ * `files`, an intent file unchanged since an earlier run is not read or parsed again.
+ */
+export async function loadIntents(
+  root: string,
+  intentsDir: string,
+  files: ProjectFiles = unindexedFiles(root),
+): Promise<{ intents: Intent[]; errors: string[] }> {
   const intents: Intent[] = [];
   const errors: string[] = [];
   const seen = new Map<string, string>();
-  for (const file of files) {
-    const parsed = parseIntent(file, readFileSync(`${root}/${file}`, 'utf8'));
-    if (!parsed.ok) {
-      errors.push(parsed.error);
-      continue;
+  let parse: ((file: string, text: string) => ParseIntentResult) | undefined;
+  for (const file of listIntentFiles(root, intentsDir)) {
+    let intent = files.cachedIntent(file);
+    if (!intent) {
+      // The parser (and its YAML library) loads only when some intent file changed since it was last parsed.
+      parse ??= (await import('../../core/project/intent.js')).parseIntent;
+      const text = files.text(file);
+      if (text === undefined) continue; // removed since the folder was listed
+      const parsed = parse(file, text);
+      if (!parsed.ok) {
+        errors.push(parsed.error);
+        continue;
+      }
+      files.keepIntent(file, parsed.intent);
+      intent = parsed.intent;
     }
-    const other = seen.get(parsed.intent.id);
-    if (other) errors.push(`${file}: intent id '${parsed.intent.id}' is already used by ${other}`);
+    const other = seen.get(intent.id);
+    if (other) errors.push(`${file}: intent id '${intent.id}' is already used by ${other}`);
     else {
-      seen.set(parsed.intent.id, file);
-      intents.push(parsed.intent);
+      seen.set(intent.id, file);
+      intents.push(intent);
     }
   }
   return { intents, errors };
