@@ -5,8 +5,9 @@ import type { Config } from '../core/project/config.js';
 import { EXIT } from '../core/errors.js';
 import { emptyLock } from '../core/project/lock.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
-import { openProject, type Project } from './project.js';
+import { loadProject, locateProject, type Project, type ProjectLocation } from './project.js';
 import { assessProject } from './status.js';
+import { freshFromRecord, recordFresh, type FreshIntent } from './fresh-build.js';
 
 /** Set by ainative's own --commit for the hooks it triggers; the same name as git/commit.ts's IN_COMMIT_ENV, which is not imported here to keep the no-op path light. */
 const IN_COMMIT_ENV = 'AINATIVE_IN_COMMIT';
@@ -43,38 +44,50 @@ export interface BuildCommandResult {
 
 /** `ainative build`: regenerate every stale intent until its tests pass, safely. */
 export async function buildCommand(options: BuildCommandOptions): Promise<BuildCommandResult> {
-  const project = await openProject(options.cwd, options.flags);
+  const location = await locateProject(options.cwd, options.flags);
+  const plain = plainBuild(location, options);
+  // Nothing changed since the last build found every intent fresh: stat the files it was made from and stop.
+  const remembered = plain ? await freshFromRecord(location) : undefined;
+  if (remembered) return reportFresh(remembered, options);
+  const project = await loadProject(location);
   // ainative's own --commit runs the pre-commit hook; building again inside it would wait on our own lock.
   if (project.config.select === 'staged' && processEnvironment()[IN_COMMIT_ENV]) return nothingBuilt([]);
-  const fresh = await everythingFresh(project, options);
-  if (fresh) {
-    for (const module of fresh) options.reporter.intentEnd(module);
-    return nothingBuilt(fresh);
-  }
+  const fresh = plain ? await everythingFresh(project) : undefined;
+  if (fresh) return reportFresh(fresh, options);
   // The build proper loads the sandbox, the cache, git helpers and the journal: only when there is work.
   const { runLockedBuild } = await import('./build-run.js');
   return runLockedBuild(project, options);
 }
 
+/** A plain build (every intent, nothing forced, staged or committed, no bug report waiting) may stop when all is fresh. */
+function plainBuild(location: ProjectLocation, options: BuildCommandOptions): boolean {
+  const { select, shard, stage, commit, force } = location.config;
+  return select === 'all' && !options.fix && !shard && !stage && !commit && !force && !existsSync(join(location.root, 'bugs'));
+}
+
 /**
- * The no-op fast path: when a plain build finds every intent fresh (hashes only, no compiler, no test host) and
- * no bug report waits, it reports that without taking the build lock. Returns the fresh results, or undefined.
+ * The no-op check without the build lock: every intent fresh, from hashes only (no compiler, no test host). Returns
+ * the intents in build order, or undefined when any is stale; records the verdict for the next no-op build.
  */
-async function everythingFresh(project: Project, options: BuildCommandOptions): Promise<ModuleResult[] | undefined> {
-  const { select, shard, stage, commit, force } = project.config;
-  if (select !== 'all' || options.fix || shard || stage || commit || force) return undefined;
-  if (existsSync(join(project.root, 'bugs'))) return undefined;
+async function everythingFresh(project: Project): Promise<FreshIntent[] | undefined> {
   const statuses = await assessProject(project);
   if (statuses.some((status) => status.state === 'stale')) return undefined;
-  return statuses.map((status) => ({
-    id: status.id,
-    module: status.module,
+  await recordFresh(project, statuses);
+  return statuses;
+}
+
+function reportFresh(intents: FreshIntent[], options: BuildCommandOptions): BuildCommandResult {
+  const modules: ModuleResult[] = intents.map(({ id, module }) => ({
+    id,
+    module,
     status: 'fresh',
     attempts: 0,
     tests: { passed: 0, failed: 0 },
     tokens: { prompt: 0, completion: 0 },
     reasons: [],
   }));
+  for (const module of modules) options.reporter.intentEnd(module);
+  return nothingBuilt(modules);
 }
 
 function nothingBuilt(modules: ModuleResult[]): BuildCommandResult {

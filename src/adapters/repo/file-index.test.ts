@@ -88,6 +88,7 @@ describe('the file index', () => {
     // The read started in the tick of the intent file's last write: a second write in that tick could keep its stamp.
     const racy = open(root, stateDir, () => intentMtime);
     loadIntent(racy);
+    expect(racy.settledFiles()).toBeUndefined();
     racy.save();
 
     const next = open(root, stateDir);
@@ -124,6 +125,15 @@ describe('the file index', () => {
     expect(statSync(fileIndexPath(stateDir, root)).mtimeMs).toBe(written);
   });
 
+  it('lists every file it looked at with its stamp for a fresh record, a missing one as missing', () => {
+    const { root, stateDir } = project();
+    const files = open(root, stateDir);
+    files.hash('test/sum.test.ts');
+    expect(files.exists('test/gone.test.ts')).toBe(false);
+    const stat = statSync(join(root, 'test/sum.test.ts'));
+    expect(files.settledFiles()).toEqual([['test/sum.test.ts', stat.dev, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs], ['test/gone.test.ts']]);
+  });
+
   it('without a state dir reads every file each time and writes nothing', () => {
     const { root, stateDir } = project();
     const files = unindexedFiles(root);
@@ -131,5 +141,6 @@ describe('the file index', () => {
     expect(files.hash('test/sum.test.ts')).toBe(contentHash(TEST_TEXT));
     files.save();
     expect(existsSync(stateDir)).toBe(false);
+    expect(files.settledFiles()).toBeUndefined();
   });
 });

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { contentHash } from '../../core/project/content-hash.js';
-import { isSettled, parseFileIndex, sameStamp, serializeFileIndex, type FileIndexOwner, type IndexEntry } from '../../core/project/file-index.js';
+import { isSettled, parseFileIndex, sameStamp, serializeFileIndex, type FileIndexOwner, type FileStat, type IndexEntry } from '../../core/project/file-index.js';
 import type { Intent } from '../../core/project/intent.js';
+import { stampedFile, type StampedFile } from '../../core/build/fresh-record.js';
 import { fileIndexPath, writeStateFile } from './state-dir.js';
 
 /** The project's files as the staleness check sees them: existence, hashes and parsed intents, each file statted once a run. */
@@ -18,6 +19,11 @@ export interface ProjectFiles {
   text(path: string): string | undefined;
   /** Remembers the intent parsed from what `text(path)` returned. */
   keepIntent(path: string, intent: Intent): void;
+  /**
+   * Every file looked at this run with its stamp (none for a missing file), for a verdict made from them; undefined
+   * when any file read this run was read too soon after a change to trust its stamp, or could not be looked at.
+   */
+  settledFiles(): StampedFile[] | undefined;
   /** Writes what this run learnt to the index when it differs; never throws, as the index only saves time. */
   save(): void;
 }
@@ -57,6 +63,8 @@ class IndexedFiles implements ProjectFiles {
   private readonly seen = new Map<string, Seen>();
   /** Texts read this run; their entries are kept only once settled. */
   private readonly texts = new Map<string, string>();
+  /** Stamps of files that changed since the index was written but were only looked for, never read. */
+  private readonly unread = new Map<string, FileStat>();
   private sinceMs: number | undefined;
   private sinceTaken = false;
   private uncertain = false;
@@ -97,6 +105,18 @@ class IndexedFiles implements ProjectFiles {
     if (typeof found === 'object') found.intent = intent;
   }
 
+  settledFiles(): StampedFile[] | undefined {
+    if (this.uncertain) return undefined;
+    const files: StampedFile[] = [];
+    for (const [path, found] of this.seen) {
+      // A file only looked for counts by its existence, which any stamp of it records.
+      if (found === 'changed') files.push(stampedFile(path, this.unread.get(path)));
+      else if (found === 'missing' || this.settled(path, found)) files.push(stampedFile(path, found === 'missing' ? undefined : found));
+      else return undefined;
+    }
+    return files;
+  }
+
   save(): void {
     if (this.indexFile === undefined || (this.texts.size > 0 && this.sinceMs === undefined)) return;
     const entries = kept(this.previous, this.seen, (path, entry) => this.settled(path, entry), this.root);
@@ -114,6 +134,7 @@ class IndexedFiles implements ProjectFiles {
       const stat = statSync(`${this.root}/${path}`, { throwIfNoEntry: false });
       const known = this.previous.get(path);
       found = !stat ? 'missing' : known && sameStamp(known, stat) ? known : 'changed';
+      if (stat && found === 'changed') this.unread.set(path, { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
       this.seen.set(path, found);
     }
     return found;

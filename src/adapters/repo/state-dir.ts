@@ -21,6 +21,11 @@ export function fileIndexPath(stateDir: string, root: string): string {
   return join(stateDir, `file-index-${rootId(root)}.json`);
 }
 
+/** The record of the project's last all-fresh verdict (see core/build/fresh-record.ts). */
+export function freshRecordPath(stateDir: string, root: string): string {
+  return join(stateDir, `fresh-${rootId(root)}.json`);
+}
+
 function rootId(root: string): string {
   return createHash('sha256').update(root).digest('hex').slice(0, 12);
 }
