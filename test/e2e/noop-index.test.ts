@@ -149,6 +149,18 @@ it('notices a generated module edited by hand in place without changing its API'
   expect((await status(target)).find((intent) => intent.id === 'cart')).toMatchObject({ state: 'fresh', editedByHand: true });
 });
 
+it('does not remember a verdict that needed the compiler: a used module edited by hand keeps its dependents checked', async () => {
+  const target = await afterCachedNoop();
+  const record = join(target.root, '.git', 'ainative', readdirSync(join(target.root, '.git', 'ainative')).find((name) => name.startsWith('fresh-'))!);
+  const before = readFileSync(record, 'utf8');
+  editKeepingSizeAndMtime(target, 'src/price.ts', (text) => text.replace('PRICES[sku] ?? 0', 'PRICES[sku] || 0'));
+
+  // cart's view of price comes from price's declarations, extracted now (they may depend on files no record stamps).
+  const run = await build(target, ['--json']);
+  expect(statuses(run.stdout)).toEqual(['price:fresh', 'cart:fresh']);
+  expect(readFileSync(record, 'utf8')).toBe(before);
+});
+
 it('notices another model', async () => {
   const target = await afterCachedNoop();
   const run = await build(target, ['--json', '--model', 'another-model']);
