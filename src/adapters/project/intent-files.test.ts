@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,12 @@ describe('loadIntents', () => {
     const { intents, errors } = await loadIntents(dir, 'intents');
     expect(errors).toEqual([]);
     expect(intents.map((found) => found.file)).toEqual(['intents/api/a.intent.md', 'intents/b.intent.md']);
+  });
+
+  it('follows a link to a folder of intents', async () => {
+    const dir = repoWith({ 'shared/a.intent.md': intent('src/a.ts'), 'intents/b.intent.md': intent('src/b.ts') });
+    symlinkSync(join(dir, 'shared'), join(dir, 'intents', 'linked'));
+    expect((await loadIntents(dir, 'intents')).intents.map((found) => found.file)).toEqual(['intents/b.intent.md', 'intents/linked/a.intent.md']);
   });
 
   it('names files the same way whatever way the folder is written', async () => {
