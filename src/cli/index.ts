@@ -4,8 +4,13 @@ import { AinativeError, EXIT } from '../core/errors.js';
 import { FLAG_SETTINGS } from '../core/project/settings.js';
 import { packageVersion } from '../adapters/project/package-files.js';
 import { addSettingFlags, settingsFromFlags } from './setting-flags.js';
+import { BUILD_EXAMPLES, PROGRAM_EXAMPLES, withHelpSections } from './help-text.js';
+import { enableCompileCache } from '../adapters/runtime/compile-cache.js';
 
 // The CLI only parses arguments, wires commands and prints; this file alone decides the exit code.
+
+// Before the commands load: most of what a build runs is imported lazily from here on.
+enableCompileCache();
 
 const program = new Command('ainative')
   .description('Neural networks at buildtime, software at runtime: an LLM writes each module until your tests pass.')
@@ -133,6 +138,10 @@ cache
     const { runCachePrune } = await import('./print-cache.js');
     process.exitCode = await runCachePrune(process.cwd(), options.json ?? false, process.stdout);
   });
+
+// After every subcommand exists: commander copies a help configuration into the subcommands created after it.
+withHelpSections(program, PROGRAM_EXAMPLES);
+withHelpSections(build, BUILD_EXAMPLES);
 
 try {
   await program.parseAsync(process.argv);

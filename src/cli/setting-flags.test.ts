@@ -16,9 +16,9 @@ describe('build flags derived from SETTINGS', () => {
     const help = addSettingFlags(new Command('build'), FLAG_SETTINGS).helpInformation();
     const flags = [...help.matchAll(/^\s+(--[\w-]+)/gm)].map((match) => match[1]);
     expect(flags).toEqual([
-      '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--max-cost', '--prompt-price',
-      '--completion-price', '--timeout', '--sandbox', '--frozen', '--no-cache', '--changed', '--staged', '--stage', '--commit',
-      '--force', '--json', '--verbose', '--summary',
+      '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--max-prompt-tokens', '--max-cost',
+      '--prompt-price', '--completion-price', '--timeout', '--sandbox', '--frozen', '--no-cache', '--changed', '--staged', '--stage',
+      '--commit', '--force', '--json', '--verbose', '--summary',
     ]);
     expect(help.replace(/\s+/g, ' ')).toContain('model name (default: AINATIVE_MODEL, config, gpt-4o-mini)');
     expect(help).toContain('attempts per intent (default 4)');

@@ -22,6 +22,7 @@ import { changedSinceHead, stagedPaths, unstagedPaths } from '../adapters/git/ch
 import { selectForBuild, selectShard } from '../core/build/select.js';
 import type { OpenBug } from '../core/build/bugs.js';
 import { greenReplies, openBugs, recordBugs, recordInGit } from './build-record.js';
+import { preflightBuild } from './preflight.js';
 import type { Intent } from '../core/project/intent.js';
 import type { Price } from '../core/build/cost.js';
 import type { Project } from './project.js';
@@ -61,6 +62,7 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const sharded = shard ? selectShard(chosen, shard.index, shard.count) : undefined;
   const intents = sharded?.build ?? chosen;
   if (select === 'staged') await refuseUnstagedInputs(project, intents);
+  await preflightBuild(project, intents, { templates, secretFiles, configMayAlias: userVitestConfig(project.root) !== false, warn: options.warn });
   const watched = project.intents.flatMap(sourceFiles);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
@@ -126,8 +128,8 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
 
 /** The settings the core build takes from the project's resolved configuration. */
 function buildSettings(config: Config): BuildSettings {
-  const { model, maxAttempts, maxTokens, maxCost, concurrency, samples, force } = config;
-  return { model, maxAttempts, maxTokens, maxCost, concurrency, samples, force };
+  const { model, maxAttempts, maxTokens, maxCost, maxPromptTokens, concurrency, samples, force } = config;
+  return { model, maxAttempts, maxTokens, maxCost, maxPromptTokens, concurrency, samples, force };
 }
 
 async function selectedChanges(project: Project, select: 'changed' | 'staged'): Promise<string[]> {

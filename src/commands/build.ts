@@ -7,10 +7,12 @@ import type { Intent } from '../core/project/intent.js';
 import { emptyLock } from '../core/project/lock.js';
 import { configuredPrice, type Price } from '../core/build/cost.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
-import { openProject, type Project } from './project.js';
+import { loadProject, locateProject, type ProjectLocation } from './project.js';
 import { namedIntents } from './select-intents.js';
 import { assessProject } from './status.js';
 import { writeBuildSummary } from './build-summary.js';
+import { freshFromRecord, recordFresh, type FreshIntent } from './fresh-build.js';
+import type { Project } from './project.js';
 
 /** Set by ainative's own --commit for the hooks it triggers; the same name as git/commit.ts's IN_COMMIT_ENV, which is not imported here to keep the no-op path light. */
 const IN_COMMIT_ENV = 'AINATIVE_IN_COMMIT';
@@ -61,42 +63,54 @@ export interface ProviderRequests {
 
 /** `ainative build`: regenerate every stale intent until its tests pass, safely. */
 export async function buildCommand(options: BuildCommandOptions): Promise<BuildCommandResult> {
-  const project = await openProject(options.cwd, options.flags);
-  const { price, problem } = configuredPrice(project.config);
+  const location = await locateProject(options.cwd, options.flags);
+  const { price, problem } = configuredPrice(location.config);
   if (problem) throw new InputError(problem);
-  if (options.intents?.length && project.config.select !== 'all') throw new InputError(`name intents or pass --${project.config.select}, not both`);
-  const named = namedIntents(project, options.intents);
-  // ainative's own --commit runs the pre-commit hook; building again inside it would wait on our own lock.
-  if (project.config.select === 'staged' && processEnvironment()[IN_COMMIT_ENV]) return nothingBuilt([], price);
-  const result = await freshOrBuilt(project, named, options, price);
-  if (project.config.summary) await writeBuildSummary(options.cwd, project.config.summary, result);
+  if (options.intents?.length && location.config.select !== 'all') throw new InputError(`name intents or pass --${location.config.select}, not both`);
+  const result = await freshOrBuilt(location, options, price);
+  if (location.config.summary) await writeBuildSummary(options.cwd, location.config.summary, result);
   return result;
 }
 
-async function freshOrBuilt(project: Project, named: Intent[], options: BuildCommandOptions, price: Price | undefined): Promise<BuildCommandResult> {
-  const fresh = await everythingFresh(project, named, options);
-  if (fresh) {
-    for (const module of fresh) options.reporter.intentEnd(module);
-    return nothingBuilt(fresh, price);
-  }
+async function freshOrBuilt(location: ProjectLocation, options: BuildCommandOptions, price: Price | undefined): Promise<BuildCommandResult> {
+  const plain = plainBuild(location, options);
+  const everyIntent = !options.intents?.length;
+  // Nothing changed since the last build found every intent fresh: stat the files it was made from and stop.
+  const remembered = plain && everyIntent ? await freshFromRecord(location) : undefined;
+  if (remembered) return reportFresh(remembered, options, price);
+  const project = await loadProject(location);
+  const named = namedIntents(project, options.intents);
+  // ainative's own --commit runs the pre-commit hook; building again inside it would wait on our own lock.
+  if (project.config.select === 'staged' && processEnvironment()[IN_COMMIT_ENV]) return nothingBuilt([], price);
+  const fresh = plain ? await everythingFresh(project, named, everyIntent) : undefined;
+  if (fresh) return reportFresh(fresh, options, price);
   // The build proper loads the sandbox, the cache, git helpers and the journal: only when there is work.
   const { runLockedBuild } = await import('./build-run.js');
   return runLockedBuild(project, options, { named, price });
 }
 
+/** A plain build (every intent, nothing forced, staged or committed, no bug report waiting) may stop when all is fresh. */
+function plainBuild(location: ProjectLocation, options: BuildCommandOptions): boolean {
+  const { select, shard, stage, commit, force } = location.config;
+  return select === 'all' && !options.fix && !shard && !stage && !commit && !force && !existsSync(join(location.root, 'bugs'));
+}
+
 /**
- * The no-op fast path: when a plain build finds every intent fresh (hashes only, no compiler, no test host) and
- * no bug report waits, it reports that without taking the build lock. Returns the fresh results, or undefined.
+ * The no-op check without the build lock: every intent fresh, from hashes only (no compiler, no test host). Returns
+ * the intents in build order, or undefined when any is stale; records the verdict for the next no-op build.
  */
-async function everythingFresh(project: Project, named: Intent[], options: BuildCommandOptions): Promise<ModuleResult[] | undefined> {
-  const { select, shard, stage, commit, force } = project.config;
-  if (select !== 'all' || options.fix || shard || stage || commit || force) return undefined;
-  if (existsSync(join(project.root, 'bugs'))) return undefined;
+async function everythingFresh(project: Project, named: Intent[], everyIntent: boolean): Promise<FreshIntent[] | undefined> {
   const statuses = await assessProject(project, named);
   if (statuses.some((status) => status.state === 'stale')) return undefined;
-  return statuses.map((status) => ({
-    id: status.id,
-    module: status.module,
+  // The record stands for the whole project: a verdict on the named intents only is not one.
+  if (everyIntent) await recordFresh(project, statuses);
+  return statuses;
+}
+
+function reportFresh(intents: FreshIntent[], options: BuildCommandOptions, price: Price | undefined): BuildCommandResult {
+  const modules: ModuleResult[] = intents.map(({ id, module }) => ({
+    id,
+    module,
     status: 'fresh',
     attempts: 0,
     tests: { passed: 0, failed: 0 },
@@ -104,6 +118,8 @@ async function everythingFresh(project: Project, named: Intent[], options: Build
     reasons: [],
     ms: 0,
   }));
+  for (const module of modules) options.reporter.intentEnd(module);
+  return nothingBuilt(modules, price);
 }
 
 function nothingBuilt(modules: ModuleResult[], price: Price | undefined): BuildCommandResult {

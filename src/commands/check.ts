@@ -25,7 +25,8 @@ export interface CheckResult {
 
 /** `ainative check`: the CI gate. Never calls a model: drift since the lock, then every intent's tests (regression tests included) once. */
 export async function checkCommand(cwd: string, flags: Partial<Config>): Promise<CheckResult> {
-  const project = await openProject(cwd, flags);
+  // The CI gate judges by contents alone: every file is read and hashed, no index from earlier runs is trusted.
+  const project = await openProject(cwd, flags, { fileIndex: false });
   const problems = [...(await driftProblems(project)), ...(await bugProblems(project))];
   if (problems.length > 0) return { exitCode: EXIT.drift, problems, tests: undefined };
   const tests = await runAllTests(project);

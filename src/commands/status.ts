@@ -1,13 +1,12 @@
 import type { Config } from '../core/project/config.js';
-import { currentInputs, readTests } from '../core/build/inputs.js';
-import { emptyLock } from '../core/project/lock.js';
-import { contentHash } from '../core/project/content-hash.js';
+import { inputsFromHashes, type InputHashes } from '../core/build/inputs.js';
+import { emptyLock, sha256 } from '../core/project/lock.js';
 import type { TypeChecker } from '../core/ports.js';
 import { assessStaleness, moduleEditedSinceBuild } from '../core/build/staleness.js';
-import { createFsWorkspace } from '../adapters/repo/workspace.js';
 import { loadPromptTemplates } from '../adapters/project/package-files.js';
 import type { Intent } from '../core/project/intent.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
+import type { ProjectFiles } from '../adapters/repo/file-index.js';
 import { openProject, type Project } from './project.js';
 import { namedIntents } from './select-intents.js';
 import { lastFailureLine } from '../core/build/transcript.js';
@@ -59,23 +58,17 @@ async function lastFailures(gitRoot: string, ids: string[]): Promise<Map<string,
 /** Fresh or stale per intent, from hashes alone (the compiler loads only when a used module changed). */
 export async function assessProject(project: Project, intents: Intent[] = project.intents): Promise<IntentStatus[]> {
   const { hash } = await loadPromptTemplates();
-  const workspace = createFsWorkspace(project.root);
+  const { files } = project;
   const lock = project.lock ?? emptyLock();
   let checker: Promise<TypeChecker> | undefined;
-  const ports = {
-    workspace,
-    checker: () => (checker ??= import('../adapters/typescript/checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root }))),
-  };
+  const loadChecker = () => (checker ??= import('../adapters/typescript/checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root })));
   const statuses: IntentStatus[] = [];
   for (const declared of intents) {
     // Regression tests frozen from fixed bugs judge the module too, as the build counts them.
-    const regressions = [];
-    for (const path of lock.intents[declared.id]?.regressions ?? []) if (await workspace.exists(path)) regressions.push(path);
+    const regressions = (lock.intents[declared.id]?.regressions ?? []).filter((path) => files.exists(path));
     const intent = { ...declared, tests: [...declared.tests, ...regressions.filter((path) => !declared.tests.includes(path))] };
-    const tests = await readTests(workspace, intent);
-    const inputs = await currentInputs(intent, { intents: project.intents, promptHash: hash, model: project.config.model }, ports, lock, tests);
-    const content = await workspace.read(intent.module);
-    const moduleHash = content === undefined ? undefined : contentHash(content);
+    const inputs = await inputsFromHashes(intent, { intents: project.intents, promptHash: hash, model: project.config.model }, hashesOf(intent, files), loadChecker, lock);
+    const moduleHash = files.hash(intent.module);
     const entry = lock.intents[intent.id];
     const staleness = assessStaleness(inputs, entry, { path: intent.module, sha256: moduleHash });
     statuses.push({
@@ -87,9 +80,18 @@ export async function assessProject(project: Project, intents: Intent[] = projec
       isolation: intent.isolation,
     });
   }
+  files.save();
   return statuses;
 }
 
+/** An intent's input hashes from the project's files (its text was read with the intent file, whose hash is the text's). */
+function hashesOf(intent: Intent, files: ProjectFiles): InputHashes {
+  return {
+    intent: files.hash(intent.file) ?? sha256(intent.text),
+    tests: Object.fromEntries(intent.tests.map((path) => [path, files.hash(path)])),
+    file: async (path) => files.hash(path),
+  };
+}
 
 /** One bug report as `ainative status` lists it: open, unreproduced (open, but no failing test could be written) or fixed. */
 export interface BugStatusLine {

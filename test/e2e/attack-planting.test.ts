@@ -13,14 +13,15 @@ warnSkipped('attack-planting under bubblewrap');
 const hashOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe.each(TIERS)('a module granted fs planting files that would poison later builds (%s)', (tier) => {
-  it('plants nothing: no hook, git config, vitest config, setup file, node_modules entry or change to ainative itself', async () => {
+  it('plants nothing: no hook, git config, vitest config, setup file, node_modules entry, compile cache entry or change to ainative itself', async () => {
     const cliBefore = hashOf(CLI_PATH);
     // runAttack compares every file of the repo, .git/config and the hooks before and after.
-    const outcome = await runAttack({ tier, files: sumRepo(['fs']), module: 'src/sum.ts', attacks: [plantEverywhere(CLI_PATH)], honest: SUM_HONEST });
+    const outcome = await runAttack({ tier, files: sumRepo(['fs', 'process']), module: 'src/sum.ts', attacks: [plantEverywhere(CLI_PATH)], honest: SUM_HONEST });
     try {
       expect(outcome.exitCode).toBe(1);
       expect(outcome.failure).toContain('ATTACK REPORT');
       expect(outcome.failure).not.toContain('REACHED');
+      expect(outcome.failure).toMatch(/compile cache: blocked \(EACCES: writing \S+\/scratch\/\.node-compile-cache is not/);
       expect(existsSync(join(outcome.repo.root, 'node_modules'))).toBe(false);
       expect(hashOf(CLI_PATH)).toBe(cliBefore);
     } finally {

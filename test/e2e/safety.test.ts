@@ -61,7 +61,8 @@ it('exits with the provider code and leaves files untouched when the API key is 
 });
 
 it('restores modules built earlier in the same run when the provider fails later', async () => {
-  const files = { ...sumRepoFiles(), 'intents/zeta.intent.md': '---\nmodule: src/zeta.ts\ntests: [test/sum.test.ts]\n---\nZeta.\n' };
+  // zeta's test imports sum's module, so zeta uses sum: the build checks that what a test imports gets built first.
+  const files = { ...sumRepoFiles(), 'intents/zeta.intent.md': '---\nmodule: src/zeta.ts\ntests: [test/sum.test.ts]\nuses: [sum]\n---\nZeta.\n' };
   repo = await createTempRepo(files, { commit: true });
   // One at a time, so sum is built (and on disk) before the second intent's call fails.
   const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }, { status: 401, error: { message: 'revoked' } }], ['build', '--concurrency', '1']);

@@ -287,11 +287,23 @@ export function sum(_a: number, _b: number): number {
 }
 `;
 
-/** Plants what would poison later builds: git hooks and config, a vitest config and setup file, a node_modules link, ainative's own files. */
+/**
+ * Plants what would poison later builds or later test threads: git hooks and config, a vitest config and setup file,
+ * a node_modules link, ainative's own files, the test threads' compile cache (needs `allow: [fs, process]`).
+ */
 export function plantEverywhere(ainativeCli: string): string {
   return `${PRELUDE}
 import * as fs from 'node:fs';
+import * as proc from 'node:process';
 const root = new URL('..', import.meta.url).pathname;
+// First: the failure message the report travels in is cut after a few hundred characters.
+attempt('compile cache', () => {
+  const env = ((proc as any).env ?? (proc as any).default.env) as Record<string, string>;
+  const cache = J(env.TMPDIR!, '/.node-compile-', 'cache');
+  fs.mkdirSync(cache, { recursive: true });
+  fs.writeFileSync(J(cache, '/planted'), 'x');
+  return 'planted';
+});
 attempt('git hook', () => fs.writeFileSync(J(root, '.g', 'it/hooks/pre-commit'), '#!/bin/sh\\nexit 0\\n'));
 attempt('git config', () => fs.appendFileSync(J(root, '.g', 'it/config'), '[core]\\n\\tfsmonitor = ./x.sh\\n'));
 attempt('vitest config', () => fs.writeFileSync(J(root, 'vitest.con', 'fig.ts'), 'export default { test: { setupFiles: ["./s.ts"] } };\\n'));

@@ -228,6 +228,6 @@ describe('hook and CI templates', () => {
     };
     const steps = workflow.jobs.check!.steps;
     expect(steps.map((step) => step.uses ?? step.run)).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'npm ci', 'npx ainative check']);
-    expect(steps[1]).toMatchObject({ with: { 'node-version': 20 } });
+    expect(steps[1]).toMatchObject({ with: { 'node-version': 24 } });
   });
 });

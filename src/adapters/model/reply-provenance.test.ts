@@ -31,14 +31,19 @@ afterEach(async () => {
 });
 
 /**
- * A model that holds every request until the event loop has nothing else to do, then answers the held ones in
- * reverse order, so the intents built in parallel interleave. Even intents get it wrong once; i7 never gets it right.
+ * A model that holds the first requests until `firstBatch` of them are out at once (it never answers if the intents
+ * are not built side by side), and later ones until the event loop turns, then answers the held ones in reverse
+ * order, so the intents built in parallel interleave. Even intents get it wrong once; i7 never gets it right.
  * It records the cache key of every request it answered, per intent.
  */
-function interleavingModel() {
+function interleavingModel(firstBatch: number) {
   const keys = new Map<string, string[]>();
   const held: Array<() => void> = [];
   const batches: number[] = [];
+  const release = () => {
+    batches.push(held.length);
+    for (const answerHeld of held.splice(0).reverse()) answerHeld();
+  };
   const answer = (messages: ChatMessage[]): ModelReply => {
     const id = /Write src\/(i\d)\.ts/.exec(messages[1]?.content ?? '')?.[1] ?? '';
     keys.set(id, [...(keys.get(id) ?? []), requestKey({ model: OPTIONS.model, messages, sampling: OPTIONS.sampling, promptVersion: OPTIONS.promptVersion })]);
@@ -50,11 +55,11 @@ function interleavingModel() {
     complete: (messages) =>
       new Promise((resolve) => {
         held.push(() => resolve(answer(messages)));
-        if (held.length > 1) return;
-        setImmediate(() => {
-          batches.push(held.length);
-          held.splice(0).reverse().forEach((release) => release());
-        });
+        if (batches.length === 0) {
+          if (held.length === firstBatch) release();
+          return;
+        }
+        if (held.length === 1) setImmediate(release);
       }),
   };
   return { model, keys, batches };
@@ -78,7 +83,7 @@ function ports(workspace: MemoryWorkspace, model: ModelClient): BuildPorts {
 
 it('records in each lock entry exactly the cache keys of its own replies when intents are built four at a time', async () => {
   const workspace = new MemoryWorkspace(Object.fromEntries(INTENTS.map((intent) => [intent.tests[0]!, `${intent.id} test`])));
-  const inner = interleavingModel();
+  const inner = interleavingModel(4);
   const cache = cachedModel(async () => inner.model, { dir, ...OPTIONS });
   const result = await runBuild(
     { intents: INTENTS, lock: undefined, templates: TEST_TEMPLATES, promptHash: 'p1', model: OPTIONS.model, maxAttempts: 2, force: false, concurrency: 4, guardOverwrite: async () => undefined },

@@ -1,4 +1,5 @@
 import type { ChatMessage, TokenUsage } from '../../core/ports.js';
+import { estimateTokens } from '../../core/model/tokens.js';
 
 /** Counts the tokens of a text. */
 export type CountTokens = (text: string) => number;
@@ -39,7 +40,7 @@ export function streamedTokenCounter(onStream: (completionTokens: number) => voi
   return {
     add(text) {
       if (text === '') return;
-      total += count ? count(text) : Math.ceil(text.length / 4);
+      total += count ? count(text) : estimateTokens(text);
       onStream(total);
     },
   };

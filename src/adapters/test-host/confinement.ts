@@ -7,6 +7,7 @@ import { CONFIG_FILE } from '../../core/project/config.js';
 import { LOCK_FILE } from '../../core/project/lock.js';
 import { REGRESSIONS_DIR } from '../../core/project/bug.js';
 import type { Confinement } from './host/confine-plugin.js';
+import type { Folders } from './folders.js';
 
 /** Generated modules to confine and repo-relative paths no module may open. */
 export interface ConfinementRequest {
@@ -24,15 +25,18 @@ export function confinementFor(intents: readonly Intent[]): ConfinementRequest {
   return { modules, denied: [...new Set([...denied, REGRESSIONS_DIR, AINATIVE_DIR, LOCK_FILE, CONFIG_FILE])].sort() };
 }
 
-/** The host's view: absolute, symlink-free paths, the repo's git dir denied too, and the scratch folder writable. */
-export function resolveConfinement(request: ConfinementRequest, root: string, scratch: string): Confinement {
+/**
+ * The host's view: absolute, symlink-free paths, the repo's git dir denied too, and the scratch folder writable but
+ * for the test threads' compile cache inside it.
+ */
+export function resolveConfinement(request: ConfinementRequest, root: string, folders: Pick<Folders, 'scratch' | 'compileCache'>): Confinement {
   const inRoot = (relative: string) => realOrAsIs(path.join(root, relative));
   return {
     modules: request.modules.map(({ module, allow }) => ({ file: inRoot(module), allow })),
     fsPolicy: {
       root,
-      writable: [realOrAsIs(scratch)],
-      denied: [...new Set([...request.denied.map(inRoot), ...gitDirs(root)])],
+      writable: [realOrAsIs(folders.scratch)],
+      denied: [...new Set([...request.denied.map(inRoot), ...gitDirs(root), path.join(realOrAsIs(folders.scratch), path.basename(folders.compileCache))])],
     },
   };
 }

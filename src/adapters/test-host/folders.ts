@@ -9,11 +9,16 @@ const PREFIX = 'ainative-sandbox-';
 /** Holds the pid of the ainative process that owns the folder. */
 const OWNER_FILE = 'owner.pid';
 
-/** `scratch/` (TMPDIR, the only writable place in the sandbox) and `empty` (mounted over hidden files). */
+/**
+ * `scratch/` (TMPDIR, the only writable place in the sandbox), `empty` (mounted over hidden files) and the test
+ * threads' compile cache, inside scratch so the sandbox lets Node write it, and off limits to code under test: code
+ * planted there would run in the judge's next threads.
+ */
 export interface Folders {
   base: string;
   scratch: string;
   empty: string;
+  compileCache: string;
 }
 
 /** Creates the folders outside any repo, after removing those of dead owners. */
@@ -22,7 +27,8 @@ export async function makeFolders(): Promise<Folders> {
   sweepStaleFolders(tmp);
   const base = await mkdtemp(path.join(tmp, PREFIX));
   writeFileSync(path.join(base, OWNER_FILE), String(process.pid));
-  const folders = { base, scratch: path.join(base, 'scratch'), empty: path.join(base, 'empty') };
+  const scratch = path.join(base, 'scratch');
+  const folders = { base, scratch, empty: path.join(base, 'empty'), compileCache: path.join(scratch, '.node-compile-cache') };
   resetScratch(folders);
   writeFileSync(folders.empty, '', { mode: 0o444 });
   return folders;

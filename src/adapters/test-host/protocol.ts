@@ -20,6 +20,8 @@ export interface InitRequest {
   confinement?: Confinement;
   /** Heap limit of each test thread, in MB. */
   maxThreadHeapMb: number;
+  /** Where test threads keep Node's compile cache (Node 22.1+), a folder no code under test may write. */
+  compileCacheDir?: string;
 }
 
 /** Asks the host to run groups of test files in one vitest run; answered by a `result` (one per group) or `error` with the same id. */

@@ -99,8 +99,9 @@ export async function createSandboxedRunner(options: SandboxedRunnerOptions): Pr
       configFile: options.configFile,
       setupFiles: [runtimeGuardFile()],
       spareWorkers: options.spareWorkers ?? 2,
-      confinement: options.confinement && resolveConfinement(options.confinement, root, folders.scratch),
+      confinement: options.confinement && resolveConfinement(options.confinement, root, folders),
       maxThreadHeapMb: threadHeapMb,
+      compileCacheDir: folders.compileCache,
     };
     const startupTimeoutMs = options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
     const start = (): Promise<HostProcess> => HostProcess.start(command, init, startupTimeoutMs, options.log);

@@ -1,9 +1,10 @@
-import { RefusalError } from '../errors.js';
+import { InputError, RefusalError } from '../errors.js';
 import { contentHash } from '../project/content-hash.js';
 import type { Intent } from '../project/intent.js';
 import { sha256, type LockEntry, type Lockfile } from '../project/lock.js';
 import type { LoopContext } from '../agent/engine.js';
 import { runBuildLoop } from '../agent/loop.js';
+import { promptSizeProblem } from '../agent/prompt-size.js';
 import type { UsedApi } from '../agent/prompt.js';
 import type { TypeChecker, Workspace } from '../ports.js';
 import type { BuildPorts, ModuleResult, RunBuildOptions } from './build.js';
@@ -39,13 +40,16 @@ export async function buildIntent(intent: Intent, options: RunBuildOptions, stat
   if (!originals.has(intent.module)) originals.set(intent.module, original);
   const [context, checker, guard] = await Promise.all([state.context(), ports.checker(), ports.guard()]);
   const usedApis = await Promise.all(intent.uses.map((id) => usedApi(id, options.intents, checker)));
+  const shown = tests.filter((file) => !options.isSecretPath?.(file.path));
+  const tooLarge = promptSizeProblem({ templates: options.templates, intent, usedApis, tests: shown, maxAttempts: options.maxAttempts }, options.maxPromptTokens);
+  if (tooLarge) throw new InputError(tooLarge);
   const holdoutSources = await Promise.all(intent.holdout.map(async (path) => (await workspace.read(path)) ?? ''));
   const loop = await runBuildLoop({
     ...context,
     intent,
     templates: options.templates,
     usedApis,
-    tests: tests.filter((file) => !options.isSecretPath?.(file.path)),
+    tests: shown,
     holdoutSources,
     header: generatedHeader(intent),
     expectedTests: entry && entry.inputs.tests === inputs.tests ? entry.output.tests : undefined,

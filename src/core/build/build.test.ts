@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBuild, type BuildPorts, type RunBuildOptions } from './build.js';
 import { currentInputs, generatedHeader, readTests } from './inputs.js';
-import { InterruptedError, ProviderError, RefusalError } from '../errors.js';
+import { InputError, InterruptedError, ProviderError, RefusalError } from '../errors.js';
 import { parseIntent, type Intent } from '../project/intent.js';
 import { sha256, type Lockfile } from '../project/lock.js';
 import type { ModelReply } from '../ports.js';
@@ -239,6 +239,16 @@ describe('runBuild', () => {
     await expect(build([changedA, C], lock)).rejects.toBe(outage);
     expect(workspace.files.get('src/a.ts')).toBe(files['src/a.ts']);
     expect(workspace.files.has('src/c.ts')).toBe(false);
+  });
+
+  it('stops with an input error, asking nothing for it, when an intent\'s first prompt with the API it uses is over maxPromptTokens', async () => {
+    const bigApi = `${works('a')}\nexport const table = '${'x'.repeat(2000)}';`;
+    const { workspace, model, build } = harness([reply(A, bigApi), reply(B, works('b'))]);
+    const failure = build([A, B], undefined, { maxPromptTokens: 400 });
+    await expect(failure).rejects.toThrow(InputError);
+    await expect(failure).rejects.toThrow(/^intents\/b\.intent\.md: the prompt for intent 'b' is ~\d+ tokens, over maxPromptTokens \(400\); shorten/);
+    expect(model.requests).toHaveLength(1);
+    expect(workspace.files.has('src/a.ts')).toBe(false);
   });
 
   it('restores and reports an interruption when the signal aborts', async () => {

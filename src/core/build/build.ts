@@ -63,7 +63,8 @@ export interface BuildPorts {
 }
 
 /** The settings a build takes from the resolved configuration (declared once, in settings.ts); the optional ones default to one at a time, one sample, no limits. */
-export type BuildSettings = Pick<Config, 'model' | 'maxAttempts' | 'force'> & Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens' | 'maxCost'>>;
+export type BuildSettings = Pick<Config, 'model' | 'maxAttempts' | 'force'> &
+  Partial<Pick<Config, 'samples' | 'concurrency' | 'maxTokens' | 'maxCost' | 'maxPromptTokens'>>;
 
 export interface RunBuildOptions extends BuildSettings {
   intents: Intent[];

@@ -1,10 +1,22 @@
 import { contentHash, normaliseLineEndings } from '../project/content-hash.js';
 import type { Intent } from '../project/intent.js';
-import { hashNamedTexts, sha256, type IntentInputs, type Lockfile } from '../project/lock.js';
+import { hashNamedHashes, sha256, type IntentInputs, type Lockfile } from '../project/lock.js';
 import type { TypeChecker, Workspace } from '../ports.js';
 import type { ShownFile } from '../agent/prompt.js';
 
-/** Hashes of what the intent is built from; a used module's API hash comes from the lock while its file is unchanged. */
+/** What an intent's inputs are computed from, as hashes: sha256 of each text with LF line endings. */
+export interface InputHashes {
+  /** Of the intent's text. */
+  intent: string;
+  /** Of each test file by path; undefined for a missing file, which counts as empty. */
+  tests: Record<string, string | undefined>;
+  /** Of any file in the repo (the modules of used intents), undefined when it is missing. */
+  file(path: string): Promise<string | undefined>;
+}
+
+const EMPTY_HASH = sha256('');
+
+/** Hashes of what the intent is built from, from the files' contents as the build reads them. */
 export async function currentInputs(
   intent: Intent,
   options: { intents: Intent[]; promptHash: string; model: string },
@@ -12,23 +24,46 @@ export async function currentInputs(
   lock: Lockfile,
   tests: ShownFile[],
 ): Promise<IntentInputs> {
+  const hashes: InputHashes = {
+    intent: sha256(intent.text),
+    tests: Object.fromEntries(tests.map((file) => [file.path, sha256(file.content)])),
+    async file(path) {
+      const content = await ports.workspace.read(path);
+      return content === undefined ? undefined : contentHash(content);
+    },
+  };
+  return inputsFromHashes(intent, options, hashes, ports.checker, lock);
+}
+
+/** Hashes of what the intent is built from; a used module's API hash comes from the lock while its file is unchanged. */
+export async function inputsFromHashes(
+  intent: Intent,
+  options: { intents: Intent[]; promptHash: string; model: string },
+  hashes: InputHashes,
+  checker: () => Promise<TypeChecker>,
+  lock: Lockfile,
+): Promise<IntentInputs> {
   const uses: Record<string, string> = {};
   for (const id of intent.uses) {
     const used = options.intents.find((candidate) => candidate.id === id);
     if (!used) continue;
-    const content = await ports.workspace.read(used.module);
-    const entry = lock.intents[id];
-    if (content === undefined) uses[id] = sha256('');
-    else if (entry && entry.module === used.module && entry.output.sha256 === contentHash(content)) uses[id] = entry.output.api;
-    else uses[id] = sha256(await (await ports.checker()).extractApi(used.module));
+    const moduleHash = await hashes.file(used.module);
+    if (moduleHash === undefined) uses[id] = EMPTY_HASH;
+    else uses[id] = lockedApi(used, moduleHash, lock) ?? sha256(await (await checker()).extractApi(used.module));
   }
   return {
-    intent: sha256(intent.text),
-    tests: hashNamedTexts(Object.fromEntries(tests.map((file) => [file.path, file.content]))),
+    intent: hashes.intent,
+    tests: hashNamedHashes(Object.fromEntries(Object.entries(hashes.tests).map(([path, hash]) => [path, hash ?? EMPTY_HASH]))),
     uses,
     prompt: options.promptHash,
     model: options.model,
   };
+}
+
+/** A used intent's API hash as the lock records it, while its module is the one the lock describes; else undefined (extract it). */
+export function lockedApi(used: Intent, moduleHash: string, lock: Lockfile): string | undefined {
+  const entry = lock.intents[used.id];
+  return entry && entry.module === used.module && entry.output.sha256 === moduleHash ? entry.output.api : undefined;
 }
 
 /** The intent's test files, read from disk with LF line endings (a CRLF checkout is the same test). */

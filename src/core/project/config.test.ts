@@ -75,6 +75,7 @@ describe('resolveConfig', () => {
       samples: 1,
       shard: undefined,
       maxTokens: undefined,
+      maxPromptTokens: 100_000,
       maxCost: undefined,
       promptPricePerMillion: undefined,
       completionPricePerMillion: undefined,

@@ -1,5 +1,6 @@
 import { normaliseLineEndings } from './content-hash.js';
 import { readFrontmatter } from './frontmatter.js';
+import { ISOLATIONS, type Isolation } from './isolation.js';
 
 /** One intent: a behaviour described in Markdown, the module the agent owns and the tests that judge it. */
 export interface Intent {
@@ -31,9 +32,7 @@ export interface Intent {
   text: string;
 }
 
-/** See Intent.isolation. */
-export type Isolation = 'confined' | 'shared';
-export const ISOLATIONS: readonly Isolation[] = ['confined', 'shared'];
+export { ISOLATIONS, type Isolation } from './isolation.js';
 
 export type ParseIntentResult = { ok: true; intent: Intent } | { ok: false; error: string };
 

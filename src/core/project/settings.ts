@@ -65,6 +65,8 @@ export const SETTINGS = {
   samples: value({ type: positiveInteger, flag: '--samples <n>', description: 'best-of-n: candidates per attempt, keeping the one passing the most tests', default: 1, file: true }),
   shard: value<Shard>({ type: shardSpec, flag: '--shard <i/n>', description: 'build only shard i of n (for CI matrices); each shard also builds what its intents use' }),
   maxTokens: value({ type: positiveInteger, flag: '--max-tokens <n>', description: 'total prompt + completion tokens the build may spend', file: true }),
+  // Under the 128k-token context of current OpenAI models, with room for the reply; local models need it lower.
+  maxPromptTokens: value({ type: positiveInteger, flag: '--max-prompt-tokens <n>', description: 'largest first prompt of an intent, in estimated tokens; a larger one stops the build before any model call', default: 100_000, file: true }),
   maxCost: value({ type: positiveAmount, flag: '--max-cost <amount>', description: 'what the build may spend, in the currency of the prices (needs both prices)', file: true }),
   promptPricePerMillion: value({ type: amount, flag: '--prompt-price <amount>', description: 'price of a million prompt tokens, to report cost', file: true }),
   completionPricePerMillion: value({ type: amount, flag: '--completion-price <amount>', description: 'price of a million completion tokens, to report cost', file: true }),
@@ -93,6 +95,9 @@ export const SETTINGS = {
   verbose: onOff('--verbose', 'stream every attempt (messages sent, reply, feedback) to stderr'),
   summary: value({ type: nonEmptyText, flag: '--summary <file>', description: 'write a Markdown table of the build to <file> (and append it to $GITHUB_STEP_SUMMARY when set)' }),
 } as const;
+
+/** Environment variables ainative reads that set no setting, with what they do; `--help` lists them after the settings' own. */
+export const OTHER_ENVIRONMENT: Readonly<Record<string, string>> = { NO_COLOR: 'set: plain output without colour, also on a terminal' };
 
 type Table = typeof SETTINGS;
 export type SettingKey = keyof Table;

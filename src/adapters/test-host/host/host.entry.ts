@@ -62,6 +62,7 @@ async function start(init: InitRequest, send: (answer: Answer) => void, out: Nod
       spareWorkers: init.spareWorkers,
       confinement: init.confinement,
       maxThreadHeapMb: init.maxThreadHeapMb,
+      compileCacheDir: init.compileCacheDir,
       // The repo is read-only in the sandbox; vite's default loader would write a temporary config file into it.
       configLoader: 'runner',
       log,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -92,6 +93,16 @@ describe('createVitestRunner', () => {
       expect(await runner.run(files, [])).toMatchObject({ collected: 3, passed: 3, failed: 0 });
       expect(await runner.run([files[round]!], [])).toMatchObject({ collected: 1, passed: 1, failed: 0 });
     }
+  });
+
+  it('has its test threads keep compiled code in the compile cache folder it is given, where Node has one (22.1+)', async () => {
+    const root = sumRepo();
+    const cache = path.join(root, '.cache');
+    const runner = await start(root, { compileCacheDir: cache });
+    for (let round = 0; round < 2; round++) expect(await runner.run(SUM_FILES, [])).toMatchObject({ collected: 3, passed: 3, failed: 0 });
+    const written = fs.existsSync(cache) ? fs.readdirSync(cache, { recursive: true }).length : 0;
+    if ('enableCompileCache' in module) expect(written).toBeGreaterThan(0);
+    else expect(written).toBe(0);
   });
 
   it('still gives every test file a fresh thread when runs are announced ahead, or taken back', async () => {

@@ -38,6 +38,8 @@ export interface VitestRunnerOptions {
   confinement?: Confinement;
   /** Heap limit of each test thread, in MB. Default 512. */
   maxThreadHeapMb?: number;
+  /** Where test threads keep Node's compile cache; none when undefined. */
+  compileCacheDir?: string;
 }
 
 /** Heap limit of one test thread when the caller sets none: ample for unit tests, far below the machine. */
@@ -62,6 +64,7 @@ export async function createVitestRunner(options: VitestRunnerOptions): Promise<
   const warm = createWarmPool(reserve, {
     entry: builtScript('adapters/test-host/worker/confined.worker.js'),
     maxHeapMb: options.maxThreadHeapMb ?? THREAD_HEAP_MB,
+    compileCacheDir: options.compileCacheDir,
   });
   const vitest = await startVitest(options, collector, log, warm);
   // Test files announced and not yet run; undefined until the caller first announces any (then spares follow it).

@@ -34,6 +34,8 @@ export interface ThreadOptions {
   entry: string;
   /** Heap limit of each test thread; past it the thread dies and its test file fails. */
   maxHeapMb: number;
+  /** Where threads keep Node's compile cache, so each new thread skips compiling vitest again; none when undefined. */
+  compileCacheDir?: string;
 }
 
 export interface WarmPool {
@@ -118,7 +120,7 @@ function boot(spec: ThreadSpec, threads: ThreadOptions): Worker {
     execArgv: spec.execArgv,
     stdout: true,
     stderr: true,
-    workerData: { vitestEntry: spec.entrypoint } satisfies ConfinedWorkerData,
+    workerData: { vitestEntry: spec.entrypoint, compileCacheDir: threads.compileCacheDir } satisfies ConfinedWorkerData,
     resourceLimits: { maxOldGenerationSizeMb: threads.maxHeapMb },
   });
   thread.unref();
