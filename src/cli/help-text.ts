@@ -34,7 +34,7 @@ export function withHelpSections(command: Command, examples: readonly HelpExampl
 }
 
 /** The added sections, wrapped to the help's width. */
-export function helpSections(helper: Help, examples: readonly HelpExample[]): string[] {
+function helpSections(helper: Help, examples: readonly HelpExample[]): string[] {
   const section = (title: string, items: Array<[string, string]>) => {
     const width = Math.max(...items.map(([term]) => term.length));
     return helper.formatItemList(title, items.map(([term, text]) => helper.formatItem(term, width, plain(text), helper)), helper);

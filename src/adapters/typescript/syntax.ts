@@ -51,7 +51,7 @@ function languageOf(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {
 }
 
 /** 1-based line and column of a UTF-16 offset. */
-export function positionOf(text: string, offset: number): { line: number; column: number } {
+function positionOf(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf('\n') + 1;
   return { line: before.split('\n').length, column: offset - lineStart + 1 };

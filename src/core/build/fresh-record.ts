@@ -30,7 +30,7 @@ export interface FreshRecord extends FreshContext {
 }
 
 /** Bumped when the file's layout or meaning changes; a file of another format is ignored. */
-export const FRESH_RECORD_FORMAT = 1;
+const FRESH_RECORD_FORMAT = 1;
 
 const CONTEXT_KEYS = ['version', 'root', 'intentsDir', 'model', 'promptHash'] as const;
 

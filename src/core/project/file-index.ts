@@ -21,7 +21,7 @@ export interface IndexEntry extends FileStat {
 }
 
 /** Bumped when the file's layout or what an entry means changes; a file of another format is ignored. */
-export const FILE_INDEX_FORMAT = 1;
+const FILE_INDEX_FORMAT = 1;
 
 /** Whose entries these are: an index written by another ainative version or for another project root is ignored. */
 export interface FileIndexOwner {
