@@ -53,14 +53,14 @@ module.exports = {
     {
       name: 'worker-not-to-host',
       comment:
-        'src/adapters/test-host/worker/ runs in the test worker threads, host/ in the test host process: a worker may share the host\'s types, not its code.',
+        "src/adapters/test-host/worker/ runs in the test worker threads, host/ in the test host process: a worker may share the host's types, not its code.",
       severity: 'error',
       from: { path: '^src/adapters/test-host/worker/' },
       to: { path: '^src/adapters/test-host/host/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'worker-not-to-commands',
-      comment: 'The test worker threads run the confinement runtime and nothing of ainative\'s commands.',
+      comment: "The test worker threads run the confinement runtime and nothing of ainative's commands.",
       severity: 'error',
       from: { path: '^src/adapters/test-host/worker/' },
       to: { path: '^src/commands/' },
@@ -103,7 +103,8 @@ module.exports = {
     },
     {
       name: 'no-unreachable-product-modules',
-      comment: 'Every product module under src/ is reachable from an entry (the CLI, the host process, a thread, a setup file); one only tests reach is dead.',
+      comment:
+        'Every product module under src/ is reachable from an entry (the CLI, the host process, a thread, a setup file); one only tests reach is dead.',
       severity: 'error',
       from: { path: ENTRIES },
       to: { path: '^src/', pathNot: [TEST, TESTING, ...ENTRIES], reachable: false },

@@ -107,10 +107,7 @@ const SCRIPT: Record<string, { module: string; replies: string[] }> = {
   storage: { module: 'src/storage.ts', replies: [STORAGE] },
   upload: {
     module: 'src/upload.ts',
-    replies: [
-      uploadModule({ status: 401, error: 'unauthorized' }),
-      uploadModule({ status: 403, error: 'forbidden' }),
-    ],
+    replies: [uploadModule({ status: 401, error: 'unauthorized' }), uploadModule({ status: 403, error: 'forbidden' })],
   },
 };
 

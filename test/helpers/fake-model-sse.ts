@@ -85,8 +85,18 @@ export function choicesBody(meta: CompletionMeta, texts: string[], usage: WireUs
 }
 
 /** One `chat.completion.chunk` for a single choice, as the API interleaves the choices of an `n` > 1 stream. */
-export function choiceChunkBody(meta: CompletionMeta, index: number, delta: object, finishReason: string | null, withUsage: boolean): object {
-  return { ...header(meta, 'chat.completion.chunk'), choices: [{ index, delta, logprobs: null, finish_reason: finishReason }], ...(withUsage ? { usage: null } : {}) };
+export function choiceChunkBody(
+  meta: CompletionMeta,
+  index: number,
+  delta: object,
+  finishReason: string | null,
+  withUsage: boolean,
+): object {
+  return {
+    ...header(meta, 'chat.completion.chunk'),
+    choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
+    ...(withUsage ? { usage: null } : {}),
+  };
 }
 
 /** The trailing chunk the API sends when `stream_options.include_usage` is set. */

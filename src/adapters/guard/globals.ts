@@ -119,11 +119,17 @@ function checkGlobalUse(node: ts.Node, name: string, ctx: GuardContext): void {
 function checkGlobalObjectUse(node: ts.Node, ctx: GuardContext): void {
   const access = accessOn(node);
   if (access && memberName(access) === undefined) {
-    ctx.report(access, `${shortText(access)} with a computed key can reach any global (eval, process, the test framework's state); use a literal name`);
+    ctx.report(
+      access,
+      `${shortText(access)} with a computed key can reach any global (eval, process, the test framework's state); use a literal name`,
+    );
   }
   // Destructuring the global object (`const { process: p } = globalThis`) renames globals, so it escapes too.
   if (!access && isEscape(node, ctx, false)) {
-    ctx.report(node, `${shortText(node)} used as a value (aliased, passed or destructured) hides which globals are read or written; use the globals directly`);
+    ctx.report(
+      node,
+      `${shortText(node)} used as a value (aliased, passed or destructured) hides which globals are read or written; use the globals directly`,
+    );
   }
 }
 

@@ -35,7 +35,10 @@ export async function estimateUsage(messages: ChatMessage[], completions: string
  */
 export function streamedTokenCounter(onStream: (completionTokens: number) => void): { add(text: string): void } {
   let count: CountTokens | undefined;
-  void loadTokenCounter().then((loaded) => (count = loaded), () => undefined);
+  void loadTokenCounter().then(
+    (loaded) => (count = loaded),
+    () => undefined,
+  );
   let total = 0;
   return {
     add(text) {

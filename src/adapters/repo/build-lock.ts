@@ -95,13 +95,7 @@ async function tryCreate(lockDir: string, lockPath: string, record: LockRecord, 
   }
 }
 
-function startHolding(
-  lockDir: string,
-  lockPath: string,
-  record: LockRecord,
-  refreshMs: number,
-  now: () => number,
-): ReleaseBuildLock {
+function startHolding(lockDir: string, lockPath: string, record: LockRecord, refreshMs: number, now: () => number): ReleaseBuildLock {
   const holderPath = join(lockPath, HOLDER_FILE);
   const timer = setInterval(() => {
     const seconds = now() / 1000;

@@ -37,7 +37,8 @@ export function parseTypeScript(file: string, text: string): ParsedSource {
   }));
   for (const found of result.module.staticExports) {
     for (const entry of found.entries) {
-      if (entry.moduleRequest) imports.push({ specifier: entry.moduleRequest.value, typeOnly: entry.isType, start: entry.moduleRequest.start });
+      if (entry.moduleRequest)
+        imports.push({ specifier: entry.moduleRequest.value, typeOnly: entry.isType, start: entry.moduleRequest.start });
     }
   }
   const errors = result.errors.map((error) => ({ message: error.message, ...positionOf(text, error.labels[0]?.start ?? 0) }));

@@ -109,7 +109,12 @@ export async function createVitestRunner(options: VitestRunnerOptions): Promise<
   };
 }
 
-async function startVitest(options: VitestRunnerOptions, collector: RunCollector, log: (line: string) => void, warm: WarmPool): Promise<Vitest> {
+async function startVitest(
+  options: VitestRunnerOptions,
+  collector: RunCollector,
+  log: (line: string) => void,
+  warm: WarmPool,
+): Promise<Vitest> {
   const exitCode = process.exitCode;
   const streams = { stdout: lineSink(log), stderr: lineSink(log) };
   const viteOverrides: ViteOverrides = {

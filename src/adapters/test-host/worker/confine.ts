@@ -25,7 +25,20 @@ export interface ConfineSpec {
 }
 
 /** Node built-ins a confined module may be granted that hold no mutable state worth protecting once frozen. */
-const FREEZABLE_BUILTINS = new Set(['path', 'url', 'util', 'events', 'assert', 'string_decoder', 'querystring', 'buffer', 'crypto', 'os', 'zlib', 'punycode']);
+const FREEZABLE_BUILTINS = new Set([
+  'path',
+  'url',
+  'util',
+  'events',
+  'assert',
+  'string_decoder',
+  'querystring',
+  'buffer',
+  'crypto',
+  'os',
+  'zlib',
+  'punycode',
+]);
 
 /** Evaluates the module in a fresh compartment and resolves once its top level has run. */
 export async function confineModule(spec: ConfineSpec): Promise<void> {
@@ -35,7 +48,9 @@ export async function confineModule(spec: ConfineSpec): Promise<void> {
   const modules = exposedModules(spec);
   const require = (specifier: string): unknown => {
     if (Object.hasOwn(modules, specifier)) return modules[specifier];
-    throw new Error(spec.refused[specifier] ?? `Cannot load '${specifier}' here: a generated module may import only what its intent grants`);
+    throw new Error(
+      spec.refused[specifier] ?? `Cannot load '${specifier}' here: a generated module may import only what its intent grants`,
+    );
   };
   const exports = exportsObject(spec.setters);
   const meta = harden({ url: spec.url, filename: new URL(spec.url).pathname, dirname: new URL('.', spec.url).pathname.replace(/\/$/, '') });

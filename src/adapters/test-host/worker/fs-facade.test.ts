@@ -14,7 +14,12 @@ let promises: Facade;
 beforeAll(() => {
   root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ainative-fs-facade-')));
   scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ainative-fs-scratch-')));
-  for (const [file, text] of Object.entries({ 'src/data.json': '{"a":1}', 'test/a.test.ts': 'secret test', '.env': 'KEY=v', '.git/config': '[core]' })) {
+  for (const [file, text] of Object.entries({
+    'src/data.json': '{"a":1}',
+    'test/a.test.ts': 'secret test',
+    '.env': 'KEY=v',
+    '.git/config': '[core]',
+  })) {
     fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
   }

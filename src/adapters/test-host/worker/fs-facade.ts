@@ -71,9 +71,16 @@ function facade(module: Fs, guard: PathGuard, style: 'callback' | 'promise'): Fs
   return result;
 }
 
-function guarded(real: (...args: unknown[]) => unknown, rules: ArgRule[], guard: PathGuard, style: 'sync' | 'callback' | 'promise', name = '') {
+function guarded(
+  real: (...args: unknown[]) => unknown,
+  rules: ArgRule[],
+  guard: PathGuard,
+  style: 'sync' | 'callback' | 'promise',
+  name = '',
+) {
   return (...args: unknown[]) => {
-    const callback = style === 'callback' && typeof args.at(-1) === 'function' ? (args.pop() as (...results: unknown[]) => void) : undefined;
+    const callback =
+      style === 'callback' && typeof args.at(-1) === 'function' ? (args.pop() as (...results: unknown[]) => void) : undefined;
     try {
       // The real call gets the absolute path that was checked, not one relative to whatever its working folder is.
       rules.forEach((rule, i) => (args[i] = guard.check(rule, args[i], args[i + 1])));
@@ -103,7 +110,12 @@ function guarded(real: (...args: unknown[]) => unknown, rules: ArgRule[], guard:
 }
 
 /** readdir in any style, without the entries the module may not open. */
-function listing(real: (...args: unknown[]) => unknown, args: unknown[], guard: PathGuard, style: 'sync' | 'callback' | 'promise'): unknown {
+function listing(
+  real: (...args: unknown[]) => unknown,
+  args: unknown[],
+  guard: PathGuard,
+  style: 'sync' | 'callback' | 'promise',
+): unknown {
   const dir = args[0];
   const keep = (entries: unknown) => guard.visibleEntries(dir, entries as Array<string | { name: string; parentPath?: string }>);
   if (style === 'callback' && typeof args.at(-1) === 'function') {

@@ -21,7 +21,12 @@ export function confinedGlobals(allow: readonly string[]): Record<string, unknow
     Math: delegatingNamespace(() => host.Math),
     JSON: delegatingNamespace(() => host.JSON),
     console: delegatingNamespace(() => host.console),
-    performance: harden({ now: () => host.performance.now(), get timeOrigin(): number { return host.performance.timeOrigin; } }),
+    performance: harden({
+      now: () => host.performance.now(),
+      get timeOrigin(): number {
+        return host.performance.timeOrigin;
+      },
+    }),
     crypto: harden({
       randomUUID: () => host.crypto.randomUUID(),
       getRandomValues: <T extends ArrayBufferView>(array: T): T => host.crypto.getRandomValues(array),
@@ -86,11 +91,13 @@ function timerFacades(): Record<string, unknown> {
     realOf.set(handle, real);
     return handle;
   };
-  const schedule = (name: string) => (callback: unknown, ...rest: unknown[]) => {
-    // Node calls a timer's callback with the Timeout as `this`, which links to every other timer of the realm.
-    const bare = typeof callback === 'function' ? (...args: unknown[]) => Reflect.apply(callback, undefined, args) : callback;
-    return handleFor(Reflect.apply(host[name], undefined, [bare, ...rest]));
-  };
+  const schedule =
+    (name: string) =>
+    (callback: unknown, ...rest: unknown[]) => {
+      // Node calls a timer's callback with the Timeout as `this`, which links to every other timer of the realm.
+      const bare = typeof callback === 'function' ? (...args: unknown[]) => Reflect.apply(callback, undefined, args) : callback;
+      return handleFor(Reflect.apply(host[name], undefined, [bare, ...rest]));
+    };
   const cancel = (name: string) => (handle: unknown) => {
     const real = typeof handle === 'object' && handle !== null ? (realOf.get(handle) ?? handle) : handle;
     Reflect.apply(host[name], undefined, [real]);

@@ -13,8 +13,15 @@ type Matcher = (this: object, ...args: unknown[]) => unknown;
 type Kind = 'copy' | 'spy' | 'throw' | 'instance' | 'inspect';
 
 const COPY = new Set([
-  'toEqual', 'toStrictEqual', 'toMatchObject', 'toContainEqual', 'toHaveProperty', 'toBeOneOf',
-  'toMatchSnapshot', 'toMatchInlineSnapshot', 'toMatchFileSnapshot',
+  'toEqual',
+  'toStrictEqual',
+  'toMatchObject',
+  'toContainEqual',
+  'toHaveProperty',
+  'toBeOneOf',
+  'toMatchSnapshot',
+  'toMatchInlineSnapshot',
+  'toMatchFileSnapshot',
 ]);
 const THROW = new Set(['toThrow', 'toThrowError', 'toThrowErrorMatchingSnapshot', 'toThrowErrorMatchingInlineSnapshot']);
 const wrapped = new WeakSet<Matcher>();
