@@ -29,7 +29,9 @@ export async function envInfo(): Promise<EnvInfo> {
 
 function cpuModel(): string {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => /^model name\s*:/.test(l));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => /^model name\s*:/.test(l));
     if (line) return line.split(':').slice(1).join(':').trim();
   } catch {
     // Not Linux: fall back to what Node reports.

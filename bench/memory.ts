@@ -58,7 +58,10 @@ function pollDescendants(root: number, peaks: Map<number, ChildPeak>): void {
     const status = readProc(pid, 'status');
     const hwm = status && /^VmHWM:\s+(\d+) kB$/m.exec(status);
     if (!hwm) continue; // gone, a zombie, or a kernel thread
-    const argv = readProc(pid, 'cmdline')?.split('\0').filter((arg) => arg !== '') ?? [];
+    const argv =
+      readProc(pid, 'cmdline')
+        ?.split('\0')
+        .filter((arg) => arg !== '') ?? [];
     const kb = Number(hwm[1]);
     const known = peaks.get(pid);
     // A forked child shows its parent's high-water mark until it execs, and VmHWM starts again at exec: a new argv

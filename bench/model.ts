@@ -38,7 +38,11 @@ export interface BuiltModule {
 }
 
 /** Runs `ainative build <args> --json`, which must succeed; returns its modules and timing. */
-export async function buildJson(cwd: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ run: SpawnResult; modules: BuiltModule[] }> {
+export async function buildJson(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+): Promise<{ run: SpawnResult; modules: BuiltModule[] }> {
   const run = await spawnOk(process.execPath, [CLI, 'build', ...args, '--json'], { cwd, env, timeoutMs: 600_000 });
   return { run, modules: builtModules(run) };
 }

@@ -34,7 +34,7 @@ export async function createRepo(space: TempSpace, name: string, files: Record<s
 }
 
 /** Writes files under `root`, creating folders. */
-export async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
+async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
   for (const [file, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await writeFile(path.join(root, file), content);

@@ -50,7 +50,14 @@ async function main(): Promise<number> {
       } catch (error) {
         failed = true;
         log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-        rows.push({ scenario: scenario.title, figure: `ERROR: ${firstLine(error)}`, unit: 'count', summary: single(0), target: '', verdict: 'SHORT' });
+        rows.push({
+          scenario: scenario.title,
+          figure: `ERROR: ${firstLine(error)}`,
+          unit: 'count',
+          summary: single(0),
+          target: '',
+          verdict: 'SHORT',
+        });
       }
       log(`[${scenario.key}] done in ${(msSince(start) / 1000).toFixed(1)} s`);
     }

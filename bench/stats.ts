@@ -5,13 +5,6 @@ export function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Runs `fn` and returns its result with how long it took. */
-export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: msSince(start), value };
-}
-
 /** Median, min and max of samples. */
 export interface Summary {
   median: number;
@@ -38,7 +31,10 @@ export function summarize(samples: number[]): Summary {
  * Collects up to `count` samples of `fn` after `warmup` discarded runs, stopping early (with at least 3 samples)
  * once `budgetMs` is spent, so a slow machine makes the bench coarser, never endless.
  */
-export async function sample(fn: (i: number) => Promise<number>, options: { count: number; warmup: number; budgetMs: number }): Promise<number[]> {
+export async function sample(
+  fn: (i: number) => Promise<number>,
+  options: { count: number; warmup: number; budgetMs: number },
+): Promise<number[]> {
   for (let i = 0; i < options.warmup; i++) await fn(-1 - i);
   const samples: number[] = [];
   const start = process.hrtime.bigint();

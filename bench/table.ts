@@ -35,13 +35,17 @@ function cells(r: Row): string[] {
 export function textTable(rows: Row[]): string {
   const all = [HEADERS, ...rows.map(cells)];
   const widths = HEADERS.map((_, i) => Math.max(...all.map((line) => line[i]!.length)));
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => line(cells(r)))].join('\n');
 }
 
 /** GitHub-flavoured Markdown table. */
 export function markdownTable(rows: Row[]): string {
-  const escape = (value: string) => value.replace(/\|/g, '\\|');
-  const line = (values: string[]) => `| ${values.map(escape).join(' | ')} |`;
+  const escapeCell = (value: string) => value.replace(/\|/g, '\\|');
+  const line = (values: string[]) => `| ${values.map(escapeCell).join(' | ')} |`;
   return [line(HEADERS), line(HEADERS.map(() => '---')), ...rows.map((r) => line(cells(r)))].join('\n');
 }

@@ -42,7 +42,12 @@ export async function createDemoProject(): Promise<DemoDirs> {
 }
 
 /** Runs `ainative <args>` in the project against the fake model; output goes straight to the terminal unless captured. */
-export async function runCli(project: string, baseUrl: string, args: string[], capture = false): Promise<{ exitCode: number; stdout: string }> {
+export async function runCli(
+  project: string,
+  baseUrl: string,
+  args: string[],
+  capture = false,
+): Promise<{ exitCode: number; stdout: string }> {
   // Async on purpose: the fake model server lives in this process and must keep answering while the CLI runs.
   const result = await execa(process.execPath, [CLI, ...args], {
     cwd: project,

@@ -102,15 +102,12 @@ export async function handleUpload(request: UploadRequest, deps: UploadDeps): Pr
 `;
 
 /** Replies per intent id, one per attempt, in order. */
-export const SCRIPT: Record<string, { module: string; replies: string[] }> = {
+const SCRIPT: Record<string, { module: string; replies: string[] }> = {
   auth: { module: 'src/auth.ts', replies: [AUTH] },
   storage: { module: 'src/storage.ts', replies: [STORAGE] },
   upload: {
     module: 'src/upload.ts',
-    replies: [
-      uploadModule({ status: 401, error: 'unauthorized' }),
-      uploadModule({ status: 403, error: 'forbidden' }),
-    ],
+    replies: [uploadModule({ status: 401, error: 'unauthorized' }), uploadModule({ status: 403, error: 'forbidden' })],
   },
 };
 

@@ -63,7 +63,12 @@ export async function startUploadServer(generated: Generated, tokens: Record<str
   return { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
 }
 
-async function handle(generated: Generated, deps: Parameters<Generated['handleUpload']>[1], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  generated: Generated,
+  deps: Parameters<Generated['handleUpload']>[1],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (req.method !== 'POST' || req.url !== '/upload') {
     req.resume();
     return sendJson(res, 404, { error: 'not found' });

@@ -21,13 +21,20 @@ function heading(text: string): void {
 }
 
 function indent(text: string, prefix = '    '): string {
-  return text.split('\n').map((line) => `${prefix}${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(chalk.bold('ainative demo: building examples/upload-service'));
-  console.log(chalk.yellow('This is a SCRIPTED DEMO MODEL: a local fake server replays canned replies. No API key is used and nothing leaves this machine.'));
+  console.log(
+    chalk.yellow(
+      'This is a SCRIPTED DEMO MODEL: a local fake server replays canned replies. No API key is used and nothing leaves this machine.',
+    ),
+  );
   const dirs = await createDemoProject();
   const model = await startFakeModelServer({ respond: createScriptedModel() });
   let upload: UploadServer | undefined;
@@ -37,7 +44,9 @@ async function main(): Promise<void> {
     await status(dirs, model);
     upload = await serve(dirs);
     await exercise(upload);
-    console.log(chalk.green(`\n✔ demo finished in ${((Date.now() - started) / 1000).toFixed(1)}s: intents + tests in, a working upload service out.`));
+    console.log(
+      chalk.green(`\n✔ demo finished in ${((Date.now() - started) / 1000).toFixed(1)}s: intents + tests in, a working upload service out.`),
+    );
   } finally {
     await upload?.close();
     await model.close();
@@ -61,7 +70,10 @@ function showRedAttempt(requests: FakeRequest[]): void {
     console.log(chalk.dim(indent(trimLines(feedback.trim(), 30))));
   }
   const upload = retries.find((request) => intentOf(request) === 'upload');
-  check(upload !== undefined && /403/.test(messagesOf(upload).at(-1)?.content ?? ''), 'the upload retry did not carry the failing 403 expectation');
+  check(
+    upload !== undefined && /403/.test(messagesOf(upload).at(-1)?.content ?? ''),
+    'the upload retry did not carry the failing 403 expectation',
+  );
 }
 
 function messagesOf(request: FakeRequest): Array<{ role: string; content: string }> {
@@ -77,7 +89,10 @@ async function status(dirs: DemoDirs, model: FakeModelServer): Promise<void> {
   heading('ainative status');
   const { exitCode, stdout } = await runCli(dirs.project, model.baseUrl, ['status'], true);
   console.log(indent(stdout.trimEnd()));
-  const intents = stdout.trim().split('\n').filter((line) => /^(fresh|stale)\b/.test(line));
+  const intents = stdout
+    .trim()
+    .split('\n')
+    .filter((line) => /^(fresh|stale)\b/.test(line));
   check(exitCode === 0, `ainative status exited with code ${exitCode}`);
   check(intents.length === 3 && intents.every((line) => line.startsWith('fresh')), 'ainative status does not show all three intents fresh');
 }
@@ -95,7 +110,10 @@ async function exercise(server: UploadServer): Promise<void> {
   check(anonymous.status === 403, `an upload without a token got ${anonymous.status}, not 403`);
   const alice = await postUpload(server.url, 'hello from the demo', ALICE);
   console.log(`    POST /upload  ${`Authorization: Bearer ${ALICE}`.padEnd(40)} → ${paint(alice.status)} ${JSON.stringify(alice.body)}`);
-  check(alice.status === 201 && alice.body?.url === '/files/1', `an upload with a valid token got ${alice.status} ${JSON.stringify(alice.body)}, not 201 {"url":"/files/1"}`);
+  check(
+    alice.status === 201 && alice.body?.url === '/files/1',
+    `an upload with a valid token got ${alice.status} ${JSON.stringify(alice.body)}, not 201 {"url":"/files/1"}`,
+  );
 }
 
 function paint(status: number): string {

@@ -34,7 +34,11 @@ export const feedbackLoop: Scenario = {
     const adapters = await loadAdapters();
     const warm: Record<string, Warm> = {};
     // The product's path (auto, module confined), the same without confinement, and without an OS sandbox.
-    for (const [key, sandbox, confined] of [['auto', 'auto', true], ['shared', 'auto', false], ['off', 'off', true]] as const) {
+    for (const [key, sandbox, confined] of [
+      ['auto', 'auto', true],
+      ['shared', 'auto', false],
+      ['off', 'off', true],
+    ] as const) {
       const root = await createRepo(space, `loop-${key}`, files);
       log(`  warm path, sandbox ${sandbox}, module ${confined ? 'confined' : 'shared'}`);
       warm[key] = await measureWarm(adapters, root, sandbox, confined);
@@ -58,34 +62,43 @@ async function measureWarm(adapters: Adapters, root: string, sandbox: 'auto' | '
   const workspace = adapters.createFsWorkspace(root);
   const guarded = adapters.createProtectedFiles(root, ['intents/cart.intent.md', TEST]);
   const runner = await adapters.createSandboxedRunner({
-    root, configFile: false, sandbox, runTimeoutMs: 60_000, env: process.env, hiddenPaths: [], onWarning: () => {},
+    root,
+    configFile: false,
+    sandbox,
+    runTimeoutMs: 60_000,
+    env: process.env,
+    hiddenPaths: [],
+    onWarning: () => {},
     confinement: confined ? { modules: [{ module: MODULE, allow: [] }], denied: ['intents/cart.intent.md', TEST] } : undefined,
   });
   const check: number[] = [];
   const tests: number[] = [];
   try {
-    const samples = await sample(async (i) => {
-      const code = codeFor(i);
-      const start = process.hrtime.bigint();
-      // The same steps, in the same order, as tryReply in src/core/loop.ts.
-      const unsafe = adapters.findUnsafeCode({ modulePath: MODULE, code, protectedPaths: [TEST], testDirs: ['test'], allow: [] });
-      const typeProblems = await checker.check(MODULE, code, EXPORTS);
-      const checked = process.hrtime.bigint();
-      await workspace.write(MODULE, code);
-      const before = await guarded.snapshot();
-      const ran = process.hrtime.bigint();
-      const result = await runner.run([TEST], [MODULE]);
-      const testMs = msSince(ran);
-      await guarded.restoreChanged(before);
-      const feedback = adapters.summarizeFailures({ modulePath: MODULE, typeProblems, unsafe, tests: result });
-      const ms = msSince(start);
-      assertOutcome(code, typeProblems.length + unsafe.length, result, feedback);
-      if (i >= 0) {
-        check.push(Number(checked - start) / 1e6);
-        tests.push(testMs);
-      }
-      return ms;
-    }, { count: 21, warmup: 2, budgetMs: 20_000 });
+    const samples = await sample(
+      async (i) => {
+        const code = codeFor(i);
+        const start = process.hrtime.bigint();
+        // The same steps, in the same order, as tryReply in src/core/loop.ts.
+        const unsafe = adapters.findUnsafeCode({ modulePath: MODULE, code, protectedPaths: [TEST], testDirs: ['test'], allow: [] });
+        const typeProblems = await checker.check(MODULE, code, EXPORTS);
+        const checked = process.hrtime.bigint();
+        await workspace.write(MODULE, code);
+        const before = await guarded.snapshot();
+        const ran = process.hrtime.bigint();
+        const result = await runner.run([TEST], [MODULE]);
+        const testMs = msSince(ran);
+        await guarded.restoreChanged(before);
+        const feedback = adapters.summarizeFailures({ modulePath: MODULE, typeProblems, unsafe, tests: result });
+        const ms = msSince(start);
+        assertOutcome(code, typeProblems.length + unsafe.length, result, feedback);
+        if (i >= 0) {
+          check.push(Number(checked - start) / 1e6);
+          tests.push(testMs);
+        }
+        return ms;
+      },
+      { count: 21, warmup: 2, budgetMs: 20_000 },
+    );
     return { samples, check, tests, tier: runner.tier };
   } finally {
     await runner.close();
@@ -93,10 +106,17 @@ async function measureWarm(adapters: Adapters, root: string, sandbox: 'auto' | '
 }
 
 /** Every iteration must really rerun: red shows its two failures in the feedback, green passes all five. */
-function assertOutcome(code: string, problems: number, result: { passed: number; failed: number; collected: number }, feedback: string): void {
+function assertOutcome(
+  code: string,
+  problems: number,
+  result: { passed: number; failed: number; collected: number },
+  feedback: string,
+): void {
   if (problems > 0) throw new Error(`the cart module should type-check cleanly:\n${feedback}`);
   const red = code === CART_RED;
-  const ok = red ? result.failed === 2 && result.passed === 3 && feedback.includes('Failing tests (2 of 5)') : result.passed === 5 && result.failed === 0;
+  const ok = red
+    ? result.failed === 2 && result.passed === 3 && feedback.includes('Failing tests (2 of 5)')
+    : result.passed === 5 && result.failed === 0;
   if (!ok || result.collected !== 5) throw new Error(`unexpected ${red ? 'red' : 'green'} run: ${JSON.stringify(result)}\n${feedback}`);
 }
 
@@ -114,8 +134,14 @@ interface Spawned {
  */
 async function measureSpawned(space: TempSpace, root: string): Promise<Spawned> {
   const options = {
-    target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true,
-    skipLibCheck: true, lib: ['ES2023'], allowImportingTsExtensions: true,
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: 'Bundler',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    lib: ['ES2023'],
+    allowImportingTsExtensions: true,
   };
   const files = [path.join(root, MODULE)];
   const minimalConfig = path.join(space.base, 'tsconfig.minimal.json');
@@ -129,23 +155,26 @@ async function measureSpawned(space: TempSpace, root: string): Promise<Spawned> 
     if (run.code !== 0) throw new Error(`tsc -p ${config} exited ${run.code}:\n${run.stdout.slice(-1500)}`);
     return run.ms;
   };
-  await sample(async (i) => {
-    const code = codeFor(i);
-    const start = process.hrtime.bigint();
-    await writeFile(path.join(root, MODULE), code);
-    const vitest = await spawnTimed(process.execPath, [VITEST_CLI, 'run', TEST, '--root', root], { cwd: root, env, timeoutMs: 60_000 });
-    const common = msSince(start);
-    if (vitest.code !== (code === CART_RED ? 1 : 0)) {
-      throw new Error(`spawned vitest exited ${vitest.code}:\n${vitest.stdout.slice(-1500)}${vitest.stderr.slice(-800)}`);
-    }
-    const alike = common + (await tsc(alikeConfig));
-    const minimal = common + (await tsc(minimalConfig));
-    if (i >= 0) {
-      result.alike.push(alike);
-      result.minimal.push(minimal);
-    }
-    return alike;
-  }, { count: 7, warmup: 1, budgetMs: 30_000 });
+  await sample(
+    async (i) => {
+      const code = codeFor(i);
+      const start = process.hrtime.bigint();
+      await writeFile(path.join(root, MODULE), code);
+      const vitest = await spawnTimed(process.execPath, [VITEST_CLI, 'run', TEST, '--root', root], { cwd: root, env, timeoutMs: 60_000 });
+      const common = msSince(start);
+      if (vitest.code !== (code === CART_RED ? 1 : 0)) {
+        throw new Error(`spawned vitest exited ${vitest.code}:\n${vitest.stdout.slice(-1500)}${vitest.stderr.slice(-800)}`);
+      }
+      const alike = common + (await tsc(alikeConfig));
+      const minimal = common + (await tsc(minimalConfig));
+      if (i >= 0) {
+        result.alike.push(alike);
+        result.minimal.push(minimal);
+      }
+      return alike;
+    },
+    { count: 7, warmup: 1, budgetMs: 30_000 },
+  );
   return result;
 }
 
@@ -179,7 +208,7 @@ function report(warm: Record<string, Warm>, spawned: Spawned): ScenarioResult {
         'and `node tsc --noEmit -p` on a tsconfig listing only the module, after 1 warm-up; tsc once with the compiler settings ' +
         "of ainative's checker (@types/node loaded) and once with `types: []`, each added to the same vitest run. ainative's " +
         'check runs without @types/node first and keeps that verdict only when the module, everything it imports and no package ' +
-        'could have needed Node\'s types; so it reaches the verdicts of the first tsc at about the cost of the second.',
+        "could have needed Node's types; so it reaches the verdicts of the first tsc at about the cost of the second.",
     ],
   };
 }

@@ -48,7 +48,11 @@ function noopScenario(options: NoopOptions): Scenario {
       try {
         const env = modelEnv(server);
         log(`  building the ${count} intents once against the fake model${concurrency.length > 0 ? ` (${concurrency.join(' ')})` : ''}`);
-        const first = await spawnNodeWithPeak([CLI, 'build', ...concurrency, '--json'], { cwd: root, env, timeoutMs: FIRST_BUILD_TIMEOUT_MS });
+        const first = await spawnNodeWithPeak([CLI, 'build', ...concurrency, '--json'], {
+          cwd: root,
+          env,
+          timeoutMs: FIRST_BUILD_TIMEOUT_MS,
+        });
         const built = builtModules(first.run).filter((m) => m.status === 'built').length;
         if (built !== options.intents) throw new Error(`expected ${options.intents} built modules, got ${built}`);
         const hosts = testHosts(first);
@@ -69,7 +73,12 @@ function noopScenario(options: NoopOptions): Scenario {
         const hostNote = hosts.length === 1 ? '' : ` (largest of ${hosts.length})`;
         return {
           rows: [
-            row(name, `first build of the ${count} intents (fake model, 0 ms latency${concurrency.length > 0 ? `, ${concurrency.join(' ')}` : ''})`, 'ms', single(first.run.ms)),
+            row(
+              name,
+              `first build of the ${count} intents (fake model, 0 ms latency${concurrency.length > 0 ? `, ${concurrency.join(' ')}` : ''})`,
+              'ms',
+              single(first.run.ms),
+            ),
             row(name, '`node -e 0`', 'ms', nodeSum),
             row(name, '`ainative --version` (CLI entry only)', 'ms', summarize(times.version)),
             row(name, '`ainative build`, nothing stale', 'ms', buildSum),
@@ -132,14 +141,14 @@ function succeeded(peak: PeakRun): PeakRun {
 function note(options: NoopOptions, count: string): string {
   const first = options.concurrency
     ? `built once through the fake model by the real CLI with \`--concurrency ${options.concurrency}\` (the model answers at once, so more slots only keep both cores busy; every intent is generated, type-checked and tested as in any build) and committed`
-    : 'built once through the fake model with the CLI\'s defaults and committed';
+    : "built once through the fake model with the CLI's defaults and committed";
   return (
     `Scenario ${options.number}: ${count} intents (every fourth uses the one before it), each with a 2-test file, ${first}; ` +
     `then \`node -e 0\`, \`node dist/src/cli/index.js build\` and \`--version\` spawned in turn, ${WARMUP} warm-up + ${COUNT} timed each, ` +
     'with the fake server still listening to catch any model call. Peak RSS: separate runs after the timed ones ' +
     `(${MEMORY_RUNS} of \`node -e 0\` and of the no-op build), and the first build; each node process started with ` +
-    '`--require bench/peak-rss.cjs`, which writes the VmHWM of `/proc/self/status` (the process\'s own high-water mark since ' +
+    "`--require bench/peak-rss.cjs`, which writes the VmHWM of `/proc/self/status` (the process's own high-water mark since " +
     'its exec, its worker threads included) as it exits; the test host is a separate process (in bubblewrap by default), its ' +
-    'VmHWM read from `/proc/<pid>/status` every 50 ms while the build runs. The first build\'s wall time includes that polling.'
+    "VmHWM read from `/proc/<pid>/status` every 50 ms while the build runs. The first build's wall time includes that polling."
   );
 }

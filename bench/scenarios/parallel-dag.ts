@@ -46,17 +46,20 @@ export const parallelDag: Scenario = {
     const hasFlag = help.stdout.includes('--concurrency');
     const builds: BuildSample[] = [];
     log(`  building ${nodes.length} intents with --concurrency ${CONCURRENCY}, ${LATENCY_MS} ms per reply`);
-    await sample(async (i) => {
-      await resetRepo(root);
-      const server = await startModel((id) => ({ path: `src/${id}.ts`, code: modules.get(id)! }), LATENCY_MS);
-      try {
-        const measured = await timedBuild(root, server, nodes.length);
-        if (i >= 0) builds.push(measured);
-        return measured.wall;
-      } finally {
-        await server.close();
-      }
-    }, { count: 4, warmup: 1, budgetMs: 60_000 });
+    await sample(
+      async (i) => {
+        await resetRepo(root);
+        const server = await startModel((id) => ({ path: `src/${id}.ts`, code: modules.get(id)! }), LATENCY_MS);
+        try {
+          const measured = await timedBuild(root, server, nodes.length);
+          if (i >= 0) builds.push(measured);
+          return measured.wall;
+        } finally {
+          await server.close();
+        }
+      },
+      { count: 4, warmup: 1, budgetMs: 60_000 },
+    );
     log('  timing one non-model iteration per level (the built repo, the adapters in this process)');
     const { iteration, serial } = await testTimes(root, nodes, modules);
     const wall = summarize(builds.map((b) => b.wall));
@@ -81,12 +84,19 @@ export const parallelDag: Scenario = {
         row(NAME, '  CPU time of the build, all processes and threads (user + sys)', 'ms', cpu),
         row(NAME, '    of which the test host (`testHost.cpuMs`)', 'ms', summarize(builds.map((b) => b.hostCpu))),
         row(NAME, `  CPU floor: that CPU time / ${cores} cores`, 'ms', single(cpu.median / cores)),
-        row(NAME, 'fake server maxConcurrent', 'count', summarize(builds.map((b) => b.maxConcurrent)), String(CONCURRENCY), builds.every((b) => b.maxConcurrent === CONCURRENCY)),
+        row(
+          NAME,
+          'fake server maxConcurrent',
+          'count',
+          summarize(builds.map((b) => b.maxConcurrent)),
+          String(CONCURRENCY),
+          builds.every((b) => b.maxConcurrent === CONCURRENCY),
+        ),
       ],
       notes: [
         `Scenario 3: ${DEPTH} levels of ${WIDTH} intents, each below the first using two of the level above; every reply takes ${LATENCY_MS} ms ` +
           `(\`latencyMs\`); \`--concurrency ${CONCURRENCY}\` ${hasFlag ? 'is listed' : 'is NOT listed'} in \`build --help\`. The repo is reset (git clean) before ` +
-          'each build; 1 warm-up + up to 4 timed builds, each run under `bash -c` so that `times` reports the CPU of ainative\'s processes; ' +
+          "each build; 1 warm-up + up to 4 timed builds, each run under `bash -c` so that `times` reports the CPU of ainative's processes; " +
           'the test host runs in bubblewrap, beyond what `times` sees, so its own CPU time (`testHost.cpuMs` of --json) is added. ' +
           'The bound is depth × latency plus the measured test time, with the warm test host serialising test runs; ' +
           'the test time is measured apart from the build, in a --sandbox auto runner started in this process on the built repo: ' +
@@ -107,7 +117,9 @@ async function timedBuild(root: string, server: FakeServer, count: number): Prom
   const spawnedAt = Date.now();
   const script = '"$0" "$@"; code=$?; times >&2; exit $code';
   const run = await spawnTimed('bash', ['-c', script, process.execPath, CLI, 'build', '--concurrency', String(CONCURRENCY), '--json'], {
-    cwd: root, env: modelEnv(server), timeoutMs: 600_000,
+    cwd: root,
+    env: modelEnv(server),
+    timeoutMs: 600_000,
   });
   if (run.code !== 0) throw new Error(`build exited ${run.code}\n${run.stdout.slice(0, 2000)}\n${run.stderr.slice(-2000)}`);
   const report = JSON.parse(run.stdout) as { modules: BuiltModule[]; testHost?: { runs: number; ms: number; cpuMs?: number } };
@@ -147,7 +159,13 @@ function childrenCpuMs(stderr: string): number {
 async function testTimes(root: string, nodes: GraphNode[], modules: Map<string, string>) {
   const adapters = await loadAdapters();
   const runner = await adapters.createSandboxedRunner({
-    root, configFile: false, sandbox: 'auto', runTimeoutMs: 60_000, env: process.env, hiddenPaths: [], onWarning: () => {},
+    root,
+    configFile: false,
+    sandbox: 'auto',
+    runTimeoutMs: 60_000,
+    env: process.env,
+    hiddenPaths: [],
+    onWarning: () => {},
   });
   const checker = adapters.createTsChecker({ root });
   const workspace = adapters.createFsWorkspace(root);
@@ -167,7 +185,8 @@ async function testTimes(root: string, nodes: GraphNode[], modules: Map<string, 
       const problems = await checker.check(module, code, [`${node.id}(scale: number): number`]);
       await running;
       const ms = msSince(start);
-      if (unsafe.length + problems.length > 0) throw new Error(`iteration of ${node.id} was not clean: ${JSON.stringify({ unsafe, problems })}`);
+      if (unsafe.length + problems.length > 0)
+        throw new Error(`iteration of ${node.id} was not clean: ${JSON.stringify({ unsafe, problems })}`);
       return ms;
     };
     await iterate(nodes[0]!);

@@ -24,19 +24,30 @@ export const promptSize: Scenario = {
       log('  building the five used modules and report (red, then green)');
       const { modules } = await buildJson(root, modelEnv(server), ['--concurrency', '1']);
       const report = modules.find((m) => m.id === 'report');
-      if (!report || report.status !== 'built' || report.attempts !== 2) throw new Error(`report should build at attempt 2: ${JSON.stringify(report)}`);
+      if (report?.status !== 'built' || report.attempts !== 2)
+        throw new Error(`report should build at attempt 2: ${JSON.stringify(report)}`);
       const requests = server.requests.filter((request) => intentOf(request.body?.messages) === 'report');
       const rows: Row[] = [];
       let declTotal = 0;
       const leaks = new Set<string>();
       requests.forEach((request, index) => {
         const messages = (request.body?.messages ?? []) as Array<{ content: string }>;
-        const measured = measure(messages.map((m) => m.content), sources);
+        const measured = measure(
+          messages.map((m) => m.content),
+          sources,
+        );
         declTotal += measured.declTokens;
         for (const name of leaked(messages.map((m) => m.content).join('\n'))) leaks.add(name);
         const label = `attempt ${index + 1}`;
         rows.push(
-          row(NAME, `${label}: prompt tokens, declarations (chars/4)`, 'tokens', single(measured.declTokens), `< whole files (${measured.wholeTokens})`, measured.declTokens < measured.wholeTokens),
+          row(
+            NAME,
+            `${label}: prompt tokens, declarations (chars/4)`,
+            'tokens',
+            single(measured.declTokens),
+            `< whole files (${measured.wholeTokens})`,
+            measured.declTokens < measured.wholeTokens,
+          ),
           row(NAME, `${label}: same prompt with the 5 whole files`, 'tokens', single(measured.wholeTokens)),
           row(NAME, `${label}: whole files / declarations`, 'x', single(measured.wholeTokens / measured.declTokens)),
         );
@@ -44,16 +55,37 @@ export const promptSize: Scenario = {
       const apiChars = USED.reduce((sum, used) => sum + used.source.trim().length, 0);
       const declChars = declarationChars(requests[0]?.body?.messages ?? []);
       rows.push(
-        row(NAME, 'the 5 used APIs alone, as declarations', 'tokens', single(Math.ceil(declChars / 4)), `whole files: ${Math.ceil(apiChars / 4)}`, declChars < apiChars),
-        row(NAME, 'usage.prompt_tokens in `--json` (both attempts)', 'tokens', single(report.tokens.prompt), `= Σ chars/4 (${declTotal})`, report.tokens.prompt === declTotal),
-        row(NAME, `body-only names of the 5 modules in prompts${leaks.size ? ` (${[...leaks].join(', ')})` : ''}`, 'count', single(leaks.size), '0', leaks.size === 0),
+        row(
+          NAME,
+          'the 5 used APIs alone, as declarations',
+          'tokens',
+          single(Math.ceil(declChars / 4)),
+          `whole files: ${Math.ceil(apiChars / 4)}`,
+          declChars < apiChars,
+        ),
+        row(
+          NAME,
+          'usage.prompt_tokens in `--json` (both attempts)',
+          'tokens',
+          single(report.tokens.prompt),
+          `= Σ chars/4 (${declTotal})`,
+          report.tokens.prompt === declTotal,
+        ),
+        row(
+          NAME,
+          `body-only names of the 5 modules in prompts${leaks.size ? ` (${[...leaks].join(', ')})` : ''}`,
+          'count',
+          single(leaks.size),
+          '0',
+          leaks.size === 0,
+        ),
       );
       const lines = USED.map((used) => `${used.id} ${used.source.trimEnd().split('\n').length}`).join(', ');
       return {
         rows,
         notes: [
           `Scenario 4: \`report\` uses money, dates, inventory, customers and tax (lines: ${lines}); its first reply fails one test, ` +
-            'so attempt 2 also carries the previous code and the feedback. Tokens are the fake server\'s estimate, message characters / 4 ' +
+            "so attempt 2 also carries the previous code and the feedback. Tokens are the fake server's estimate, message characters / 4 " +
             '(what it reports as usage); "whole files" replaces each declaration block of the recorded request with the module\'s full source. ' +
             'Body-only names: private helpers and constants, and body text such as `this.levels`; private class members stay in ' +
             'declarations as bare names (`private levelOf;`) by TypeScript design. Deterministic, so measured once.',
@@ -89,6 +121,6 @@ function declarationChars(messages: Array<{ content: string }>): number {
 
 /** Which names or snippets that only exist in the used modules' bodies and private helpers made it into the prompt. */
 function leaked(text: string): string[] {
-  const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return USED.flatMap((used) => used.privateNames).filter((name) => new RegExp(`\\b${escape(name)}\\b`).test(text));
+  const escapeRegExp = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return USED.flatMap((used) => used.privateNames).filter((name) => new RegExp(`\\b${escapeRegExp(name)}\\b`).test(text));
 }

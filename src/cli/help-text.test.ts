@@ -22,9 +22,18 @@ describe('help sections', () => {
     const help = build.helpInformation();
     expect(help).toMatch(/^Environment:\n {2}AINATIVE_MODEL +model name; --model wins over it/m);
     for (const { code } of Object.values(EXIT_CODES)) expect(help).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
-    expect(help).toContain('  7    --frozen and a reply is not in .ainative/cache (the message names the\n       intent); nothing is written');
+    expect(help).toContain(
+      '  7    --frozen and a reply is not in .ainative/cache (the message names the\n       intent); nothing is written',
+    );
     expect(help).toContain(`Examples:\n  # ${BUILD_EXAMPLES[0]!.does}\n  ${BUILD_EXAMPLES[0]!.run}\n`);
-    expect(Math.max(...help.split('\n').filter((line) => !line.includes('ainative build')).map((line) => line.length))).toBeLessThanOrEqual(80);
+    expect(
+      Math.max(
+        ...help
+          .split('\n')
+          .filter((line) => !line.includes('ainative build'))
+          .map((line) => line.length),
+      ),
+    ).toBeLessThanOrEqual(80);
     expect(status.helpInformation()).not.toContain('Exit codes:');
   });
 

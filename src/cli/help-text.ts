@@ -20,7 +20,10 @@ export const PROGRAM_EXAMPLES: readonly HelpExample[] = [
 
 /** Examples under `ainative build --help`. */
 export const BUILD_EXAMPLES: readonly HelpExample[] = [
-  { does: 'a local model (Ollama), with prompts sized for its context', run: 'OPENAI_BASE_URL=http://127.0.0.1:11434/v1 AINATIVE_MODEL=qwen2.5-coder ainative build --max-prompt-tokens 8000' },
+  {
+    does: 'a local model (Ollama), with prompts sized for its context',
+    run: 'OPENAI_BASE_URL=http://127.0.0.1:11434/v1 AINATIVE_MODEL=qwen2.5-coder ainative build --max-prompt-tokens 8000',
+  },
   { does: 'only what changes since HEAD touch, committed with provenance trailers', run: 'ainative build --changed --commit' },
   { does: 'CI: replay .ainative/cache only, never asking a model', run: 'ainative build --frozen' },
   { does: 'at most 6 attempts per intent and 10 minutes for the whole build', run: 'ainative build --max-attempts 6 --timeout 10m' },
@@ -34,14 +37,22 @@ export function withHelpSections(command: Command, examples: readonly HelpExampl
 }
 
 /** The added sections, wrapped to the help's width. */
-export function helpSections(helper: Help, examples: readonly HelpExample[]): string[] {
+function helpSections(helper: Help, examples: readonly HelpExample[]): string[] {
   const section = (title: string, items: Array<[string, string]>) => {
     const width = Math.max(...items.map(([term]) => term.length));
-    return helper.formatItemList(title, items.map(([term, text]) => helper.formatItem(term, width, plain(text), helper)), helper);
+    return helper.formatItemList(
+      title,
+      items.map(([term, text]) => helper.formatItem(term, width, plain(text), helper)),
+      helper,
+    );
   };
   const codes = Object.values(EXIT_CODES).map(({ code, meaning }): [string, string] => [String(code), meaning]);
   const shown = examples.flatMap(({ does, run }) => [`  # ${does}`, `  ${run}`]);
-  return [...section('Environment:', environmentHelp()), ...section('Exit codes:', codes), ...helper.formatItemList('Examples:', shown, helper)];
+  return [
+    ...section('Environment:', environmentHelp()),
+    ...section('Exit codes:', codes),
+    ...helper.formatItemList('Examples:', shown, helper),
+  ];
 }
 
 /** Each environment variable ainative reads, with what it sets: the settings' own first, in table order. */
@@ -64,7 +75,10 @@ export function exitCodesMarkdown(): string {
 
 /** `readme` with the table under its `## Exit codes` heading replaced by exitCodesMarkdown(). */
 export function readmeWithExitCodes(readme: string): string {
-  return readme.replace(/(^## Exit codes\n\n)\| code \| meaning \|\n(?:\|.*\n)+/m, (_table, heading: string) => `${heading}${exitCodesMarkdown()}\n`);
+  return readme.replace(
+    /(^## Exit codes\n\n)\| code \| meaning \|\n(?:\|.*\n)+/m,
+    (_table, heading: string) => `${heading}${exitCodesMarkdown()}\n`,
+  );
 }
 
 /** Markdown's backticks do not belong on a terminal. */

@@ -46,7 +46,13 @@ addSettingFlags(fix, FIX_FLAGS, {
   commit: 'commit each fix with its regression test and a Fixes: trailer',
 }).action(async (files: string[], options: Record<string, unknown>) => {
   const { runBuildCli } = await import('./print-build.js');
-  process.exitCode = await runBuildCli({ cwd: process.cwd(), flags: settingsFromFlags(options, FIX_FLAGS), fix: files, stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = await runBuildCli({
+    cwd: process.cwd(),
+    flags: settingsFromFlags(options, FIX_FLAGS),
+    fix: files,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
 });
 
 const STATUS_FLAGS = ['model', 'json'] as const;
@@ -54,13 +60,14 @@ const status = program
   .command('status')
   .description('show each intent as fresh or stale, and why, without calling a model')
   .argument('[intents...]', 'only these intents (ids) and what they use');
-addSettingFlags(status, STATUS_FLAGS, { model: 'model name to compare against the lock', json: 'print one JSON document on stdout' }).action(
-  async (intents: string[], options: Record<string, unknown>) => {
-    const { model, json } = settingsFromFlags(options, STATUS_FLAGS);
-    const { runStatus } = await import('./print-status.js');
-    process.exitCode = await runStatus(process.cwd(), { model }, { intents, json: json ?? false }, process.stdout);
-  },
-);
+addSettingFlags(status, STATUS_FLAGS, {
+  model: 'model name to compare against the lock',
+  json: 'print one JSON document on stdout',
+}).action(async (intents: string[], options: Record<string, unknown>) => {
+  const { model, json } = settingsFromFlags(options, STATUS_FLAGS);
+  const { runStatus } = await import('./print-status.js');
+  process.exitCode = await runStatus(process.cwd(), { model }, { intents, json: json ?? false }, process.stdout);
+});
 
 program
   .command('log')
@@ -74,7 +81,13 @@ program
   .option('--json', 'print one JSON document on stdout')
   .action(async (intent: string | undefined, options: { attempt?: number; json?: boolean }) => {
     const { runLog } = await import('./print-log.js');
-    process.exitCode = await runLog({ cwd: process.cwd(), intent, attempt: options.attempt, json: options.json ?? false, stdout: process.stdout });
+    process.exitCode = await runLog({
+      cwd: process.cwd(),
+      intent,
+      attempt: options.attempt,
+      json: options.json ?? false,
+      stdout: process.stdout,
+    });
   });
 
 program
@@ -86,21 +99,27 @@ program
   .option('--source <url>', 'where the bug was reported, e.g. an issue URL')
   .option('--import <file>', 'import an export of gh issue list --json number,title,body,labels,url')
   .option('--json', 'print one JSON document on stdout')
-  .action(async (intent: string | undefined, text: string | undefined, options: { bodyFile?: string; source?: string; import?: string; json?: boolean }) => {
-    const { runReport } = await import('./print-report.js');
-    process.exitCode = await runReport({
-      cwd: process.cwd(),
-      intent,
-      text,
-      bodyFile: options.bodyFile,
-      source: options.source,
-      importFile: options.import,
-      json: options.json ?? false,
-      now: new Date(),
-      stdin: process.stdin,
-      stdout: process.stdout,
-    });
-  });
+  .action(
+    async (
+      intent: string | undefined,
+      text: string | undefined,
+      options: { bodyFile?: string; source?: string; import?: string; json?: boolean },
+    ) => {
+      const { runReport } = await import('./print-report.js');
+      process.exitCode = await runReport({
+        cwd: process.cwd(),
+        intent,
+        text,
+        bodyFile: options.bodyFile,
+        source: options.source,
+        importFile: options.import,
+        json: options.json ?? false,
+        now: new Date(),
+        stdin: process.stdin,
+        stdout: process.stdout,
+      });
+    },
+  );
 
 program
   .command('check')

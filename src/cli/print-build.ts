@@ -52,11 +52,17 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       ...(commitSha ? { commit: commitSha } : {}),
       ...(options.flags.shard ? { shard: { ...options.flags.shard, owned: owned ?? [] } } : {}),
-      modules: build.modules.map((module) => ({ ...toJson(module, price), ...(shared?.includes(module.id) ? { isolation: 'shared' } : {}) })),
+      modules: build.modules.map((module) => ({
+        ...toJson(module, price),
+        ...(shared?.includes(module.id) ? { isolation: 'shared' } : {}),
+      })),
       ...(build.bugs?.length ? { bugs: build.bugs.map(bugJson) } : {}),
     };
     if (json) options.stdout.write(redact(`${JSON.stringify(report, null, 2)}\n`));
-    else options.stdout.write(redact(summarize(build, { replayed, requests, price }, color) + (commitSha ? `committed ${commitSha.slice(0, 12)}\n` : '')));
+    else
+      options.stdout.write(
+        redact(summarize(build, { replayed, requests, price }, color) + (commitSha ? `committed ${commitSha.slice(0, 12)}\n` : '')),
+      );
     return exitCode;
   } finally {
     terminal?.finish();
@@ -68,7 +74,13 @@ export async function runBuildCli(options: BuildCliOptions): Promise<number> {
 const silentReporter: BuildReporter = { intentStart() {}, attemptStart() {}, attempt() {}, intentEnd() {} };
 
 function bugJson(bug: BugResult) {
-  return { file: bug.file, intent: bug.intent, status: bug.status, ...(bug.status !== 'unreproduced' ? { regressionTest: bug.regressionTest } : {}), attempts: bug.attempts };
+  return {
+    file: bug.file,
+    intent: bug.intent,
+    status: bug.status,
+    ...(bug.status !== 'unreproduced' ? { regressionTest: bug.regressionTest } : {}),
+    attempts: bug.attempts,
+  };
 }
 
 function toJson(result: ModuleResult, price: Price | undefined) {
@@ -100,19 +112,24 @@ function summarize(build: RunBuildResult, { replayed, requests, price }: BuildTo
   for (const result of modules) {
     if (result.status === 'fresh' || result.status === 'built' || result.attempts === 0) continue;
     const what = result.status === 'overfit' ? 'visible tests pass but hidden holdout tests fail (overfit)' : 'tests still failing';
-    lines.push('', chalk.red(`${result.id}: ${what} after ${result.attempts} attempts; ${result.module} was restored to what it was before the build.`));
+    lines.push(
+      '',
+      chalk.red(`${result.id}: ${what} after ${result.attempts} attempts; ${result.module} was restored to what it was before the build.`),
+    );
     if (result.failure) lines.push(result.failure);
   }
   if (build.budgetExhausted) lines.push('', chalk.red(`stopped: ${build.budgetExhausted}; what was built before is kept.`));
   for (const bug of build.bugs ?? []) {
     if (bug.status === 'fixed') lines.push(chalk.green(`✔ ${bug.file}: fixed; ${bug.regressionTest} now guards it`));
-    else if (bug.status === 'unreproduced') lines.push(chalk.yellow(`! ${bug.file}: could not be reproduced as a failing test (${bug.note || 'no note'}); it stays open`));
+    else if (bug.status === 'unreproduced')
+      lines.push(chalk.yellow(`! ${bug.file}: could not be reproduced as a failing test (${bug.note || 'no note'}); it stays open`));
     else lines.push(chalk.yellow(`! ${bug.file}: reproduced by ${bug.regressionTest}, not fixed yet`));
   }
   const count = (status: ModuleResult['status']) => modules.filter((module) => module.status === status).length;
   const tokens = sumUsage(modules.map((module) => module.tokens));
   // Model calls of the reproduce loops count too; their tokens are already in their intents' totals.
-  const attempts = modules.reduce((sum, module) => sum + module.attempts, 0) + (build.bugs ?? []).reduce((sum, bug) => sum + bug.attempts, 0);
+  const attempts =
+    modules.reduce((sum, module) => sum + module.attempts, 0) + (build.bugs ?? []).reduce((sum, bug) => sum + bug.attempts, 0);
   const overfit = count('overfit') > 0 ? `, ${count('overfit')} overfit` : '';
   const retries = requests.retries > 0 ? ` (${requests.retries} ${requests.retries === 1 ? 'retry' : 'retries'})` : '';
   const cost = price ? ` · cost ${tokens.estimated ? '~' : ''}${formatCost(costOf(tokens, price))}` : '';

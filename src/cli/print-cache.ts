@@ -13,7 +13,10 @@ export async function runCacheStats(cwd: string, json: boolean, stdout: NodeJS.W
 export async function runCachePrune(cwd: string, json: boolean, stdout: NodeJS.WriteStream): Promise<number> {
   const result = await cachePruneCommand(cwd);
   if (json) stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else stdout.write(`removed ${result.removed} cached replies no longer in ainative.lock (${formatBytes(result.bytesFreed)}); kept ${result.kept}\n`);
+  else
+    stdout.write(
+      `removed ${result.removed} cached replies no longer in ainative.lock (${formatBytes(result.bytesFreed)}); kept ${result.kept}\n`,
+    );
   return EXIT.ok;
 }
 

@@ -10,6 +10,8 @@ export async function runHookInstall(cwd: string, force: boolean, stdout: NodeJS
   const path = await installPreCommitHook(gitRoot, { force });
   const snippets = hookSnippets();
   stdout.write(`installed ${path}\n\nUsing a hook manager instead? Add this:\n`);
-  stdout.write(`\nhusky (.husky/pre-commit):\n${snippets.husky}\n\nlefthook (lefthook.yml):\n${snippets.lefthook}\n\npre-commit (.pre-commit-config.yaml):\n${snippets.preCommit}\n`);
+  stdout.write(
+    `\nhusky (.husky/pre-commit):\n${snippets.husky}\n\nlefthook (lefthook.yml):\n${snippets.lefthook}\n\npre-commit (.pre-commit-config.yaml):\n${snippets.preCommit}\n`,
+  );
   return EXIT.ok;
 }

@@ -21,14 +21,25 @@ export async function runReport(options: ReportCliOptions): Promise<number> {
   const { cwd, now } = options;
   if (options.importFile !== undefined) {
     if (options.intent !== undefined || options.text !== undefined || options.bodyFile !== undefined || options.source !== undefined) {
-      throw new InputError('--import takes the intent, text and source from each issue: pass no intent id, text, --body-file or --source with it');
+      throw new InputError(
+        '--import takes the intent, text and source from each issue: pass no intent id, text, --body-file or --source with it',
+      );
     }
     const result = await importIssuesCommand({ cwd, file: options.importFile, readStdin, now });
     options.stdout.write(options.json ? toJson(result) : formatImport(result));
     return EXIT.ok;
   }
-  if (options.intent === undefined) throw new InputError('missing intent id: ainative report <intent-id> "<what goes wrong>" (or --import issues.json)');
-  const result = await reportCommand({ cwd, intent: options.intent, text: options.text, bodyFile: options.bodyFile, source: options.source, readStdin, now });
+  if (options.intent === undefined)
+    throw new InputError('missing intent id: ainative report <intent-id> "<what goes wrong>" (or --import issues.json)');
+  const result = await reportCommand({
+    cwd,
+    intent: options.intent,
+    text: options.text,
+    bodyFile: options.bodyFile,
+    source: options.source,
+    readStdin,
+    now,
+  });
   options.stdout.write(options.json ? toJson(result) : result.written.map((written) => `${written.file}\n`).join(''));
   return EXIT.ok;
 }
@@ -38,10 +49,11 @@ function toJson(result: ReportResult): string {
 }
 
 /** A line per written file, then `imported N, skipped M (reason: titles; …)`. */
-export function formatImport(result: ReportResult): string {
+function formatImport(result: ReportResult): string {
   const lines = result.written.map((written) => `${written.file} (${written.intent})`);
   const reasons = new Map<string, string[]>();
-  for (const skipped of result.skipped) reasons.set(skipped.reason, [...(reasons.get(skipped.reason) ?? []), JSON.stringify(skipped.title)]);
+  for (const skipped of result.skipped)
+    reasons.set(skipped.reason, [...(reasons.get(skipped.reason) ?? []), JSON.stringify(skipped.title)]);
   const why = [...reasons].map(([reason, titles]) => `${reason}: ${titles.join(', ')}`).join('; ');
   lines.push(`imported ${result.written.length}, skipped ${result.skipped.length}${why ? ` (${why})` : ''}`);
   return `${lines.join('\n')}\n`;

@@ -5,7 +5,12 @@ import { colorEnabled } from '../adapters/project/config-loader.js';
 import { statusReport } from '../commands/status.js';
 
 /** Prints `ainative status [intent...]`; exit code 0 whatever the states (it is a report, not a gate). */
-export async function runStatus(cwd: string, flags: Partial<Config>, options: { intents: string[]; json: boolean }, stdout: NodeJS.WriteStream): Promise<number> {
+export async function runStatus(
+  cwd: string,
+  flags: Partial<Config>,
+  options: { intents: string[]; json: boolean },
+  stdout: NodeJS.WriteStream,
+): Promise<number> {
   const { intents: statuses, bugs, sandbox } = await statusReport(cwd, flags, options.intents);
   if (options.json) {
     stdout.write(`${JSON.stringify({ sandbox, intents: statuses, bugs }, null, 2)}\n`);

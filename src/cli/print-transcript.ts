@@ -8,7 +8,7 @@ import { formatUsage } from '../core/build/units.js';
 type StartFields = Pick<TranscriptAttempt, 'intent' | 'task' | 'target' | 'attempt' | 'maxAttempts' | 'messages'>;
 
 /** The attempt's heading and every message it sent. */
-export function formatAttemptStart(start: StartFields): string {
+function formatAttemptStart(start: StartFields): string {
   const what = start.task === 'module' ? `writing ${start.target}` : `writing regression test ${start.target}`;
   const lines = [`=== ${start.intent} · attempt ${start.attempt}/${start.maxAttempts} · ${what} ===`];
   for (const message of start.messages) lines.push(`--- sent: ${message.role} ---`, message.content.trimEnd());
@@ -16,7 +16,7 @@ export function formatAttemptStart(start: StartFields): string {
 }
 
 /** Every reply of the attempt, its feedback and its outcome. */
-export function formatAttemptEnd(record: TranscriptAttempt): string {
+function formatAttemptEnd(record: TranscriptAttempt): string {
   const lines: string[] = [];
   record.replies.forEach((reply, index) => {
     const which = record.replies.length > 1 ? ` ${index + 1} of ${record.replies.length}${index === record.kept ? ', kept' : ''}` : '';

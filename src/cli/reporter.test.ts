@@ -29,23 +29,38 @@ function controlledTime() {
     clock: () => time.now,
     ticker: (redraw) => {
       time.redraw = redraw;
-      return () => void (time.stopped = true);
+      return () => {
+        time.stopped = true;
+      };
     },
   };
   return { time, options };
 }
 
 const built: ModuleResult = {
-  id: 'cart', module: 'src/cart.ts', status: 'built', attempts: 2,
-  tests: { passed: 5, failed: 0 }, tokens: { prompt: 1200, completion: 300 }, reasons: [], ms: 4200,
+  id: 'cart',
+  module: 'src/cart.ts',
+  status: 'built',
+  attempts: 2,
+  tests: { passed: 5, failed: 0 },
+  tokens: { prompt: 1200, completion: 300 },
+  reasons: [],
+  ms: 4200,
 };
 
 const start: AttemptStart = { id: 'cart', task: 'module', target: 'src/cart.ts', attempt: 1, maxAttempts: 4, messages: [] };
 
 function report(overrides: Partial<AttemptReport>): AttemptReport {
   return {
-    ...start, stage: 'tests', green: false, tests: { passed: 3, failed: 2 }, tokens: { prompt: 600, completion: 150 },
-    usage: { prompt: 600, completion: 150 }, replies: [], kept: 0, ...overrides,
+    ...start,
+    stage: 'tests',
+    green: false,
+    tests: { passed: 3, failed: 2 },
+    tokens: { prompt: 600, completion: 150 },
+    usage: { prompt: 600, completion: 150 },
+    replies: [],
+    kept: 0,
+    ...overrides,
   };
 }
 

@@ -5,7 +5,7 @@ import type { AttemptReport, AttemptStart, AttemptStream } from '../core/agent/e
 import { formatDuration, formatTokens, formatUsage } from '../core/build/units.js';
 
 /** How often the live lines are redrawn while nothing else happens, so elapsed times move. */
-export const LIVE_REDRAW_MS = 250;
+const LIVE_REDRAW_MS = 250;
 
 export interface ReporterOptions {
   stream: NodeJS.WritableStream;
@@ -45,7 +45,8 @@ export async function createTerminalReporter(options: ReporterOptions): Promise<
     redraw();
   };
   let finished = false;
-  const attemptLabel = (start: { id: string; attempt: number; maxAttempts: number }) => `${chalk.bold(start.id)} attempt ${start.attempt}/${start.maxAttempts}`;
+  const attemptLabel = (start: { id: string; attempt: number; maxAttempts: number }) =>
+    `${chalk.bold(start.id)} attempt ${start.attempt}/${start.maxAttempts}`;
   const reporter: BuildReporter & { finish(): void } = {
     intentStart(intent: Intent, reasons: string[]) {
       started.set(intent.id, options.clock());
@@ -56,7 +57,11 @@ export async function createTerminalReporter(options: ReporterOptions): Promise<
     },
     attempt(report: AttemptReport) {
       const mark = report.green ? chalk.green('●') : chalk.yellow('●');
-      show(report.id, (elapsed) => `${mark} ${attemptLabel(report)}  ${describeAttempt(report, chalk)}  ${chalk.dim(formatUsage(report.tokens))}  ${elapsed}`);
+      show(
+        report.id,
+        (elapsed) =>
+          `${mark} ${attemptLabel(report)}  ${describeAttempt(report, chalk)}  ${chalk.dim(formatUsage(report.tokens))}  ${elapsed}`,
+      );
     },
     intentEnd(result: ModuleResult) {
       // The final line's time is in its text; it stops moving.
@@ -74,7 +79,8 @@ export async function createTerminalReporter(options: ReporterOptions): Promise<
   // Streamed tokens are shown only where a line is redrawn: elsewhere they would be one line per chunk.
   if (update) {
     reporter.streaming = (progress: AttemptStream) => {
-      const count = progress.completionTokens > 0 ? `  ${chalk.dim(`${formatTokens(progress.completionTokens, true)} tokens streamed`)}` : '';
+      const count =
+        progress.completionTokens > 0 ? `  ${chalk.dim(`${formatTokens(progress.completionTokens, true)} tokens streamed`)}` : '';
       const doing = chalk.dim(progress.answered ? 'checking and testing…' : 'model answering…');
       lines.set(progress.id, {
         startedAt: started.get(progress.id) ?? options.clock(),
@@ -108,7 +114,7 @@ function describeStage(report: AttemptReport, chalk: ChalkInstance): string {
 }
 
 /** The final line for one intent. */
-export function describeResult(result: ModuleResult, chalk: ChalkInstance): string {
+function describeResult(result: ModuleResult, chalk: ChalkInstance): string {
   const name = chalk.bold(result.id);
   if (result.status === 'fresh') return `${chalk.dim('·')} ${name} fresh ${chalk.dim(result.module)}`;
   const attempts = `${result.attempts} attempt${result.attempts === 1 ? '' : 's'} (${formatDuration(result.ms)})`;
@@ -116,6 +122,7 @@ export function describeResult(result: ModuleResult, chalk: ChalkInstance): stri
   const usage = chalk.dim(formatUsage(result.tokens));
   if (result.status === 'built') return `${chalk.green('✔')} ${name} built ${chalk.dim(result.module)} in ${attempts}  ${tests}  ${usage}`;
   if (result.attempts === 0) return `${chalk.red('✖')} ${name} ${chalk.red('failed')}: ${result.failure}`;
-  if (result.status === 'overfit') return `${chalk.red('✖')} ${name} ${chalk.red('overfit')}: visible tests pass, hidden tests fail after ${attempts}  ${usage}`;
+  if (result.status === 'overfit')
+    return `${chalk.red('✖')} ${name} ${chalk.red('overfit')}: visible tests pass, hidden tests fail after ${attempts}  ${usage}`;
   return `${chalk.red('✖')} ${name} ${chalk.red('failed')} after ${attempts}  ${tests}  ${usage}`;
 }

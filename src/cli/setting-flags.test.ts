@@ -16,16 +16,37 @@ describe('build flags derived from SETTINGS', () => {
     const help = addSettingFlags(new Command('build'), FLAG_SETTINGS).helpInformation();
     const flags = [...help.matchAll(/^\s+(--[\w-]+)/gm)].map((match) => match[1]);
     expect(flags).toEqual([
-      '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--max-prompt-tokens', '--max-cost',
-      '--prompt-price', '--completion-price', '--timeout', '--sandbox', '--frozen', '--no-cache', '--changed', '--staged', '--stage',
-      '--commit', '--force', '--json', '--verbose', '--summary',
+      '--model',
+      '--max-attempts',
+      '--concurrency',
+      '--samples',
+      '--shard',
+      '--max-tokens',
+      '--max-prompt-tokens',
+      '--max-cost',
+      '--prompt-price',
+      '--completion-price',
+      '--timeout',
+      '--sandbox',
+      '--frozen',
+      '--no-cache',
+      '--changed',
+      '--staged',
+      '--stage',
+      '--commit',
+      '--force',
+      '--json',
+      '--verbose',
+      '--summary',
     ]);
     expect(help.replace(/\s+/g, ' ')).toContain('model name (default: AINATIVE_MODEL, config, gpt-4o-mini)');
     expect(help).toContain('attempts per intent (default 4)');
   });
 
   it('maps each flag to the setting it declares, parsed to its type', () => {
-    expect(parseBuild(['--model', 'gpt-x', '--timeout', '10m', '--shard', '2/4', '--max-tokens', '500', '--frozen', '--staged', '--force'])).toEqual({
+    expect(
+      parseBuild(['--model', 'gpt-x', '--timeout', '10m', '--shard', '2/4', '--max-tokens', '500', '--frozen', '--staged', '--force']),
+    ).toEqual({
       model: 'gpt-x',
       buildTimeoutMs: 600_000,
       shard: { index: 2, count: 4 },
@@ -35,7 +56,11 @@ describe('build flags derived from SETTINGS', () => {
       force: true,
     });
     expect(parseBuild(['--no-cache'])).toEqual({ cache: 'off' });
-    expect(parseBuild(['--max-cost', '0.5', '--prompt-price', '0.15', '--completion-price', '0'])).toEqual({ maxCost: 0.5, promptPricePerMillion: 0.15, completionPricePerMillion: 0 });
+    expect(parseBuild(['--max-cost', '0.5', '--prompt-price', '0.15', '--completion-price', '0'])).toEqual({
+      maxCost: 0.5,
+      promptPricePerMillion: 0.15,
+      completionPricePerMillion: 0,
+    });
     expect(parseBuild([])).toEqual({});
   });
 

@@ -3,7 +3,11 @@ import { InputError } from '../core/errors.js';
 import { flagHelp, settingOf, type Config, type SettingKey } from '../core/project/settings.js';
 
 /** Adds the flags of `keys` to `command` as SETTINGS declares them; `reworded` gives a description for this command. */
-export function addSettingFlags(command: Command, keys: readonly SettingKey[], reworded: Partial<Record<SettingKey, string>> = {}): Command {
+export function addSettingFlags(
+  command: Command,
+  keys: readonly SettingKey[],
+  reworded: Partial<Record<SettingKey, string>> = {},
+): Command {
   for (const key of keys) for (const option of optionsOf(key, reworded[key])) command.addOption(option);
   return command;
 }
@@ -27,7 +31,10 @@ export function settingsFromFlags(parsed: Record<string, unknown>, keys: readonl
 
 function optionsOf(key: SettingKey, reworded: string | undefined): Option[] {
   const setting = settingOf(key);
-  if ('switches' in setting) return setting.switches.map((choice) => new Option(choice.flag, setting.switches.length === 1 ? (reworded ?? choice.description) : choice.description));
+  if ('switches' in setting)
+    return setting.switches.map(
+      (choice) => new Option(choice.flag, setting.switches.length === 1 ? (reworded ?? choice.description) : choice.description),
+    );
   if (!setting.flag) return [];
   const option = new Option(setting.flag, flagHelp(key, reworded));
   const { type } = setting;

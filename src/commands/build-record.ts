@@ -19,19 +19,41 @@ export function greenReplies(build: RunBuildResult): Set<string> {
 }
 
 /** Stages or commits exactly the files this build wrote: built modules, the lock, their cache entries. */
-export async function recordInGit(project: Project, build: RunBuildResult, wroteAttributes: boolean, bugFiles: string[]): Promise<string | undefined> {
+export async function recordInGit(
+  project: Project,
+  build: RunBuildResult,
+  wroteAttributes: boolean,
+  bugFiles: string[],
+): Promise<string | undefined> {
   const { stage, commit } = project.config;
   const built = build.modules.filter((module) => module.status === 'built');
   if ((!stage && !commit) || built.length === 0) return undefined;
-  const cacheFiles = [...greenReplies(build)].map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).filter((path) => existsSync(join(project.root, path)));
+  const cacheFiles = [...greenReplies(build)]
+    .map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`)
+    .filter((path) => existsSync(join(project.root, path)));
   const fixed = (build.bugs ?? []).flatMap((bug) => (bug.status === 'fixed' ? [bug] : []));
   const regressions = fixed.map((bug) => bug.regressionTest);
-  const paths = [...new Set([...built.map((module) => module.module), LOCK_FILE, ...cacheFiles, ...regressions, ...bugFiles, ...(wroteAttributes ? ['.gitattributes'] : [])])];
+  const paths = [
+    ...new Set([
+      ...built.map((module) => module.module),
+      LOCK_FILE,
+      ...cacheFiles,
+      ...regressions,
+      ...bugFiles,
+      ...(wroteAttributes ? ['.gitattributes'] : []),
+    ]),
+  ];
   if (stage) await stagePaths(project.gitRoot, project.root, paths);
   if (!commit) return undefined;
   const attempts = Object.fromEntries(built.map((module) => [module.id, module.attempts]));
   const extraTrailers = fixed.length > 0 ? { Fixes: fixed.map((bug) => bug.file).join(', ') } : undefined;
-  return commitGenerated(project.gitRoot, project.root, { paths, intents: built.map((module) => module.id), model: project.config.model, attempts, extraTrailers });
+  return commitGenerated(project.gitRoot, project.root, {
+    paths,
+    intents: built.map((module) => module.id),
+    model: project.config.model,
+    attempts,
+    extraTrailers,
+  });
 }
 
 /** Open bug reports (all, or the ones `ainative fix` names), with where their regression tests go. */
@@ -71,4 +93,3 @@ export async function recordBugs(project: Project, workspace: Workspace, build: 
   }
   return written;
 }
-

@@ -7,7 +7,6 @@ import { LOCK_FILE, serializeLock } from '../core/project/lock.js';
 import type { CompilerThread } from '../adapters/typescript/compiler-thread.js';
 import type { SandboxedRunner, SandboxTier } from '../adapters/test-host/sandboxed-runner.js';
 import { confinementFor } from '../adapters/test-host/confinement.js';
-import { redactingModel } from '../core/model/redacting-model.js';
 import { redactSecrets } from '../core/model/redact.js';
 import { acquireBuildLock } from '../adapters/repo/build-lock.js';
 import { processEnvironment } from '../adapters/project/config-loader.js';
@@ -50,7 +49,12 @@ export async function runLockedBuild(project: Project, options: BuildCommandOpti
   }
 }
 
-async function buildWithLock(project: Project, stateDir: string, options: BuildCommandOptions, choice: BuildChoice): Promise<BuildCommandResult> {
+async function buildWithLock(
+  project: Project,
+  stateDir: string,
+  options: BuildCommandOptions,
+  choice: BuildChoice,
+): Promise<BuildCommandResult> {
   const env = processEnvironment();
   const { secrets, secretFiles } = await collectSecrets(project.root, env);
   const redact = (text: string) => redactSecrets(text, secrets);
@@ -59,17 +63,34 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
   const workspace = journaledWorkspace(createFsWorkspace(project.root), journal);
   const bugs = await openBugs(project, options.fix);
   const { select, shard } = project.config;
-  const chosen = chooseIntents(project, choice.named, select === 'all' ? undefined : await selectedChanges(project, select), options.fix ? bugs : undefined);
+  const chosen = chooseIntents(
+    project,
+    choice.named,
+    select === 'all' ? undefined : await selectedChanges(project, select),
+    options.fix ? bugs : undefined,
+  );
   const sharded = shard ? selectShard(chosen, shard.index, shard.count) : undefined;
   const intents = sharded?.build ?? chosen;
   if (select === 'staged') await refuseUnstagedInputs(project, intents);
-  await preflightBuild(project, intents, { templates, secretFiles, configMayAlias: userVitestConfig(project.root) !== false, warn: options.warn });
+  await preflightBuild(project, intents, {
+    templates,
+    secretFiles,
+    configMayAlias: userVitestConfig(project.root) !== false,
+    warn: options.warn,
+  });
   const watched = project.intents.flatMap(sourceFiles);
   const guarded = await protectedPaths(project.root, watched);
   const testDirs = testFolders(project);
   const requests: ProviderRequests = { total: 0, retries: 0 };
   const model = modelChain(project, hash, redact, requests);
-  const recorded = recordedReporter(options.reporter, { stateDir, model: project.config.model, startedAt: new Date(), pid: process.pid, redact, warn: options.warn });
+  const recorded = recordedReporter(options.reporter, {
+    stateDir,
+    model: project.config.model,
+    startedAt: new Date(),
+    pid: process.pid,
+    redact,
+    warn: options.warn,
+  });
   const lazy = lazyPorts(project, { env, hiddenPaths: secretFiles.map((path) => join(project.root, path)), redact, warn: options.warn });
   const deadline = project.config.buildTimeoutMs ? AbortSignal.timeout(project.config.buildTimeoutMs) : undefined;
   // On Ctrl-C or a spent time budget, stop the test process at once instead of waiting for its run to end.
@@ -98,7 +119,17 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
         guard: async () => {
           // The static guard runs in the compiler thread, next to the checker: this process never loads TypeScript.
           const thread = await lazy.compiler();
-          return { inspect: (intent, code) => thread.guard({ modulePath: intent.module, code, protectedPaths: guarded, testDirs, allow: intent.allow, isolation: intent.isolation }) };
+          return {
+            inspect: (intent, code) =>
+              thread.guard({
+                modulePath: intent.module,
+                code,
+                protectedPaths: guarded,
+                testDirs,
+                allow: intent.allow,
+                isolation: intent.isolation,
+              }),
+          };
         },
         protectedFiles: createProtectedFiles(project.root, guarded, ['test/regressions/**'], { gitDir: dirname(stateDir) }),
         model: async () => model,
@@ -116,7 +147,18 @@ async function buildWithLock(project: Project, stateDir: string, options: BuildC
     const testHost = await lazy.testHost();
     const shared = intents.filter((intent) => intent.isolation === 'shared').map((intent) => intent.id);
     const price = choice.price ? { price: choice.price } : {};
-    return { exitCode: exitCodeOf(build), build, redact, replayed: model.replayed, commitSha, owned: sharded?.owned, shared, requests, ...price, ...(testHost ? { testHost } : {}) };
+    return {
+      exitCode: exitCodeOf(build),
+      build,
+      redact,
+      replayed: model.replayed,
+      commitSha,
+      owned: sharded?.owned,
+      shared,
+      requests,
+      ...price,
+      ...(testHost ? { testHost } : {}),
+    };
   } catch (error) {
     // runBuild already put every module back; the journal has nothing left to restore.
     await journal.commit();
@@ -159,7 +201,11 @@ function sourceFiles(intent: Intent): string[] {
 
 /** The intents a build takes on: those named (all by default), those touched by git changes, or those with the bugs being fixed. */
 function chooseIntents(project: Project, named: Intent[], changed: string[] | undefined, fixing: OpenBug[] | undefined): Intent[] {
-  if (fixing) return selectForBuild(fixing.map((bug) => project.intents.find((intent) => intent.id === bug.intent)?.file ?? ''), project.intents);
+  if (fixing)
+    return selectForBuild(
+      fixing.map((bug) => project.intents.find((intent) => intent.id === bug.intent)?.file ?? ''),
+      project.intents,
+    );
   return changed ? selectForBuild(changed, project.intents) : named;
 }
 
@@ -170,7 +216,6 @@ function testFolders(project: Project): string[] {
   const folders = project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]).map(folderOf);
   return [...new Set(folders)].filter((folder) => folder !== '' && !moduleFolders.has(folder));
 }
-
 
 function exitCodeOf(build: RunBuildResult): number {
   if (build.budgetExhausted) return EXIT.budget;
@@ -198,7 +243,9 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
   let compiler: Promise<CompilerThread> | undefined;
   let runner: Promise<SandboxedRunner> | undefined;
   const startCompiler = () =>
-    (compiler ??= import('../adapters/typescript/compiler-thread.js').then(({ createCompilerThread }) => createCompilerThread({ root: project.root })));
+    (compiler ??= import('../adapters/typescript/compiler-thread.js').then(({ createCompilerThread }) =>
+      createCompilerThread({ root: project.root }),
+    ));
   return {
     compiler: startCompiler,
     ports: {
@@ -221,12 +268,22 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
     /** Runs, busy time and CPU time of the test host, when one was started. */
     async testHost(): Promise<{ runs: number; ms: number; cpuMs: number; tier: SandboxTier } | undefined> {
       const started = await runner?.catch(() => undefined);
-      return started ? { runs: started.hostRuns, ms: Math.round(started.busyMs), cpuMs: Math.round(started.hostCpuMs), tier: started.tier } : undefined;
+      return started
+        ? { runs: started.hostRuns, ms: Math.round(started.busyMs), cpuMs: Math.round(started.hostCpuMs), tier: started.tier }
+        : undefined;
     },
     async close() {
       // A runner that failed to start has nothing to close; its error already reached the user.
-      if (runner) await runner.then((started) => started.close(), () => undefined);
-      if (compiler) await compiler.then((started) => started.close(), () => undefined);
+      if (runner)
+        await runner.then(
+          (started) => started.close(),
+          () => undefined,
+        );
+      if (compiler)
+        await compiler.then(
+          (started) => started.close(),
+          () => undefined,
+        );
     },
   };
 }
@@ -234,6 +291,8 @@ function lazyPorts(project: Project, sandbox: SandboxSettings) {
 /** The user's vitest config is honoured only when the repo can load it (it has its own vitest installed). */
 function userVitestConfig(root: string): string | false {
   if (!existsSync(join(root, 'node_modules', 'vitest'))) return false;
-  const name = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs'].find((file) => existsSync(join(root, file)));
+  const name = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs'].find((file) =>
+    existsSync(join(root, file)),
+  );
   return name ? join(root, name) : false;
 }

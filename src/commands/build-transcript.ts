@@ -16,10 +16,15 @@ export interface RecordedReporterOptions {
  * The build's reporter, redacting every message, reply and feedback before anyone sees them, and also writing each
  * attempt and each intent's end to the build's transcript (`ainative log`). `close` waits for the transcript.
  */
-export function recordedReporter(reporter: BuildReporter, options: RecordedReporterOptions): { reporter: BuildReporter; close(): Promise<void> } {
+export function recordedReporter(
+  reporter: BuildReporter,
+  options: RecordedReporterOptions,
+): { reporter: BuildReporter; close(): Promise<void> } {
   const header = { type: 'build' as const, startedAt: options.startedAt.toISOString(), model: options.model };
   const transcript = startTranscript(options.stateDir, header, options.pid, (error) =>
-    options.warn(`the build transcript could not be written (${error instanceof Error ? error.message : String(error)}); ainative log will miss this build`),
+    options.warn(
+      `the build transcript could not be written (${error instanceof Error ? error.message : String(error)}); ainative log will miss this build`,
+    ),
   );
   const recorder: BuildReporter = {
     intentStart() {},

@@ -66,13 +66,18 @@ export async function buildCommand(options: BuildCommandOptions): Promise<BuildC
   const location = await locateProject(options.cwd, options.flags);
   const { price, problem } = configuredPrice(location.config);
   if (problem) throw new InputError(problem);
-  if (options.intents?.length && location.config.select !== 'all') throw new InputError(`name intents or pass --${location.config.select}, not both`);
+  if (options.intents?.length && location.config.select !== 'all')
+    throw new InputError(`name intents or pass --${location.config.select}, not both`);
   const result = await freshOrBuilt(location, options, price);
   if (location.config.summary) await writeBuildSummary(options.cwd, location.config.summary, result);
   return result;
 }
 
-async function freshOrBuilt(location: ProjectLocation, options: BuildCommandOptions, price: Price | undefined): Promise<BuildCommandResult> {
+async function freshOrBuilt(
+  location: ProjectLocation,
+  options: BuildCommandOptions,
+  price: Price | undefined,
+): Promise<BuildCommandResult> {
   const plain = plainBuild(location, options);
   const everyIntent = !options.intents?.length;
   // Nothing changed since the last build found every intent fresh: stat the files it was made from and stop.

@@ -27,27 +27,53 @@ export interface CheckResult {
 export async function checkCommand(cwd: string, flags: Partial<Config>): Promise<CheckResult> {
   // The CI gate judges by contents alone: every file is read and hashed, no index from earlier runs is trusted.
   const project = await openProject(cwd, flags, { fileIndex: false });
-  const problems = [...(await driftProblems(cwd, flags, project)), ...(await bugProblems(project))];
+  const problems = [...(await driftProblems(project)), ...(await bugProblems(project))];
   if (problems.length > 0) return { exitCode: EXIT.drift, problems, tests: undefined };
   const tests = await runAllTests(project);
   if (tests.failed > 0 || tests.fileErrors.length > 0 || tests.passed === 0) {
-    const failing = tests.failures.map((failure) => ({ kind: 'tests-failing' as const, file: failure.file, message: `${failure.name}: ${failure.message.split('\n')[0]}` }));
-    const broken = tests.fileErrors.map((error) => ({ kind: 'tests-failing' as const, file: error.file, message: error.message.split('\n')[0]! }));
-    return { exitCode: EXIT.testsFailing, problems: [...failing, ...broken], tests: { passed: tests.passed, failed: tests.failed + tests.fileErrors.length } };
+    const failing = tests.failures.map((failure) => ({
+      kind: 'tests-failing' as const,
+      file: failure.file,
+      message: `${failure.name}: ${failure.message.split('\n')[0]}`,
+    }));
+    const broken = tests.fileErrors.map((error) => ({
+      kind: 'tests-failing' as const,
+      file: error.file,
+      message: error.message.split('\n')[0]!,
+    }));
+    return {
+      exitCode: EXIT.testsFailing,
+      problems: [...failing, ...broken],
+      tests: { passed: tests.passed, failed: tests.failed + tests.fileErrors.length },
+    };
   }
   return { exitCode: EXIT.ok, problems: [], tests: { passed: tests.passed, failed: 0 } };
 }
 
-async function driftProblems(cwd: string, flags: Partial<Config>, project: Project): Promise<CheckProblem[]> {
+async function driftProblems(project: Project): Promise<CheckProblem[]> {
   const problems: CheckProblem[] = [];
   for (const status of await assessProject(project)) {
     const intent = project.intents.find((candidate) => candidate.id === status.id)!;
-    if (status.state === 'stale') problems.push({ kind: 'stale', file: intent.file, message: `${status.id} is stale: ${status.reasons.join('; ')} (run ainative build)` });
-    if (status.editedByHand) problems.push({ kind: 'edited', file: status.module, message: `${status.module} was edited by hand since ainative generated it (edit ${intent.file} instead)` });
+    if (status.state === 'stale')
+      problems.push({
+        kind: 'stale',
+        file: intent.file,
+        message: `${status.id} is stale: ${status.reasons.join('; ')} (run ainative build)`,
+      });
+    if (status.editedByHand)
+      problems.push({
+        kind: 'edited',
+        file: status.module,
+        message: `${status.module} was edited by hand since ainative generated it (edit ${intent.file} instead)`,
+      });
   }
   for (const [id, entry] of Object.entries(project.lock?.intents ?? {})) {
     if (!project.intents.some((intent) => intent.id === id)) {
-      problems.push({ kind: 'orphaned-lock-entry', file: 'ainative.lock', message: `ainative.lock has an entry for '${id}' (${entry.intent}), but that intent no longer exists` });
+      problems.push({
+        kind: 'orphaned-lock-entry',
+        file: 'ainative.lock',
+        message: `ainative.lock has an entry for '${id}' (${entry.intent}), but that intent no longer exists`,
+      });
     }
   }
   return problems;
@@ -59,7 +85,11 @@ async function bugProblems(project: Project): Promise<CheckProblem[]> {
   if (errors.length > 0) throw new InputError(errors.join('\n'));
   return bugs
     .filter((bug) => bug.status === 'open' && !(bug.regressionTest && existsSync(join(project.root, bug.regressionTest))))
-    .map((bug) => ({ kind: 'bug-without-test', file: bug.file, message: `${bug.file} is an open bug without a regression test (run ainative fix ${bug.file})` }));
+    .map((bug) => ({
+      kind: 'bug-without-test',
+      file: bug.file,
+      message: `${bug.file} is an open bug without a regression test (run ainative fix ${bug.file})`,
+    }));
 }
 
 async function runAllTests(project: Project): Promise<TestRunResult> {
@@ -80,7 +110,9 @@ async function runAllTests(project: Project): Promise<TestRunResult> {
   });
   try {
     // The regression tests frozen from fixed bugs judge their intents too, as in the build.
-    const regressions = project.intents.flatMap((intent) => project.lock?.intents[intent.id]?.regressions ?? []).filter((path) => existsSync(join(project.root, path)));
+    const regressions = project.intents
+      .flatMap((intent) => project.lock?.intents[intent.id]?.regressions ?? [])
+      .filter((path) => existsSync(join(project.root, path)));
     const files = [...new Set(project.intents.flatMap((intent) => [...intent.tests, ...intent.holdout]).concat(regressions))];
     return await runner.run(files, []);
   } finally {

@@ -22,7 +22,9 @@ export async function freshFromRecord(location: ProjectLocation): Promise<FreshI
   if (!record) return undefined;
   const context = await freshContext(location);
   try {
-    return stillFresh(record, context, listIntentFiles(location.root, location.config.intentsDir), statUnder(location.root)) ? record.intents : undefined;
+    return stillFresh(record, context, listIntentFiles(location.root, location.config.intentsDir), statUnder(location.root))
+      ? record.intents
+      : undefined;
   } catch {
     return undefined; // a file that cannot be looked at: the full check says what is wrong with it
   }
@@ -57,5 +59,11 @@ function apisFromLock(project: Project): boolean {
 
 async function freshContext(location: Pick<ProjectLocation, 'root' | 'config'>): Promise<FreshContext> {
   const { hash } = await loadPromptTemplates();
-  return { version: packageVersion(), root: location.root, intentsDir: location.config.intentsDir, model: location.config.model, promptHash: hash };
+  return {
+    version: packageVersion(),
+    root: location.root,
+    intentsDir: location.config.intentsDir,
+    model: location.config.model,
+    promptHash: hash,
+  };
 }

@@ -25,7 +25,9 @@ export async function logCommand(cwd: string, options: LogOptions): Promise<LogR
   if (intent) namedIntents(project, [intent]);
   for await (const transcript of readTranscripts(await stateDirOf(project.gitRoot))) {
     if (intent ? !triedIntent(transcript, intent) : transcript.attempts.length === 0) continue;
-    const attempts = transcript.attempts.filter((record) => (!intent || record.intent === intent) && (!attempt || record.attempt === attempt));
+    const attempts = transcript.attempts.filter(
+      (record) => (!intent || record.intent === intent) && (!attempt || record.attempt === attempt),
+    );
     return { build: transcript.header, attempts };
   }
   return { attempts: [] };

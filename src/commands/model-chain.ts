@@ -10,7 +10,12 @@ import type { ProviderRequests } from './build.js';
  * every HTTP request the provider gets in `requests`. Redaction outside the cache keeps secrets out of cache keys (so CI, with other secrets, still hits); redaction
  * inside it keeps them out of the stored replies. The provider client is created only on a cache miss.
  */
-export function modelChain(project: Project, promptHash: string, redact: (text: string) => string, requests: ProviderRequests): CachedModel {
+export function modelChain(
+  project: Project,
+  promptHash: string,
+  redact: (text: string) => string,
+  requests: ProviderRequests,
+): CachedModel {
   const onRequest = ({ retry }: { retry: boolean }) => {
     requests.total += 1;
     if (retry) requests.retries += 1;

@@ -29,7 +29,8 @@ export async function preflightBuild(project: Project, intents: Intent[], option
   const workspace = createFsWorkspace(project.root);
   for (const { id } of stale) {
     const intent = project.intents.find((candidate) => candidate.id === id)!;
-    if (intent.body === '') options.warn(`${intent.file}: describes no behaviour below its frontmatter; the model gets only the required exports and the tests`);
+    if (intent.body === '')
+      options.warn(`${intent.file}: describes no behaviour below its frontmatter; the model gets only the required exports and the tests`);
     const tests = (await readTests(workspace, intent)).filter((file) => !options.secretFiles.includes(file.path));
     // The declarations of used modules are known only once those are built: this counts without them, and the
     // build counts again with them before the intent's first request.

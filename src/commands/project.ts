@@ -45,7 +45,8 @@ export async function openProject(cwd: string, flags: Partial<Config>, options: 
 /** Finds the project around `cwd` and reads its settings. */
 export async function locateProject(cwd: string, flags: Partial<Config>): Promise<ProjectLocation> {
   const gitRoot = await findRepoRoot(cwd);
-  if (!gitRoot) throw new RefusalError(`${cwd}: not inside a git repository (run 'git init'); ainative relies on git to keep your work safe`);
+  if (!gitRoot)
+    throw new RefusalError(`${cwd}: not inside a git repository (run 'git init'); ainative relies on git to keep your work safe`);
   // git answers with the real path; compare like with like when cwd goes through a symlink.
   const realCwd = realpathSync(cwd);
   const realGitRoot = realpathSync(gitRoot);
@@ -59,7 +60,9 @@ export async function loadProject(location: ProjectLocation, options: OpenProjec
   const files = options.fileIndex === false ? unindexedFiles(root) : indexedFiles(root, gitRoot);
   const { intents, errors } = await loadIntents(root, config.intentsDir, files);
   if (errors.length === 0 && intents.length === 0) {
-    throw new InputError(`${config.intentsDir}/: no *.intent.md files found (run 'ainative init' or add ${config.intentsDir}/<id>.intent.md)`);
+    throw new InputError(
+      `${config.intentsDir}/: no *.intent.md files found (run 'ainative init' or add ${config.intentsDir}/<id>.intent.md)`,
+    );
   }
   errors.push(...validateIntentSet(intents, (path) => files.exists(path)));
   if (errors.length > 0) throw new InputError(errors.join('\n'));

@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { bugFileName, intentOfIssue, issueReport, issueSource, parseIssueExport, utcDate, type Bug, type IssueExport } from '../core/project/bug.js';
+import {
+  bugFileName,
+  intentOfIssue,
+  issueReport,
+  issueSource,
+  parseIssueExport,
+  utcDate,
+  type Bug,
+  type IssueExport,
+} from '../core/project/bug.js';
 import { InputError } from '../core/errors.js';
 import { listBugFiles, readBugs, writeNewBugFile } from '../adapters/project/bug-files.js';
 import { openProject } from './project.js';
@@ -44,9 +53,15 @@ export async function reportCommand(options: ReportOptions): Promise<ReportResul
   const body = (await readReport(options)).trim();
   if (body === '') throw new InputError('the bug report is empty: say what goes wrong (as text, with --body-file, or on stdin with -)');
   const source = options.source?.trim();
-  if (options.source !== undefined && !source) throw new InputError('--source is empty: pass the URL or issue number where the bug was reported');
+  if (options.source !== undefined && !source)
+    throw new InputError('--source is empty: pass the URL or issue number where the bug was reported');
   const taken = new Set(await listBugFiles(project.root));
-  const file = await writeBug(project.root, { intent: options.intent, status: 'open', created: utcDate(options.now), source, body }, options.now, taken);
+  const file = await writeBug(
+    project.root,
+    { intent: options.intent, status: 'open', created: utcDate(options.now), source, body },
+    options.now,
+    taken,
+  );
   return { written: [{ file, intent: options.intent }], skipped: [] };
 }
 
@@ -72,7 +87,12 @@ export async function importIssuesCommand(options: ImportIssuesOptions): Promise
       continue;
     }
     const body = issueReport(issue);
-    const file = await writeBug(project.root, { intent, status: 'open', created: utcDate(options.now), source: issueSource(issue), body }, options.now, taken);
+    const file = await writeBug(
+      project.root,
+      { intent, status: 'open', created: utcDate(options.now), source: issueSource(issue), body },
+      options.now,
+      taken,
+    );
     result.written.push({ file, intent });
     // The same issue twice in one export is imported once.
     for (const key of keys) imported.add(key);
@@ -94,7 +114,9 @@ async function writeBug(root: string, fields: Omit<Bug, 'file'>, now: Date, take
 async function importedSources(root: string): Promise<Set<string>> {
   const { bugs, errors } = await readBugs(root);
   if (errors.length > 0) {
-    throw new InputError([...errors, 'fix or remove these bug files first: without them ainative cannot tell which issues were already imported'].join('\n'));
+    throw new InputError(
+      [...errors, 'fix or remove these bug files first: without them ainative cannot tell which issues were already imported'].join('\n'),
+    );
   }
   return new Set(bugs.flatMap((bug) => (bug.source ? [bug.source] : [])));
 }
@@ -105,9 +127,13 @@ function sourceKeys(issue: IssueExport): string[] {
 }
 
 async function readReport(options: ReportOptions): Promise<string> {
-  if (options.text !== undefined && options.bodyFile !== undefined) throw new InputError('pass the report either as text or with --body-file, not both');
+  if (options.text !== undefined && options.bodyFile !== undefined)
+    throw new InputError('pass the report either as text or with --body-file, not both');
   if (options.bodyFile !== undefined) return readInput(options.bodyFile, options.cwd, options.readStdin);
-  if (options.text === undefined) throw new InputError(`missing the report: ainative report ${options.intent} "<what goes wrong>" (or --body-file <file>, or - for stdin)`);
+  if (options.text === undefined)
+    throw new InputError(
+      `missing the report: ainative report ${options.intent} "<what goes wrong>" (or --body-file <file>, or - for stdin)`,
+    );
   return options.text === '-' ? options.readStdin() : options.text;
 }
 

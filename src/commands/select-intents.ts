@@ -10,7 +10,9 @@ export function namedIntents(project: Project, ids: readonly string[] | undefine
   if (unknown.length > 0) {
     const known = project.intents.map((intent) => intent.id).join(', ');
     const names = unknown.map((id) => `'${id}'`).join(', ');
-    throw new InputError(`unknown intent${unknown.length > 1 ? 's' : ''} ${names}: no ${unknown.map((id) => `${project.config.intentsDir}/${id}.intent.md`).join(', ')} (intents: ${known})`);
+    throw new InputError(
+      `unknown intent${unknown.length > 1 ? 's' : ''} ${names}: no ${unknown.map((id) => `${project.config.intentsDir}/${id}.intent.md`).join(', ')} (intents: ${known})`,
+    );
   }
   return intents;
 }

@@ -28,7 +28,11 @@ export interface IntentStatus {
 }
 
 /** `ainative status [intent...]`: the intents (the named ones and what they use, or all), their bugs, and why the stale ones last failed. */
-export async function statusReport(cwd: string, flags: Partial<Config>, ids: string[]): Promise<{ intents: IntentStatus[]; bugs: BugStatusLine[]; sandbox: string }> {
+export async function statusReport(
+  cwd: string,
+  flags: Partial<Config>,
+  ids: string[],
+): Promise<{ intents: IntentStatus[]; bugs: BugStatusLine[]; sandbox: string }> {
   const project = await openProject(cwd, flags);
   const named = namedIntents(project, ids);
   const { tierFor } = await import('../adapters/test-host/sandboxed-runner.js');
@@ -36,7 +40,11 @@ export async function statusReport(cwd: string, flags: Partial<Config>, ids: str
   const stale = intents.filter((status) => status.state === 'stale').map((status) => status.id);
   const failures = stale.length > 0 ? await lastFailures(project.gitRoot, stale) : new Map<string, string>();
   const bugs = (await bugStatuses(cwd)).filter((bug) => named.some((intent) => intent.id === bug.intent));
-  return { intents: intents.map((status) => (failures.has(status.id) ? { ...status, lastFailure: failures.get(status.id) } : status)), bugs, sandbox };
+  return {
+    intents: intents.map((status) => (failures.has(status.id) ? { ...status, lastFailure: failures.get(status.id) } : status)),
+    bugs,
+    sandbox,
+  };
 }
 
 /** Per intent, the first line of its last feedback when the last build that worked on it left it red. */
@@ -61,13 +69,20 @@ export async function assessProject(project: Project, intents: Intent[] = projec
   const { files } = project;
   const lock = project.lock ?? emptyLock();
   let checker: Promise<TypeChecker> | undefined;
-  const loadChecker = () => (checker ??= import('../adapters/typescript/checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root })));
+  const loadChecker = () =>
+    (checker ??= import('../adapters/typescript/checker.js').then(({ createTsChecker }) => createTsChecker({ root: project.root })));
   const statuses: IntentStatus[] = [];
   for (const declared of intents) {
     // Regression tests frozen from fixed bugs judge the module too, as the build counts them.
     const regressions = (lock.intents[declared.id]?.regressions ?? []).filter((path) => files.exists(path));
     const intent = { ...declared, tests: [...declared.tests, ...regressions.filter((path) => !declared.tests.includes(path))] };
-    const inputs = await inputsFromHashes(intent, { intents: project.intents, promptHash: hash, model: project.config.model }, hashesOf(intent, files), loadChecker, lock);
+    const inputs = await inputsFromHashes(
+      intent,
+      { intents: project.intents, promptHash: hash, model: project.config.model },
+      hashesOf(intent, files),
+      loadChecker,
+      lock,
+    );
     const moduleHash = files.hash(intent.module);
     const entry = lock.intents[intent.id];
     const staleness = assessStaleness(inputs, entry, { path: intent.module, sha256: moduleHash });
@@ -103,7 +118,7 @@ export interface BugStatusLine {
 }
 
 /** The bug reports under bugs/, for `ainative status`. */
-export async function bugStatuses(cwd: string): Promise<BugStatusLine[]> {
+async function bugStatuses(cwd: string): Promise<BugStatusLine[]> {
   const project = await openProject(cwd, {});
   // Imported here: bug-files brings globbing and atomic writes, which the no-op build path never needs.
   const { readBugs } = await import('../adapters/project/bug-files.js');

@@ -106,7 +106,10 @@ export interface TypeChecker {
 
 /** Inspects candidate source for code that games the tests or reaches outside its job; one problem per violation. */
 export interface CodeGuard {
-  inspect(intent: { module: string; allow: string[]; isolation: 'confined' | 'shared' }, code: string): TypeProblem[] | Promise<TypeProblem[]>;
+  inspect(
+    intent: { module: string; allow: string[]; isolation: 'confined' | 'shared' },
+    code: string,
+  ): TypeProblem[] | Promise<TypeProblem[]>;
 }
 
 /** What the protected files held at one moment; opaque to the core. */

@@ -8,7 +8,13 @@ warnSkipped('attack-function-constructor under bubblewrap');
 
 describe.each(TIERS)('a module escaping through the Function constructor (%s)', (tier) => {
   it('reaches no process: every road is blocked and the build fails without a trace', async () => {
-    const outcome = await runAttack({ tier, files: sumRepo(), module: 'src/sum.ts', attacks: [FUNCTION_CONSTRUCTOR_ESCAPE], honest: SUM_HONEST });
+    const outcome = await runAttack({
+      tier,
+      files: sumRepo(),
+      module: 'src/sum.ts',
+      attacks: [FUNCTION_CONSTRUCTOR_ESCAPE],
+      honest: SUM_HONEST,
+    });
     try {
       expect(outcome.exitCode).toBe(1);
       expect(outcome.failure).toContain('ATTACK REPORT');

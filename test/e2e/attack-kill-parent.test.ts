@@ -23,9 +23,16 @@ describe.each(TIERS)('ainative killed while a module spins forever in its tests 
   it('takes the test host and the module down with it, and the next build restores the repo and takes the lock', async () => {
     const repo = await createTempRepo(sumRepo(), { commit: true });
     const settings = tierSettings(tier);
-    const server = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', 'while (true) {}\nexport function sum(a: number, b: number): number { return a + b; }\n') }] });
+    const server = await startFakeModelServer({
+      replies: [
+        { content: codeReply('src/sum.ts', 'while (true) {}\nexport function sum(a: number, b: number): number { return a + b; }\n') },
+      ],
+    });
     try {
-      const cli = startCli(['build', ...settings.args], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test', ...settings.env } });
+      const cli = startCli(['build', ...settings.args], {
+        cwd: repo.root,
+        env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test', ...settings.env },
+      });
       // The module is on disk and its test host runs: its tests are starting, and then spin.
       expect(await until(() => existsSync(join(repo.root, 'src/sum.ts')) && processesMentioning(repo.root).length > 0, 30_000)).toBe(true);
       cli.kill('SIGKILL');
@@ -34,7 +41,10 @@ describe.each(TIERS)('ainative killed while a module spins forever in its tests 
 
       const honest = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', SUM_HONEST) }] });
       try {
-        const next = await runCli(['build', ...settings.args], { cwd: repo.root, env: { OPENAI_BASE_URL: honest.baseUrl, OPENAI_API_KEY: 'sk-test', ...settings.env } });
+        const next = await runCli(['build', ...settings.args], {
+          cwd: repo.root,
+          env: { OPENAI_BASE_URL: honest.baseUrl, OPENAI_API_KEY: 'sk-test', ...settings.env },
+        });
         expect(next.exitCode, next.stderr).toBe(0);
         expect(next.stderr).toMatch(/restored src\/sum\.ts left half-built by an earlier build/);
         expect(await repo.read('src/sum.ts')).toContain('return a + b;');

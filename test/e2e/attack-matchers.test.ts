@@ -12,7 +12,11 @@ describe.each(TIERS)('modules returning values that answer the matchers themselv
     try {
       expect(outcome.exitCode).toBe(1);
       // Each attempt's feedback names the untrusted value; the second and third replies were told about the first two.
-      const feedback = outcome.requests.slice(1).map((request) => JSON.stringify(request.body)).join('\n') + outcome.failure;
+      const feedback =
+        outcome.requests
+          .slice(1)
+          .map((request) => JSON.stringify(request.body))
+          .join('\n') + outcome.failure;
       expect(feedback).toContain("has a 'asymmetricMatch' property");
       expect(feedback).toContain('defines Symbol.hasInstance');
     } finally {

@@ -16,7 +16,13 @@ describe.each(TIERS)('a module granted fs planting files that would poison later
   it('plants nothing: no hook, git config, vitest config, setup file, node_modules entry, compile cache entry or change to ainative itself', async () => {
     const cliBefore = hashOf(CLI_PATH);
     // runAttack compares every file of the repo, .git/config and the hooks before and after.
-    const outcome = await runAttack({ tier, files: sumRepo(['fs', 'process']), module: 'src/sum.ts', attacks: [plantEverywhere(CLI_PATH)], honest: SUM_HONEST });
+    const outcome = await runAttack({
+      tier,
+      files: sumRepo(['fs', 'process']),
+      module: 'src/sum.ts',
+      attacks: [plantEverywhere(CLI_PATH)],
+      honest: SUM_HONEST,
+    });
     try {
       expect(outcome.exitCode).toBe(1);
       expect(outcome.failure).toContain('ATTACK REPORT');

@@ -11,7 +11,13 @@ warnSkipped('attack-processes under bubblewrap');
 describe.each(TIERS)('a module granted child_process leaving a detached, double-forked process behind (%s)', (tier) => {
   it('leaves no process once the build is over', async () => {
     const marker = `ainative-orphan-${randomBytes(6).toString('hex')}`;
-    const outcome = await runAttack({ tier, files: sumRepo(['child_process']), module: 'src/sum.ts', attacks: [forkAway(marker)], honest: SUM_HONEST });
+    const outcome = await runAttack({
+      tier,
+      files: sumRepo(['child_process']),
+      module: 'src/sum.ts',
+      attacks: [forkAway(marker)],
+      honest: SUM_HONEST,
+    });
     try {
       expect(outcome.exitCode).toBe(1);
       expect(processesMentioning(marker)).toEqual([]);

@@ -8,13 +8,14 @@ let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
 const right = { content: codeReply('src/sum.ts', SUM_RIGHT) };
-const WITH_FS = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
 /** A module the intent runs in the test realm itself: only the protected-file manifest stands behind its writes. */
 const SHARED_WITH_FS = SUM_INTENT.replace('module:', 'isolation: shared\nallow: [fs]\nmodule:');
 
 /** A sum that is wrong for the tests, plus some code run at import time. */
 function cheat(prelude: string, imports = ''): { content: string } {
-  return { content: codeReply('src/sum.ts', `${imports}${prelude}\nexport function sum(a: number, b: number): number {\n  return a * b;\n}\n`) };
+  return {
+    content: codeReply('src/sum.ts', `${imports}${prelude}\nexport function sum(a: number, b: number): number {\n  return a * b;\n}\n`),
+  };
 }
 
 it('rejects a reply that edits the test file to add .skip, and the test file stays byte-identical', async () => {
@@ -31,8 +32,13 @@ it('rejects a reply that edits the test file to add .skip, and the test file sta
 it('catches a shared-isolation module that rewrites its test at run time, restores the test byte for byte and rejects the attempt', async () => {
   repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': SHARED_WITH_FS }, { commit: true });
   // The path is assembled at run time so that only the run-time manifest check can catch the write.
-  const rewrite = "writeFileSync(new URL(['..', ['te', 'st'].join(''), ['sum', ['te', 'st'].join(''), 'ts'].join('.')].join('/'), import.meta.url), 'export {};\\n');";
-  const run = await runWithModel(repo, [cheat(rewrite, "import { writeFileSync } from 'node:fs';\n"), right], ['build', '--sandbox', 'off']);
+  const rewrite =
+    "writeFileSync(new URL(['..', ['te', 'st'].join(''), ['sum', ['te', 'st'].join(''), 'ts'].join('.')].join('/'), import.meta.url), 'export {};\\n');";
+  const run = await runWithModel(
+    repo,
+    [cheat(rewrite, "import { writeFileSync } from 'node:fs';\n"), right],
+    ['build', '--sandbox', 'off'],
+  );
 
   expect(run.exitCode).toBe(0);
   const feedback = lastUserMessage(run.requests[1]!);
@@ -74,7 +80,9 @@ it('rejects path traversal and absolute paths in the reply without writing them'
 
   expect(run.exitCode).toBe(0);
   expect(lastUserMessage(run.requests[1]!)).toContain('The reply wrote ../escape.ts, but you may write only src/sum.ts');
-  expect(lastUserMessage(run.requests[2]!)).toContain('The reply wrote /tmp/ainative-absolute-escape.ts, but you may write only src/sum.ts');
+  expect(lastUserMessage(run.requests[2]!)).toContain(
+    'The reply wrote /tmp/ainative-absolute-escape.ts, but you may write only src/sum.ts',
+  );
   const { existsSync } = await import('node:fs');
   expect(existsSync(`${repo.root}/../escape.ts`)).toBe(false);
   expect(existsSync('/tmp/ainative-absolute-escape.ts')).toBe(false);

@@ -22,7 +22,8 @@ function files(): Record<string, string> {
   const result: Record<string, string> = {};
   IDS.forEach((id, k) => {
     result[`intents/${id}.intent.md`] = `---\nmodule: src/${id}.ts\n---\nExports the number ${k} as \`value\`.\n`;
-    result[`test/${id}.test.ts`] = `import { expect, it } from 'vitest';\nimport { value } from '../src/${id}.ts';\nit('is ${k}', () => expect(value).toBe(${k}));\n`;
+    result[`test/${id}.test.ts`] =
+      `import { expect, it } from 'vitest';\nimport { value } from '../src/${id}.ts';\nit('is ${k}', () => expect(value).toBe(${k}));\n`;
   });
   return result;
 }
@@ -41,7 +42,11 @@ function replyFor(neverRight: string[]): (request: FakeRequest) => FakeReply {
   };
 }
 
-async function build(root: string, args: string[], neverRight: string[] = []): Promise<{ exitCode: number; stdout: string; stderr: string; requests: number; maxConcurrent: number }> {
+async function build(
+  root: string,
+  args: string[],
+  neverRight: string[] = [],
+): Promise<{ exitCode: number; stdout: string; stderr: string; requests: number; maxConcurrent: number }> {
   const server = await startFakeModelServer({ respond: replyFor(neverRight) });
   try {
     const run = await runCli(['build', ...args], { cwd: root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
@@ -68,7 +73,11 @@ it('after a rebuild and cache prune, a fresh clone rebuilds --frozen offline, by
   await repo.write('intents/n3.intent.md', `${files()['intents/n3.intent.md']}It never changes.\n`);
   const rebuilt = await build(repo.root, ['--concurrency', '4', '--json']);
   expect(rebuilt.exitCode).toBe(0);
-  expect(JSON.parse(rebuilt.stdout).modules.filter((module: { status: string }) => module.status === 'built').map((module: { id: string }) => module.id)).toEqual(['n3']);
+  expect(
+    JSON.parse(rebuilt.stdout)
+      .modules.filter((module: { status: string }) => module.status === 'built')
+      .map((module: { id: string }) => module.id),
+  ).toEqual(['n3']);
   const pruned = JSON.parse((await runCli(['cache', 'prune', '--json'], { cwd: repo.root })).stdout);
   expect(pruned).toMatchObject({ removed: 1, kept: 12 });
   await repo.commit('rebuild n3, prune the cache');
@@ -89,12 +98,20 @@ it('--commit at --concurrency 4 commits the cache entry of every reply of what i
   repo = await createTempRepo(files(), { commit: true });
   const run = await build(repo.root, ['--concurrency', '4', '--max-attempts', '2', '--commit', '--json'], ['n6']);
   expect(run.exitCode).toBe(1);
-  expect(JSON.parse(run.stdout).modules.find((module: { id: string }) => module.id === 'n6')).toMatchObject({ status: 'failed', attempts: 2 });
+  expect(JSON.parse(run.stdout).modules.find((module: { id: string }) => module.id === 'n6')).toMatchObject({
+    status: 'failed',
+    attempts: 2,
+  });
 
   const recorded = lockReplies(await repo.read('ainative.lock'));
   expect(Object.keys(recorded)).toEqual(IDS.filter((id) => id !== 'n6'));
   expect(Object.values(recorded).flat()).toHaveLength(10);
   const committed = (await repo.git.raw(['ls-files', '.ainative/cache'])).split('\n').filter(Boolean);
-  expect(committed.sort()).toEqual(Object.values(recorded).flat().map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`).sort());
+  expect(committed.sort()).toEqual(
+    Object.values(recorded)
+      .flat()
+      .map((key) => `.ainative/cache/${key.slice(0, 2)}/${key}.json`)
+      .sort(),
+  );
   expect((await repo.git.status()).files).toEqual([]);
 });

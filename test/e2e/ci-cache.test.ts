@@ -20,7 +20,10 @@ afterEach(() => {
 /** Builds sum red-then-green, commits everything but the generated module (as a repo ignoring generated code would). */
 async function builtRepoWithoutModule(): Promise<TempRepo> {
   const created = await createTempRepo({ ...sumRepoFiles(), '.gitignore': 'src/\n' }, { commit: true });
-  const run = await runWithModel(created, [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }]);
+  const run = await runWithModel(created, [
+    { content: codeReply('src/sum.ts', SUM_WRONG) },
+    { content: codeReply('src/sum.ts', SUM_RIGHT) },
+  ]);
   expect(run.exitCode).toBe(0);
   await created.commit('build');
   return created;

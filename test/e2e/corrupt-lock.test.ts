@@ -25,7 +25,9 @@ it('a corrupt ainative.lock is exit 2 naming the file and the fix, and the fix i
 
   const run = await runWithModel(repo, [right]);
   expect(run.exitCode).toBe(2);
-  expect(run.stderr).toMatch(/^ainative: ainative\.lock: not valid JSON \(.+\); restore the committed one with `git checkout HEAD -- ainative\.lock`, or delete it to rebuild every intent$/m);
+  expect(run.stderr).toMatch(
+    /^ainative: ainative\.lock: not valid JSON \(.+\); restore the committed one with `git checkout HEAD -- ainative\.lock`, or delete it to rebuild every intent$/m,
+  );
   expect(run.requests).toHaveLength(0);
 
   const command = /`(git checkout [^`]+)`/.exec(run.stderr)![1]!;
@@ -42,7 +44,9 @@ it('a lock left with merge conflict markers says so, and deleting it rebuilds ev
 
   const run = await runWithModel(repo, [right]);
   expect(run.exitCode).toBe(2);
-  expect(run.stderr).toContain('ainative: ainative.lock: has unresolved merge conflict markers; keep one side (`git checkout --ours ainative.lock`)');
+  expect(run.stderr).toContain(
+    'ainative: ainative.lock: has unresolved merge conflict markers; keep one side (`git checkout --ours ainative.lock`)',
+  );
 
   await repo.remove('ainative.lock');
   const rebuilt = await runWithModel(repo, [right], ['build', '--json']);

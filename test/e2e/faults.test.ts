@@ -25,7 +25,10 @@ it('retries a 429 after its retry-after and then builds', async () => {
 
 it('does not retry insufficient_quota: one request, provider exit code, nothing written', async () => {
   repo = await cleanRepo();
-  const quota = { status: 429, error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } };
+  const quota = {
+    status: 429,
+    error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+  };
   const run = await runWithModel(repo, [quota, right]);
 
   expect(run.exitCode).toBe(3);
@@ -66,7 +69,11 @@ it('never writes a stream cut mid-reply and retries within the attempt budget', 
 
 it('feeds a refusal back as the reason and still writes nothing for it', async () => {
   repo = await cleanRepo();
-  const run = await runWithModel(repo, [{ refusal: "I can't help with that." }, { refusal: 'Still no.' }], ['build', '--max-attempts', '2']);
+  const run = await runWithModel(
+    repo,
+    [{ refusal: "I can't help with that." }, { refusal: 'Still no.' }],
+    ['build', '--max-attempts', '2'],
+  );
 
   expect(run.exitCode).toBe(1);
   expect(lastUserMessage(run.requests[1]!)).toContain("The model refused: I can't help with that.");
@@ -76,7 +83,10 @@ it('feeds a refusal back as the reason and still writes nothing for it', async (
 
 it('stops at --max-tokens: exit code 6, nothing half-built', async () => {
   repo = await cleanRepo();
-  const wrong = { content: codeReply('src/sum.ts', SUM_RIGHT.replace('a + b', 'a - b')), usage: { prompt_tokens: 800, completion_tokens: 300 } };
+  const wrong = {
+    content: codeReply('src/sum.ts', SUM_RIGHT.replace('a + b', 'a - b')),
+    usage: { prompt_tokens: 800, completion_tokens: 300 },
+  };
   const run = await runWithModel(repo, [wrong, wrong, wrong], ['build', '--max-tokens', '1000', '--json']);
 
   expect(run.exitCode).toBe(6);
@@ -96,7 +106,10 @@ it('stops at --timeout: exit code 6, the module in progress restored', async () 
   const { startHeldModelServer } = await import('../helpers/held-model-server.js');
   const held = await startHeldModelServer();
   try {
-    const run = await runCli(['build', '--timeout', '1s', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: held.server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const run = await runCli(['build', '--timeout', '1s', '--json'], {
+      cwd: repo.root,
+      env: { OPENAI_BASE_URL: held.server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+    });
     expect(run.exitCode).toBe(6);
     expect(JSON.parse(run.stdout).budgetExhausted).toMatch(/time budget \(--timeout\) exhausted/);
     expect(await repo.read('src/sum.ts')).toBeUndefined();

@@ -27,8 +27,27 @@ it('lists every build flag in build --help', async () => {
   const options = help.stdout.split('\nOptions:\n')[1]!.split('\n\n')[0]!;
   const flags = [...options.matchAll(/^ {2}(--[\w-]+)/gm)].map((match) => match[1]);
   expect(flags).toEqual([
-    '--model', '--max-attempts', '--concurrency', '--samples', '--shard', '--max-tokens', '--max-prompt-tokens', '--max-cost',
-    '--prompt-price', '--completion-price', '--timeout', '--sandbox', '--frozen', '--no-cache', '--changed', '--staged', '--stage',
-    '--commit', '--force', '--json', '--verbose', '--summary',
+    '--model',
+    '--max-attempts',
+    '--concurrency',
+    '--samples',
+    '--shard',
+    '--max-tokens',
+    '--max-prompt-tokens',
+    '--max-cost',
+    '--prompt-price',
+    '--completion-price',
+    '--timeout',
+    '--sandbox',
+    '--frozen',
+    '--no-cache',
+    '--changed',
+    '--staged',
+    '--stage',
+    '--commit',
+    '--force',
+    '--json',
+    '--verbose',
+    '--summary',
   ]);
 });

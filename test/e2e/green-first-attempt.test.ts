@@ -9,7 +9,11 @@ afterEach(() => repo?.cleanup());
 
 it('builds a module that passes on the first attempt and records it in the lock', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT), usage: { prompt_tokens: 900, completion_tokens: 40 } }], ['build', '--json']);
+  const run = await runWithModel(
+    repo,
+    [{ content: codeReply('src/sum.ts', SUM_RIGHT), usage: { prompt_tokens: 900, completion_tokens: 40 } }],
+    ['build', '--json'],
+  );
 
   expect(run.exitCode).toBe(0);
   expect(run.requests).toHaveLength(1);
@@ -24,7 +28,14 @@ it('builds a module that passes on the first attempt and records it in the lock'
     testHost: { runs: 1, ms: expect.any(Number), cpuMs: expect.any(Number), tier: expect.stringMatching(/^(bwrap|permission)$/) },
     peakRssMb: expect.any(Number),
     modules: [
-      expect.objectContaining({ id: 'sum', module: 'src/sum.ts', status: 'built', attempts: 1, tests: { passed: 2, failed: 0 }, tokens: { prompt: 900, completion: 40 } }),
+      expect.objectContaining({
+        id: 'sum',
+        module: 'src/sum.ts',
+        status: 'built',
+        attempts: 1,
+        tests: { passed: 2, failed: 0 },
+        tokens: { prompt: 900, completion: 40 },
+      }),
     ],
   });
   // The host's own CPU time (it runs in bubblewrap, out of reach of this process's resource usage): booting vitest costs some.
@@ -47,7 +58,7 @@ it('sends the intent, the required exports and the read-only tests, with the sys
   expect(task!.content).toContain('Adds two numbers and returns the total.');
   expect(task!.content).toContain('sum(a: number, b: number): number');
   expect(task!.content).toContain('### test/sum.test.ts (read-only)');
-  expect(task!.content).toContain("expect(sum(-4, -6)).toBe(-10);");
+  expect(task!.content).toContain('expect(sum(-4, -6)).toBe(-10);');
   expect(run.stdout).toContain('1 built, 0 fresh, 0 failed');
 });
 
@@ -69,7 +80,12 @@ it('asks the model named by AINATIVE_MODEL (or --model) for a streamed reply wit
   expect(run.requests[0]!.body).toMatchObject({ model: 'local-coder', stream: true, stream_options: { include_usage: true } });
   expect(run.stdout).not.toMatch(/\u001b\[/);
 
-  const flagged = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', '--model', 'bigger-coder', '--json'], { AINATIVE_MODEL: 'local-coder' });
+  const flagged = await runWithModel(
+    repo,
+    [{ content: codeReply('src/sum.ts', SUM_RIGHT) }],
+    ['build', '--model', 'bigger-coder', '--json'],
+    { AINATIVE_MODEL: 'local-coder' },
+  );
   expect(flagged.requests[0]!.body.model).toBe('bigger-coder');
   expect(JSON.parse(flagged.stdout).modules[0].reasons).toEqual(['model changed (local-coder -> bigger-coder)']);
 });

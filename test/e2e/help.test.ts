@@ -12,8 +12,16 @@ it('ainative --help and ainative build --help list the environment variables, th
 
     expect(help.exitCode).toBe(0);
     const section = (title: string) => help.stdout.split(`\n${title}\n`)[1]?.split('\n\n')[0] ?? '';
-    expect(section('Environment:').match(/^ {2}[A-Z_]+/gm)?.map((name) => name.trim())).toEqual(['AINATIVE_MODEL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'NO_COLOR']);
-    expect(section('Exit codes:').match(/^ {2}\d+/gm)?.map(Number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 70, 130]);
+    expect(
+      section('Environment:')
+        .match(/^ {2}[A-Z_]+/gm)
+        ?.map((name) => name.trim()),
+    ).toEqual(['AINATIVE_MODEL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'NO_COLOR']);
+    expect(
+      section('Exit codes:')
+        .match(/^ {2}\d+/gm)
+        ?.map(Number),
+    ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 70, 130]);
     expect(section('Exit codes:')).toMatch(/^ {2}2 +usage or input error: bad flag/m);
     expect(section('Exit codes:')).toMatch(/^ {2}130 +interrupted \(SIGINT\/SIGTERM\)/m);
     expect(section('Examples:')).toMatch(/^ {2}# .+\n {2}(\S+=\S+ )*ainative \w+/m);

@@ -14,7 +14,8 @@ it('adds numbers the visible tests never use', () => {
 });
 `;
 /** Hard-codes the visible tests' answers: what a reward-hacking model does. */
-const HARD_CODED = 'export function sum(a: number, b: number): number {\n  if (a === 2 && b === 3) return 5;\n  if (a === -4 && b === -6) return -10;\n  return 0;\n}\n';
+const HARD_CODED =
+  'export function sum(a: number, b: number): number {\n  if (a === 2 && b === 3) return 5;\n  if (a === -4 && b === -6) return -10;\n  return 0;\n}\n';
 
 function holdoutRepo(): Promise<TempRepo> {
   const intent = SUM_INTENT.replace('module:', 'holdout: [test/sum.holdout.test.ts]\nmodule:');
@@ -23,7 +24,11 @@ function holdoutRepo(): Promise<TempRepo> {
 
 it('catches hard-coded visible answers with holdout tests, telling the model only how many hidden tests failed', async () => {
   repo = await holdoutRepo();
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', HARD_CODED) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', '--json']);
+  const run = await runWithModel(
+    repo,
+    [{ content: codeReply('src/sum.ts', HARD_CODED) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }],
+    ['build', '--json'],
+  );
 
   expect(run.exitCode).toBe(0);
   const feedback = lastUserMessage(run.requests[1]!);

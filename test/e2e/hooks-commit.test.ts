@@ -35,7 +35,10 @@ async function repoWithHook(): Promise<TempRepo> {
   // The hook looks for a local install first: point node_modules/.bin/ainative at the built CLI.
   const bin = `${created.root}/node_modules/.bin`;
   await execa('mkdir', ['-p', bin]);
-  await execa('sh', ['-c', `printf '#!/bin/sh\\nexec "${process.execPath}" "${CLI_PATH}" "$@"\\n' > ${bin}/ainative && chmod +x ${bin}/ainative`]);
+  await execa('sh', [
+    '-c',
+    `printf '#!/bin/sh\\nexec "${process.execPath}" "${CLI_PATH}" "$@"\\n' > ${bin}/ainative && chmod +x ${bin}/ainative`,
+  ]);
   return created;
 }
 
@@ -130,7 +133,11 @@ it('--commit makes one commit with provenance trailers and no unrelated file', a
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
   await repo.write('unrelated.txt', 'not ainative\n');
   await repo.git.add('unrelated.txt');
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', '--commit', '--model', 'coder-1']);
+  const run = await runWithModel(
+    repo,
+    [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }],
+    ['build', '--commit', '--model', 'coder-1'],
+  );
 
   expect(run.exitCode).toBe(0);
   const body = await repo.git.raw(['log', '-1', '--format=%B']);

@@ -24,16 +24,36 @@ it('scaffolds a project with an example intent that ainative builds, and never o
   repo = await createTempRepo();
   const init = await runCli(['init'], { cwd: repo.root });
   expect(init.exitCode).toBe(0);
-  const scaffold = ['ainative.config.json', 'tsconfig.json', 'vitest.config.ts', 'intents/README.md', 'intents/greet.intent.md', 'test/greet.test.ts', '.gitignore'];
+  const scaffold = [
+    'ainative.config.json',
+    'tsconfig.json',
+    'vitest.config.ts',
+    'intents/README.md',
+    'intents/greet.intent.md',
+    'test/greet.test.ts',
+    '.gitignore',
+  ];
   for (const file of scaffold) {
     expect(init.stdout).toContain(`created  ${file}`);
     expect(await repo.read(file)).toBeDefined();
   }
   expect(init.stdout).toContain('created  src/');
   expect(await ignored(['node_modules/vitest/package.json', '.env'])).toEqual(['node_modules/vitest/package.json', '.env']);
-  expect(await ignored(['ainative.lock', '.ainative/cache/0a1b.json', '.gitattributes', 'src/greet.ts', 'intents/greet.intent.md', 'test/greet.test.ts'])).toEqual([]);
+  expect(
+    await ignored([
+      'ainative.lock',
+      '.ainative/cache/0a1b.json',
+      '.gitattributes',
+      'src/greet.ts',
+      'intents/greet.intent.md',
+      'test/greet.test.ts',
+    ]),
+  ).toEqual([]);
 
-  await repo.write('tsconfig.json', '{ "compilerOptions": { "strict": true, "allowImportingTsExtensions": true, "noEmit": true, "module": "ESNext", "moduleResolution": "Bundler" } }\n');
+  await repo.write(
+    'tsconfig.json',
+    '{ "compilerOptions": { "strict": true, "allowImportingTsExtensions": true, "noEmit": true, "module": "ESNext", "moduleResolution": "Bundler" } }\n',
+  );
   const again = await runCli(['init'], { cwd: repo.root });
   expect(again.stdout).toContain('kept     tsconfig.json (already exists)');
   expect(again.stdout).toContain('kept     .gitignore (already exists)');

@@ -60,7 +60,10 @@ it('exits 130 on SIGINT during the test run, stops the test process and restores
   const marker = `${repo.root}-tests-started`;
   const server = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', spinningModule(marker)) }] });
   try {
-    const cli = startCli(['build', '--sandbox', 'off'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const cli = startCli(['build', '--sandbox', 'off'], {
+      cwd: repo.root,
+      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+    });
     await waitForFile(marker);
     cli.kill('SIGINT');
     const result = await cli.result;
@@ -100,7 +103,10 @@ it('after a hard kill mid-build, the next build restores what the dead one left 
   const marker = `${repo.root}-tests-started`;
   const server = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', spinningModule(marker)) }] });
   try {
-    const cli = startCli(['build', '--sandbox', 'off'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const cli = startCli(['build', '--sandbox', 'off'], {
+      cwd: repo.root,
+      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+    });
     await waitForFile(marker);
     cli.kill('SIGKILL');
     await cli.result;
@@ -108,7 +114,10 @@ it('after a hard kill mid-build, the next build restores what the dead one left 
 
     const next = await runCli(['status'], { cwd: repo.root });
     expect(next.exitCode).toBe(0);
-    const rebuild = await runCli(['build', '--max-attempts', '1'], { cwd: repo.root, env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'sk-test' } });
+    const rebuild = await runCli(['build', '--max-attempts', '1'], {
+      cwd: repo.root,
+      env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'sk-test' },
+    });
     expect(rebuild.stderr).toMatch(/restored src\/sum\.ts left half-built by an earlier build/);
     expect(await repo.read('src/sum.ts')).toBe(committed);
   } finally {

@@ -13,13 +13,24 @@ const TWIN_INTENT = SUM_INTENT.replace('module: src/sum.ts', 'isolation: shared\
 const TWIN_TEST = SUM_TEST.replace("'../src/sum.ts'", "'../src/twin.ts'");
 
 it('status and build --json say which sandbox tier ran and mark shared isolation as weaker', async () => {
-  repo = await createTempRepo({ 'intents/sum.intent.md': SUM_INTENT, 'test/sum.test.ts': SUM_TEST, 'intents/twin.intent.md': TWIN_INTENT, 'test/twin.test.ts': TWIN_TEST }, { commit: true });
+  repo = await createTempRepo(
+    {
+      'intents/sum.intent.md': SUM_INTENT,
+      'test/sum.test.ts': SUM_TEST,
+      'intents/twin.intent.md': TWIN_INTENT,
+      'test/twin.test.ts': TWIN_TEST,
+    },
+    { commit: true },
+  );
   const tier = BWRAP_WORKS ? 'bwrap' : 'permission';
 
   const status = await runCli(['status', '--json'], { cwd: repo.root });
   const report = JSON.parse(status.stdout) as { sandbox: string; intents: Array<{ id: string; isolation: string }> };
   expect(report.sandbox).toBe(tier);
-  expect(report.intents.map((intent) => [intent.id, intent.isolation])).toEqual([['sum', 'confined'], ['twin', 'shared']]);
+  expect(report.intents.map((intent) => [intent.id, intent.isolation])).toEqual([
+    ['sum', 'confined'],
+    ['twin', 'shared'],
+  ]);
   const text = await runCli(['status'], { cwd: repo.root });
   expect(text.stdout).toMatch(/twin .*isolation: shared \(runs in the test realm, weaker\)/);
   expect(text.stdout).not.toMatch(/sum .*isolation: shared/);

@@ -17,7 +17,9 @@ it('keeps intents fresh when the intent, its tests and its module are checked ou
   }
 
   const status = await runCli(['status', '--json'], { cwd: repo.root });
-  expect(JSON.parse(status.stdout).intents).toEqual([expect.objectContaining({ id: 'sum', state: 'fresh', reasons: [], editedByHand: false })]);
+  expect(JSON.parse(status.stdout).intents).toEqual([
+    expect.objectContaining({ id: 'sum', state: 'fresh', reasons: [], editedByHand: false }),
+  ]);
   const rebuilt = await runWithModel(repo, [], ['build', '--json']);
   expect(rebuilt.exitCode).toBe(0);
   expect(rebuilt.requests).toHaveLength(0);

@@ -11,19 +11,32 @@ afterEach(() => repo?.cleanup());
 const BUGGY = 'export function sum(a: number, b: number): number {\n  if (a === 0) return 0;\n  return a + b;\n}\n';
 const BUG_FILE = 'bugs/2026-11-23-sum-with-zero.md';
 const REGRESSION = 'test/regressions/2026-11-23-sum-with-zero.test.ts';
-const PASSING = "import { expect, it } from 'vitest';\nimport { sum } from '../../src/sum.ts';\n\nit('adds', () => {\n  expect(sum(1, 5)).toBe(6);\n});\n";
-const REPRODUCING = "import { expect, it } from 'vitest';\nimport { sum } from '../../src/sum.ts';\n\nit('adds to zero', () => {\n  expect(sum(0, 5)).toBe(5);\n});\n";
+const PASSING =
+  "import { expect, it } from 'vitest';\nimport { sum } from '../../src/sum.ts';\n\nit('adds', () => {\n  expect(sum(1, 5)).toBe(6);\n});\n";
+const REPRODUCING =
+  "import { expect, it } from 'vitest';\nimport { sum } from '../../src/sum.ts';\n\nit('adds to zero', () => {\n  expect(sum(0, 5)).toBe(5);\n});\n";
 
 it('records the attempts that turn a bug report into a regression test, before those that fix the module', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
   expect((await runWithModel(repo, [{ content: codeReply('src/sum.ts', BUGGY) }])).exitCode).toBe(0);
   await repo.write(BUG_FILE, '---\nintent: sum\nstatus: open\ncreated: 2026-11-23\n---\nsum(0, 5) returns 0 instead of 5\n');
   await repo.commit('built, and a bug report');
-  const replies = [{ content: codeReply(REGRESSION, PASSING) }, { content: codeReply(REGRESSION, REPRODUCING) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }];
+  const replies = [
+    { content: codeReply(REGRESSION, PASSING) },
+    { content: codeReply(REGRESSION, REPRODUCING) },
+    { content: codeReply('src/sum.ts', SUM_RIGHT) },
+  ];
   expect((await runWithModel(repo, replies, ['fix'])).exitCode).toBe(0);
 
   const { attempts } = JSON.parse((await runCli(['log', 'sum', '--json'], { cwd: repo.root })).stdout);
-  expect(attempts.map((one: { task: string; target: string; attempt: number; green: boolean }) => [one.task, one.target, one.attempt, one.green])).toEqual([
+  expect(
+    attempts.map((one: { task: string; target: string; attempt: number; green: boolean }) => [
+      one.task,
+      one.target,
+      one.attempt,
+      one.green,
+    ]),
+  ).toEqual([
     ['reproduce', REGRESSION, 1, false],
     ['reproduce', REGRESSION, 2, true],
     ['module', 'src/sum.ts', 1, true],

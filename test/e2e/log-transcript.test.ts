@@ -15,16 +15,24 @@ const CANARY = 'canary-env-4b7e1d9a03';
 it("keeps each attempt's messages, reply and feedback out of the work tree, secrets redacted, and shows them with ainative log", async () => {
   // The test file names a secret the environment holds: it goes into every prompt, and must not reach the transcript.
   repo = await createTempRepo({ ...sumRepoFiles(), 'test/sum.test.ts': `// staging token: ${CANARY}\n${SUM_TEST}` }, { commit: true });
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build'], {
-    SERVICE_API_TOKEN: CANARY,
-  });
+  const run = await runWithModel(
+    repo,
+    [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }],
+    ['build'],
+    {
+      SERVICE_API_TOKEN: CANARY,
+    },
+  );
   expect(run.exitCode).toBe(0);
 
   const log = await runCli(['log', '--json'], { cwd: repo.root });
   expect(log.exitCode).toBe(0);
   const { build, attempts } = JSON.parse(log.stdout);
   expect(build.model).toBe('gpt-4o-mini');
-  expect(attempts.map((one: { intent: string; attempt: number; green: boolean }) => [one.intent, one.attempt, one.green])).toEqual([['sum', 1, false], ['sum', 2, true]]);
+  expect(attempts.map((one: { intent: string; attempt: number; green: boolean }) => [one.intent, one.attempt, one.green])).toEqual([
+    ['sum', 1, false],
+    ['sum', 2, true],
+  ]);
   // What the model received, as sent (after redaction), attempt by attempt.
   expect(attempts[0].messages).toEqual(run.requests[0]!.body.messages);
   expect(attempts[1].messages).toEqual(run.requests[1]!.body.messages);

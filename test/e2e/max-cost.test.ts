@@ -7,12 +7,19 @@ import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
-const wrong = { content: codeReply('src/sum.ts', SUM_RIGHT.replace('a + b', 'a - b')), usage: { prompt_tokens: 800, completion_tokens: 300 } };
+const wrong = {
+  content: codeReply('src/sum.ts', SUM_RIGHT.replace('a + b', 'a - b')),
+  usage: { prompt_tokens: 800, completion_tokens: 300 },
+};
 
 it('stops at --max-cost once the spent cost reaches it: exit code 6, nothing half-built', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
   // 800 prompt tokens at 5 per million and 300 completion tokens at 20 per million: 0.01 an attempt.
-  const run = await runWithModel(repo, [wrong, wrong, wrong], ['build', '--max-cost', '0.02', '--prompt-price', '5', '--completion-price', '20', '--json']);
+  const run = await runWithModel(
+    repo,
+    [wrong, wrong, wrong],
+    ['build', '--max-cost', '0.02', '--prompt-price', '5', '--completion-price', '20', '--json'],
+  );
 
   expect(run.exitCode).toBe(6);
   expect(run.requests).toHaveLength(2);

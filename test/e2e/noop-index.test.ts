@@ -4,7 +4,6 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { simpleGit } from 'simple-git';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -14,15 +13,22 @@ import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 import { CLI_PATH, runCli } from '../helpers/run-cli.js';
 
 const PRICE_INTENT = '---\nmodule: src/price.ts\nexports: ["priceOf(sku: string): number"]\n---\nLooks up the price of a SKU in cents.\n';
-const PRICE_TEST = "import { expect, it } from 'vitest';\nimport { priceOf } from '../src/price.ts';\nit('prices apples', () => expect(priceOf('apple')).toBe(120));\n";
-const PRICE_CODE = "const PRICES: Record<string, number> = { apple: 120, pear: 90 };\n\nexport function priceOf(sku: string): number {\n  return PRICES[sku] ?? 0;\n}\n";
-const CART_INTENT = '---\nmodule: src/cart.ts\nuses: [price]\nexports: ["total(skus: string[]): number"]\n---\nTotals the prices of the SKUs in a cart.\n';
-const CART_TEST = "import { expect, it } from 'vitest';\nimport { total } from '../src/cart.ts';\nit('totals', () => expect(total(['apple', 'pear'])).toBe(210));\n";
-const CART_CODE = "import { priceOf } from './price.ts';\n\nexport function total(skus: string[]): number {\n  return skus.reduce((sum, sku) => sum + priceOf(sku), 0);\n}\n";
+const PRICE_TEST =
+  "import { expect, it } from 'vitest';\nimport { priceOf } from '../src/price.ts';\nit('prices apples', () => expect(priceOf('apple')).toBe(120));\n";
+const PRICE_CODE =
+  'const PRICES: Record<string, number> = { apple: 120, pear: 90 };\n\nexport function priceOf(sku: string): number {\n  return PRICES[sku] ?? 0;\n}\n';
+const CART_INTENT =
+  '---\nmodule: src/cart.ts\nuses: [price]\nexports: ["total(skus: string[]): number"]\n---\nTotals the prices of the SKUs in a cart.\n';
+const CART_TEST =
+  "import { expect, it } from 'vitest';\nimport { total } from '../src/cart.ts';\nit('totals', () => expect(total(['apple', 'pear'])).toBe(210));\n";
+const CART_CODE =
+  "import { priceOf } from './price.ts';\n\nexport function total(skus: string[]): number {\n  return skus.reduce((sum, sku) => sum + priceOf(sku), 0);\n}\n";
 
 /** Answers each request with the right module for the intent it asks about. */
 const rightModule = (request: FakeRequest) =>
-  JSON.stringify(request.body?.messages).includes('Write `src/price.ts`') ? { content: codeReply('src/price.ts', PRICE_CODE) } : { content: codeReply('src/cart.ts', CART_CODE) };
+  JSON.stringify(request.body?.messages).includes('Write `src/price.ts`')
+    ? { content: codeReply('src/price.ts', PRICE_CODE) }
+    : { content: codeReply('src/cart.ts', CART_CODE) };
 
 let built: TempRepo;
 let repo: TempRepo | undefined;
@@ -30,10 +36,19 @@ const temps: string[] = [];
 
 beforeAll(async () => {
   built = await createTempRepo(
-    { 'intents/price.intent.md': PRICE_INTENT, 'test/price.test.ts': PRICE_TEST, 'intents/cart.intent.md': CART_INTENT, 'test/cart.test.ts': CART_TEST },
+    {
+      'intents/price.intent.md': PRICE_INTENT,
+      'test/price.test.ts': PRICE_TEST,
+      'intents/cart.intent.md': CART_INTENT,
+      'test/cart.test.ts': CART_TEST,
+    },
     { commit: true },
   );
-  const first = await runWithModel(built, [{ content: codeReply('src/price.ts', PRICE_CODE) }, { content: codeReply('src/cart.ts', CART_CODE) }], ['build', '--concurrency', '1']);
+  const first = await runWithModel(
+    built,
+    [{ content: codeReply('src/price.ts', PRICE_CODE) }, { content: codeReply('src/cart.ts', CART_CODE) }],
+    ['build', '--concurrency', '1'],
+  );
   expect(first.exitCode).toBe(0);
   await built.commit('built by ainative');
 }, 120_000);
@@ -53,7 +68,8 @@ async function afterCachedNoop(cli = CLI_PATH): Promise<TempRepo> {
   repo = { ...built, root, git: simpleGit({ baseDir: root }), cleanup: () => rmSync(root, { recursive: true, force: true }) };
   // Whole-second mtimes, as an archive or a coarse file system gives: an edit can then put back the exact old mtime.
   const second = Math.floor(Date.now() / 1000) - 60;
-  for (const dir of ['intents', 'test', 'src']) for (const name of readdirSync(join(root, dir))) utimesSync(join(root, dir, name), second, second);
+  for (const dir of ['intents', 'test', 'src'])
+    for (const name of readdirSync(join(root, dir))) utimesSync(join(root, dir, name), second, second);
   expect((await build(repo, [], cli)).requests).toHaveLength(0);
   const cached = await build(repo, ['--json'], cli);
   expect(cached.requests).toHaveLength(0);
@@ -66,7 +82,14 @@ async function build(target: TempRepo, args: string[], cli = CLI_PATH): Promise<
   const server = await startFakeModelServer({ respond: rightModule });
   try {
     const env = { ...cleanEnv(), NO_COLOR: '1', OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test-not-a-real-key' };
-    const run = await execa(process.execPath, [cli, 'build', '--concurrency', '1', ...args], { cwd: target.root, env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000 });
+    const run = await execa(process.execPath, [cli, 'build', '--concurrency', '1', ...args], {
+      cwd: target.root,
+      env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 120_000,
+    });
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
     return { stdout: String(run.stdout), requests: server.requests };
   } finally {
@@ -75,7 +98,11 @@ async function build(target: TempRepo, args: string[], cli = CLI_PATH): Promise<
 }
 
 function cleanEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(OPENAI_|AINATIVE_|VITEST)/.test(entry[0])));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !/^(OPENAI_|AINATIVE_|VITEST)/.test(entry[0]),
+    ),
+  );
 }
 
 function statuses(stdout: string): string[] {
@@ -104,9 +131,11 @@ async function status(target: TempRepo): Promise<Array<{ id: string; state: stri
 
 it('keeps its state in the git dir only, and a cached no-op build calls no model', async () => {
   const target = await afterCachedNoop();
-  expect(readdirSync(join(target.root, '.git', 'ainative')).filter((name) => name.endsWith('.json')).map((name) => name.replace(/-\w+\.json$/, ''))).toEqual(
-    expect.arrayContaining(['file-index', 'fresh']),
-  );
+  expect(
+    readdirSync(join(target.root, '.git', 'ainative'))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.replace(/-\w+\.json$/, '')),
+  ).toEqual(expect.arrayContaining(['file-index', 'fresh']));
   expect((await target.git.status()).files).toEqual([]);
 });
 
@@ -151,7 +180,12 @@ it('notices a generated module edited by hand in place without changing its API'
 
 it('does not remember a verdict that needed the compiler: a used module edited by hand keeps its dependents checked', async () => {
   const target = await afterCachedNoop();
-  const record = join(target.root, '.git', 'ainative', readdirSync(join(target.root, '.git', 'ainative')).find((name) => name.startsWith('fresh-'))!);
+  const record = join(
+    target.root,
+    '.git',
+    'ainative',
+    readdirSync(join(target.root, '.git', 'ainative')).find((name) => name.startsWith('fresh-'))!,
+  );
   const before = readFileSync(record, 'utf8');
   editKeepingSizeAndMtime(target, 'src/price.ts', (text) => text.replace('PRICES[sku] ?? 0', 'PRICES[sku] || 0'));
 

@@ -1,6 +1,6 @@
 // The package as a user gets it: packed from a copy of this working tree (so `prepack` builds it and the running
 // suite's dist/ is left alone), installed from the tarball into a fresh project, and run from there.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,8 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 /** npm's ways of saying it could not reach the registry (or, offline, that the cache lacks a package). */
 const NO_NETWORK = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED)\b|npm error network/;
 
-const SCRIPT_ONLY = /^(npm_config_local_prefix$|npm_lifecycle_|npm_package_|npm_command$|INIT_CWD$|OPENAI_|AINATIVE_|VITEST|NODE_OPTIONS$|NO_COLOR$|FORCE_COLOR$)/i;
+const SCRIPT_ONLY =
+  /^(npm_config_local_prefix$|npm_lifecycle_|npm_package_|npm_command$|INIT_CWD$|OPENAI_|AINATIVE_|VITEST|NODE_OPTIONS$|NO_COLOR$|FORCE_COLOR$)/i;
 
 const temps: string[] = [];
 let consumer: TempRepo | undefined;
@@ -71,21 +72,30 @@ it('packs with prepack, installs from the tarball with no install scripts, and t
   expect(pack.exitCode, pack.all).toBe(0);
   const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const paths = packed!.files.map((file) => file.path);
-  expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/src/cli/index.js', 'templates/init/intents/greet.intent.md']));
+  expect(paths).toEqual(
+    expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/src/cli/index.js', 'templates/init/intents/greet.intent.md']),
+  );
   expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
   expect(paths.filter((path) => !/^(dist\/src\/|templates\/|LICENSE$|README\.md$|package\.json$)/.test(path))).toEqual([]);
 
   consumer = await createTempRepo({ 'package.json': '{ "name": "consumer", "version": "1.0.0", "private": true, "type": "module" }\n' });
   const install = await run('npm', ['install', join(out, packed!.filename), '--prefer-offline', '--no-audit', '--no-fund'], consumer.root);
   if (install.exitCode !== 0 && NO_NETWORK.test(install.all ?? '')) {
-    const why = (install.all ?? '').split('\n').filter((line) => line.startsWith('npm error')).slice(0, 4).join('\n');
+    const why = (install.all ?? '')
+      .split('\n')
+      .filter((line) => line.startsWith('npm error'))
+      .slice(0, 4)
+      .join('\n');
     console.warn(`SKIPPED package-install: npm could not install the tarball's dependencies (no network?):\n${why}`);
     context.skip();
   }
   expect(install.exitCode, install.all).toBe(0);
 
   const installed = join(consumer.root, 'node_modules', 'ainative');
-  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { scripts: Record<string, string>; license: string };
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    license: string;
+  };
   expect(Object.keys(manifest.scripts).filter((name) => /^(pre|post)?(install|prepare)$/.test(name))).toEqual([]);
   expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the ainative authors\n/);
   const shipped = filesUnder(installed);
@@ -108,9 +118,15 @@ it('packs with prepack, installs from the tarball with no install scripts, and t
   const greet = "export function greet(name: string): string {\n  const who = name.trim() || 'world';\n  return `Hello, ${who}!`;\n}\n";
   const server = await startFakeModelServer({ replies: [{ content: codeReply('src/greet.ts', greet) }] });
   try {
-    const build = await run('npx', ['--no-install', 'ainative', 'build', '--json'], consumer.root, { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' });
+    const build = await run('npx', ['--no-install', 'ainative', 'build', '--json'], consumer.root, {
+      OPENAI_BASE_URL: server.baseUrl,
+      OPENAI_API_KEY: 'sk-test',
+    });
     expect(build.exitCode, build.all).toBe(0);
-    expect(JSON.parse(build.stdout)).toMatchObject({ ok: true, modules: [{ id: 'greet', status: 'built', tests: { passed: 3, failed: 0 } }] });
+    expect(JSON.parse(build.stdout)).toMatchObject({
+      ok: true,
+      modules: [{ id: 'greet', status: 'built', tests: { passed: 3, failed: 0 } }],
+    });
   } finally {
     await server.close();
   }

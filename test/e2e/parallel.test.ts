@@ -13,17 +13,25 @@ function files(): Record<string, string> {
   const result: Record<string, string> = {};
   for (const id of LEAVES) {
     result[`intents/${id}.intent.md`] = `---\nmodule: src/${id}.ts\n---\nExports the number of letters in "${id}" as \`value\`.\n`;
-    result[`test/${id}.test.ts`] = `import { expect, it } from 'vitest';\nimport { value } from '../src/${id}.ts';\nit('counts', () => expect(value).toBe(${id.length}));\n`;
+    result[`test/${id}.test.ts`] =
+      `import { expect, it } from 'vitest';\nimport { value } from '../src/${id}.ts';\nit('counts', () => expect(value).toBe(${id.length}));\n`;
   }
   result['intents/total.intent.md'] = '---\nmodule: src/total.ts\nuses: [alpha, beta]\n---\nAdds alpha and beta.\n';
-  result['test/total.test.ts'] = "import { expect, it } from 'vitest';\nimport { total } from '../src/total.ts';\nit('adds', () => expect(total()).toBe(9));\n";
+  result['test/total.test.ts'] =
+    "import { expect, it } from 'vitest';\nimport { total } from '../src/total.ts';\nit('adds', () => expect(total()).toBe(9));\n";
   return result;
 }
 
 function replyFor(request: FakeRequest): FakeReply {
   const text = JSON.stringify(request.body.messages);
   const id = /the module for the intent `(\w+)`/.exec(text)?.[1] ?? '';
-  if (id === 'total') return { content: codeReply('src/total.ts', "import { value as a } from './alpha.ts';\nimport { value as b } from './beta.ts';\nexport const total = (): number => a + b;\n") };
+  if (id === 'total')
+    return {
+      content: codeReply(
+        'src/total.ts',
+        "import { value as a } from './alpha.ts';\nimport { value as b } from './beta.ts';\nexport const total = (): number => a + b;\n",
+      ),
+    };
   return { content: codeReply(`src/${id}.ts`, `export const value = ${id.length};\n`) };
 }
 
@@ -41,16 +49,21 @@ it('builds independent intents in parallel up to --concurrency, and a dependent 
       }),
   });
   try {
-    const run = await runCli(['build', '--concurrency', '2', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const run = await runCli(['build', '--concurrency', '2', '--json'], {
+      cwd: repo.root,
+      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+    });
 
     expect(run.exitCode).toBe(0);
     expect(server.requests).toHaveLength(5);
     expect(server.maxConcurrent).toBe(2);
     const startOf = (id: string) => server.requests.find((request) => JSON.stringify(request.body.messages).includes(`intent \`${id}\``))!;
     for (const used of ['alpha', 'beta']) expect(startOf('total').startedAt).toBeGreaterThanOrEqual(startOf(used).endedAt!);
-    expect(JSON.parse(run.stdout).modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`).sort()).toEqual(
-      ['alpha:built', 'beta:built', 'delta:built', 'gamma:built', 'total:built'],
-    );
+    expect(
+      JSON.parse(run.stdout)
+        .modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`)
+        .sort(),
+    ).toEqual(['alpha:built', 'beta:built', 'delta:built', 'gamma:built', 'total:built']);
   } finally {
     await server.close();
   }
@@ -64,14 +77,20 @@ it('runs the tests of intents whose replies arrive together in shared vitest run
     respond: (request) =>
       new Promise<FakeReply>((resolve) => {
         waiting.push(() => resolve(replyFor(request)));
-        if (waiting.length >= LEAVES.length || JSON.stringify(request.body.messages).includes('intent `total`')) waiting.splice(0).forEach((go) => go());
+        if (waiting.length >= LEAVES.length || JSON.stringify(request.body.messages).includes('intent `total`'))
+          waiting.splice(0).forEach((go) => go());
       }),
   });
   try {
-    const run = await runCli(['build', '--concurrency', '4', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const run = await runCli(['build', '--concurrency', '4', '--json'], {
+      cwd: repo.root,
+      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+    });
     expect(run.exitCode).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report.modules.every((module: { status: string; attempts: number }) => module.status === 'built' && module.attempts === 1)).toBe(true);
+    expect(report.modules.every((module: { status: string; attempts: number }) => module.status === 'built' && module.attempts === 1)).toBe(
+      true,
+    );
     // Five intents, one test run each: the leaves' runs queue up behind the first and go together.
     expect(report.testHost.runs).toBeLessThan(5);
     expect(report.testHost.runs).toBeGreaterThanOrEqual(2);
@@ -84,7 +103,10 @@ it('never has more requests in flight than --concurrency 1 allows', async () => 
   repo = await createTempRepo(files(), { commit: true });
   const server = await startFakeModelServer({ respond: (request) => ({ ...replyFor(request), latencyMs: 50 }) });
   try {
-    const run = await runCli(['build', '--concurrency', '1'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const run = await runCli(['build', '--concurrency', '1'], {
+      cwd: repo.root,
+      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+    });
     expect(run.exitCode).toBe(0);
     expect(server.maxConcurrent).toBe(1);
   } finally {
@@ -99,7 +121,10 @@ it('splits intents over shards so that every intent is owned by exactly one, eac
     const built: string[][] = [];
     const owned: string[][] = [];
     for (const shard of ['1/3', '2/3', '3/3']) {
-      const run = await runCli(['build', '--shard', shard, '--json', '--no-cache'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+      const run = await runCli(['build', '--shard', shard, '--json', '--no-cache'], {
+        cwd: repo.root,
+        env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+      });
       expect(run.exitCode).toBe(0);
       const report = JSON.parse(run.stdout);
       built.push(report.modules.map((module: { id: string }) => module.id));
@@ -117,7 +142,10 @@ it('splits intents over shards so that every intent is owned by exactly one, eac
 
 /** A one-intent repo whose test wants `value` to be 5. */
 async function alphaRepo(): Promise<TempRepo> {
-  return createTempRepo({ 'intents/alpha.intent.md': files()['intents/alpha.intent.md']!, 'test/alpha.test.ts': files()['test/alpha.test.ts']! }, { commit: true });
+  return createTempRepo(
+    { 'intents/alpha.intent.md': files()['intents/alpha.intent.md']!, 'test/alpha.test.ts': files()['test/alpha.test.ts']! },
+    { commit: true },
+  );
 }
 
 const alpha = (value: number) => codeReply('src/alpha.ts', `export const value = ${value};\n`);
@@ -133,14 +161,17 @@ function requestShapes(server: FakeModelServer): Array<[number, number | undefin
 }
 
 async function buildWithSamples(server: FakeModelServer): Promise<void> {
-  const run = await runCli(['build', '--samples', '3', '--json'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+  const run = await runCli(['build', '--samples', '3', '--json'], {
+    cwd: repo.root,
+    env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+  });
   expect(run.exitCode).toBe(0);
   expect(JSON.parse(run.stdout).modules[0]).toMatchObject({ status: 'built', attempts: 1 });
   expect(await repo.read('src/alpha.ts')).toContain('export const value = 5;');
 }
 
 describe('--samples (best-of-n)', () => {
-  it('asks for the extra candidates with the API\'s n in one request and keeps the one that passes', async () => {
+  it("asks for the extra candidates with the API's n in one request and keeps the one that passes", async () => {
     repo = await alphaRepo();
     // Temperature 0 is wrong; of the two sampled choices, the second is right.
     const server = await startFakeModelServer({
@@ -148,7 +179,10 @@ describe('--samples (best-of-n)', () => {
     });
     try {
       await buildWithSamples(server);
-      expect(requestShapes(server)).toEqual([[0, undefined], [0.8, 2]]);
+      expect(requestShapes(server)).toEqual([
+        [0, undefined],
+        [0.8, 2],
+      ]);
     } finally {
       await server.close();
     }
@@ -162,7 +196,11 @@ describe('--samples (best-of-n)', () => {
     });
     try {
       await buildWithSamples(server);
-      expect(requestShapes(server)).toEqual([[0, undefined], [0.8, 2], [0.8, undefined]]);
+      expect(requestShapes(server)).toEqual([
+        [0, undefined],
+        [0.8, 2],
+        [0.8, undefined],
+      ]);
     } finally {
       await server.close();
     }
@@ -180,7 +218,12 @@ describe('--samples (best-of-n)', () => {
     });
     try {
       await buildWithSamples(server);
-      expect(requestShapes(server)).toEqual([[0, undefined], [0.8, 2], [0.8, undefined], [0.8, undefined]]);
+      expect(requestShapes(server)).toEqual([
+        [0, undefined],
+        [0.8, 2],
+        [0.8, undefined],
+        [0.8, undefined],
+      ]);
     } finally {
       await server.close();
     }

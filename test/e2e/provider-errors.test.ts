@@ -17,7 +17,8 @@ async function builtThenStale(): Promise<TempRepo> {
   return created;
 }
 
-const overLength = "This model's maximum context length is 8192 tokens. However, you requested 9100 tokens (8100 in the messages, 1000 in the completion).";
+const overLength =
+  "This model's maximum context length is 8192 tokens. However, you requested 9100 tokens (8100 in the messages, 1000 in the completion).";
 
 it.each<[string, FakeReply]>([
   ['vLLM', { streamError: { message: overLength }, contentBefore: '```ts src/sum.ts\nexport function sum(' }],
@@ -43,7 +44,9 @@ it('a base URL without /v1 that answers 404 is named in the error, with the /v1 
     // The fake serves under /v1 and at the root, as some servers do; a path prefix it does not know is a 404.
     const run = await runCli(['build'], { cwd: repo.root, env: { OPENAI_BASE_URL: `${base}/api`, OPENAI_API_KEY: 'sk-test' } });
     expect(run.exitCode).toBe(3);
-    expect(run.stderr).toMatch(new RegExp(`^ainative: model provider at ${base}/api: model 'gpt-4o-mini' or endpoint not found \\(404\\)`, 'm'));
+    expect(run.stderr).toMatch(
+      new RegExp(`^ainative: model provider at ${base}/api: model 'gpt-4o-mini' or endpoint not found \\(404\\)`, 'm'),
+    );
     expect(run.stderr).toContain(`OpenAI-compatible servers usually serve under /v1 (try ${base}/api/v1)`);
     expect(server.requests).toHaveLength(0);
     expect((await repo.git.status()).files).toEqual([]);

@@ -23,7 +23,10 @@ it('doubles', () => expect(double(21)).toBe(42));
 const DOUBLE_RIGHT = 'export function double(n: number): number {\n  return n * 2;\n}\n';
 
 async function twoIntentRepo(): Promise<TempRepo> {
-  return createTempRepo({ ...sumRepoFiles(), 'intents/double.intent.md': DOUBLE_INTENT, 'test/double.test.ts': DOUBLE_TEST }, { commit: true });
+  return createTempRepo(
+    { ...sumRepoFiles(), 'intents/double.intent.md': DOUBLE_INTENT, 'test/double.test.ts': DOUBLE_TEST },
+    { commit: true },
+  );
 }
 
 /** Answers each request with the right module for whichever intent it asks about. */
@@ -33,7 +36,11 @@ function replyFor(request: string): string {
 
 it('makes zero model calls when nothing changed since the last build', async () => {
   repo = await twoIntentRepo();
-  const first = await runWithModel(repo, [{ content: codeReply('src/double.ts', DOUBLE_RIGHT) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ONE_AT_A_TIME);
+  const first = await runWithModel(
+    repo,
+    [{ content: codeReply('src/double.ts', DOUBLE_RIGHT) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }],
+    ONE_AT_A_TIME,
+  );
   expect(first.exitCode).toBe(0);
   const lockAfterFirst = await repo.read('ainative.lock');
 
@@ -46,7 +53,11 @@ it('makes zero model calls when nothing changed since the last build', async () 
 
 it('rebuilds only the intent whose text changed, and status says why before the build', async () => {
   repo = await twoIntentRepo();
-  const first = await runWithModel(repo, [{ content: codeReply('src/double.ts', DOUBLE_RIGHT) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ONE_AT_A_TIME);
+  const first = await runWithModel(
+    repo,
+    [{ content: codeReply('src/double.ts', DOUBLE_RIGHT) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }],
+    ONE_AT_A_TIME,
+  );
   expect(first.exitCode).toBe(0);
   await repo.write('intents/double.intent.md', `${DOUBLE_INTENT}Negative numbers stay negative.\n`);
 
@@ -75,11 +86,15 @@ it('treats a changed test file as a reason to rebuild', async () => {
 
 it('--changed takes only the intents touched since HEAD', async () => {
   repo = await twoIntentRepo();
-  expect((await runWithModel(repo, [{ content: replyFor('Write `src/double.ts`') }, { content: replyFor('sum') }], ONE_AT_A_TIME)).exitCode).toBe(0);
+  expect(
+    (await runWithModel(repo, [{ content: replyFor('Write `src/double.ts`') }, { content: replyFor('sum') }], ONE_AT_A_TIME)).exitCode,
+  ).toBe(0);
   await repo.commit('built');
   await repo.write('intents/sum.intent.md', `${SUM_INTENT_TEXT}Also adds zero.\n`);
 
   const run = await runWithModel(repo, [{ content: replyFor('sum') }], ['build', '--changed', '--json']);
   expect(run.exitCode).toBe(0);
-  expect(JSON.parse(run.stdout).modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`)).toEqual(['sum:built']);
+  expect(JSON.parse(run.stdout).modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`)).toEqual([
+    'sum:built',
+  ]);
 });

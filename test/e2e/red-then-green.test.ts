@@ -9,7 +9,11 @@ afterEach(() => repo?.cleanup());
 
 it('feeds the failing test, its expected and actual values back, and turns green on the second attempt', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', '--json']);
+  const run = await runWithModel(
+    repo,
+    [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }],
+    ['build', '--json'],
+  );
 
   expect(run.exitCode).toBe(0);
   expect(run.requests).toHaveLength(2);

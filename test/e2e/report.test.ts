@@ -36,7 +36,9 @@ it('writes an open bug from text and prints its path', async () => {
   const file = `bugs/${date}-uploads-of-an-empty-file-return-500-instead-of-400.md`;
   // execa, under runCli, strips the final newline of stdout.
   expect(run.stdout).toBe(file);
-  expect(await repo.read(file)).toBe(`---\nintent: upload\nstatus: open\ncreated: ${date}\n---\nUploads of an empty file return 500 instead of 400\n`);
+  expect(await repo.read(file)).toBe(
+    `---\nintent: upload\nstatus: open\ncreated: ${date}\n---\nUploads of an empty file return 500 instead of 400\n`,
+  );
 
   const again = await report(['upload', 'Uploads of an empty file return 500 instead of 400']);
   expect(again.stdout).toBe(`bugs/${date}-uploads-of-an-empty-file-return-500-instead-of-400-2.md`);
@@ -87,7 +89,13 @@ it('refuses an empty report with exit 2', async () => {
 });
 
 const ISSUES = [
-  { number: 12, title: 'Empty file gives 500', body: 'Steps: upload 0 bytes.', labels: [{ name: 'bug' }, { name: 'upload' }], url: 'https://github.com/o/r/issues/12' },
+  {
+    number: 12,
+    title: 'Empty file gives 500',
+    body: 'Steps: upload 0 bytes.',
+    labels: [{ name: 'bug' }, { name: 'upload' }],
+    url: 'https://github.com/o/r/issues/12',
+  },
   { number: 13, title: 'auth: token not refreshed', body: '', labels: [], url: 'https://github.com/o/r/issues/13' },
   { number: 14, title: 'Typo in the README', body: 'teh', labels: [{ name: 'docs' }], url: 'https://github.com/o/r/issues/14' },
 ];
@@ -105,7 +113,9 @@ it('imports issues that name an intent by label or title, skips the rest, and ne
   expect(await repo.read(upload)).toBe(
     `---\nintent: upload\nstatus: open\ncreated: ${date}\nsource: https://github.com/o/r/issues/12\n---\nEmpty file gives 500\n\nSteps: upload 0 bytes.\n`,
   );
-  expect(await repo.read(auth)).toBe(`---\nintent: auth\nstatus: open\ncreated: ${date}\nsource: https://github.com/o/r/issues/13\n---\nauth: token not refreshed\n`);
+  expect(await repo.read(auth)).toBe(
+    `---\nintent: auth\nstatus: open\ncreated: ${date}\nsource: https://github.com/o/r/issues/13\n---\nauth: token not refreshed\n`,
+  );
 
   await repo.write('issues.json', JSON.stringify({ issues: ISSUES }));
   const again = await report(['--import', 'issues.json', '--json']);

@@ -35,7 +35,9 @@ it('says to use --force, not to commit, when the hand edit of a generated module
 
   const refused = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }]);
   expect(refused.exitCode).toBe(4);
-  expect(refused.stderr).toMatch(/^ainative: src\/sum\.ts: edited since ainative generated it .*the edit is committed.*use --force to regenerate over the edit/m);
+  expect(refused.stderr).toMatch(
+    /^ainative: src\/sum\.ts: edited since ainative generated it .*the edit is committed.*use --force to regenerate over the edit/m,
+  );
   expect(refused.stderr).not.toMatch(/commit or discard/);
   expect(refused.requests).toHaveLength(0);
 });
@@ -62,10 +64,17 @@ it('exits with the provider code and leaves files untouched when the API key is 
 
 it('restores modules built earlier in the same run when the provider fails later', async () => {
   // zeta's test imports sum's module, so zeta uses sum: the build checks that what a test imports gets built first.
-  const files = { ...sumRepoFiles(), 'intents/zeta.intent.md': '---\nmodule: src/zeta.ts\ntests: [test/sum.test.ts]\nuses: [sum]\n---\nZeta.\n' };
+  const files = {
+    ...sumRepoFiles(),
+    'intents/zeta.intent.md': '---\nmodule: src/zeta.ts\ntests: [test/sum.test.ts]\nuses: [sum]\n---\nZeta.\n',
+  };
   repo = await createTempRepo(files, { commit: true });
   // One at a time, so sum is built (and on disk) before the second intent's call fails.
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }, { status: 401, error: { message: 'revoked' } }], ['build', '--concurrency', '1']);
+  const run = await runWithModel(
+    repo,
+    [{ content: codeReply('src/sum.ts', SUM_RIGHT) }, { status: 401, error: { message: 'revoked' } }],
+    ['build', '--concurrency', '1'],
+  );
 
   expect(run.exitCode).toBe(3);
   expect(await repo.read('src/sum.ts')).toBeUndefined();

@@ -22,13 +22,19 @@ const WITH_FS = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
 
 /** A correct sum whose body first runs `effect` (so only the sandbox can make the tests fail). */
 function sumWith(effect: string, imports = ''): { content: string } {
-  return { content: codeReply('src/sum.ts', `${imports}export function sum(a: number, b: number): number {\n  ${effect}\n  return a + b;\n}\n`) };
+  return {
+    content: codeReply('src/sum.ts', `${imports}export function sum(a: number, b: number): number {\n  ${effect}\n  return a + b;\n}\n`),
+  };
 }
 
 it.skipIf(!BWRAP_WORKS)('the sandbox makes a write outside the repo fail, and nothing is written there', async () => {
   repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': WITH_FS }, { commit: true });
   const outside = `${repo.root}-outside-canary.txt`;
-  const run = await runWithModel(repo, [sumWith(`writeFileSync(${JSON.stringify(outside)}, 'escaped');`, "import { writeFileSync } from 'node:fs';\n"), right], ['build', '--sandbox', 'required']);
+  const run = await runWithModel(
+    repo,
+    [sumWith(`writeFileSync(${JSON.stringify(outside)}, 'escaped');`, "import { writeFileSync } from 'node:fs';\n"), right],
+    ['build', '--sandbox', 'required'],
+  );
 
   expect(run.exitCode).toBe(0);
   expect(lastUserMessage(run.requests[1]!)).toMatch(/EROFS|read-only file system|ENOENT|EACCES/);
@@ -45,7 +51,12 @@ it.skipIf(!BWRAP_WORKS)('the sandbox cuts the network: a loopback call from the 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   try {
-    const calling = { content: codeReply('src/sum.ts', `export async function ping(): Promise<string> {\n  return (await fetch('http://127.0.0.1:${port}/')).text();\n}\nawait ping();\nexport function sum(a: number, b: number): number {\n  return a + b;\n}\n`) };
+    const calling = {
+      content: codeReply(
+        'src/sum.ts',
+        `export async function ping(): Promise<string> {\n  return (await fetch('http://127.0.0.1:${port}/')).text();\n}\nawait ping();\nexport function sum(a: number, b: number): number {\n  return a + b;\n}\n`,
+      ),
+    };
     const run = await runWithModel(repo, [calling, right], ['build', '--sandbox', 'required']);
 
     expect(run.exitCode).toBe(0);

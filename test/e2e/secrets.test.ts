@@ -21,13 +21,20 @@ async function cacheText(target: TempRepo): Promise<string> {
 
 /** A sum that fails its tests with a message carrying whatever `expression` yields. */
 function leaking(expression: string, imports = ''): { content: string } {
-  return { content: codeReply('src/sum.ts', `${imports}export function sum(a: number, b: number): number {\n  throw new Error('leak: ' + String(${expression}));\n}\n`) };
+  return {
+    content: codeReply(
+      'src/sum.ts',
+      `${imports}export function sum(a: number, b: number): number {\n  throw new Error('leak: ' + String(${expression}));\n}\n`,
+    ),
+  };
 }
 
 for (const sandbox of ['off', 'auto'] as const) {
   it(`keeps an env secret out of every prompt and all output (sandbox ${sandbox})`, async () => {
     repo = await createTempRepo(sumRepoFiles(), { commit: true });
-    const run = await runWithModel(repo, [leaking('process.env.SERVICE_API_TOKEN'), right], ['build', '--sandbox', sandbox], { SERVICE_API_TOKEN: ENV_CANARY });
+    const run = await runWithModel(repo, [leaking('process.env.SERVICE_API_TOKEN'), right], ['build', '--sandbox', sandbox], {
+      SERVICE_API_TOKEN: ENV_CANARY,
+    });
 
     expect(run.exitCode).toBe(0);
     expect(JSON.stringify(run.requests.map((request) => request.body))).not.toContain(ENV_CANARY);
@@ -39,8 +46,14 @@ for (const sandbox of ['off', 'auto'] as const) {
 
   it(`keeps a .env secret out of every prompt and all output (sandbox ${sandbox})`, async () => {
     const intent = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
-    repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': intent, '.env': `DB_PASSWORD=${DOTENV_CANARY}\n`, '.gitignore': '.env\n' }, { commit: true });
-    const read = leaking("readFileSync(new URL(['..', '.e' + 'nv'].join('/'), import.meta.url), 'utf8')", "import { readFileSync } from 'node:fs';\n");
+    repo = await createTempRepo(
+      { ...sumRepoFiles(), 'intents/sum.intent.md': intent, '.env': `DB_PASSWORD=${DOTENV_CANARY}\n`, '.gitignore': '.env\n' },
+      { commit: true },
+    );
+    const read = leaking(
+      "readFileSync(new URL(['..', '.e' + 'nv'].join('/'), import.meta.url), 'utf8')",
+      "import { readFileSync } from 'node:fs';\n",
+    );
     const run = await runWithModel(repo, [read, right], ['build', '--sandbox', sandbox]);
 
     expect(run.exitCode).toBe(0);
@@ -53,7 +66,10 @@ for (const sandbox of ['off', 'auto'] as const) {
 
 it('never puts a secret file in the prompt even when an intent lists it as a test', async () => {
   const intent = SUM_INTENT.replace('module:', 'tests: [test/sum.test.ts, test/.env.test]\nmodule:');
-  repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': intent, 'test/.env.test': `TOKEN=${DOTENV_CANARY}\n` }, { commit: true });
+  repo = await createTempRepo(
+    { ...sumRepoFiles(), 'intents/sum.intent.md': intent, 'test/.env.test': `TOKEN=${DOTENV_CANARY}\n` },
+    { commit: true },
+  );
   const run = await runWithModel(repo, [right], ['build', '--sandbox', 'off']);
 
   expect(JSON.stringify(run.requests.map((request) => request.body))).not.toContain(DOTENV_CANARY);

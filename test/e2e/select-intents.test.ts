@@ -16,7 +16,10 @@ function test(id: string): string {
 }
 const IDS = ['base', 'mid', 'top', 'other'];
 const files = Object.fromEntries(
-  IDS.flatMap((id) => [[`intents/${id}.intent.md`, intent(id, { mid: ['base'], top: ['mid'] }[id] ?? [])], [`test/${id}.test.ts`, test(id)]]),
+  IDS.flatMap((id) => [
+    [`intents/${id}.intent.md`, intent(id, { mid: ['base'], top: ['mid'] }[id] ?? [])],
+    [`test/${id}.test.ts`, test(id)],
+  ]),
 );
 const reply = (id: string) => ({ content: codeReply(`src/${id}.ts`, `export function ${id}(): number {\n  return ${id.length};\n}\n`) });
 
@@ -25,12 +28,19 @@ it('builds only the named intents and what they use, and status shows the same s
   const run = await runWithModel(repo, [reply('base'), reply('mid')], ['build', 'mid', '--json']);
 
   expect(run.exitCode).toBe(0);
-  expect(JSON.parse(run.stdout).modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`)).toEqual(['base:built', 'mid:built']);
+  expect(JSON.parse(run.stdout).modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`)).toEqual([
+    'base:built',
+    'mid:built',
+  ]);
   expect(await repo.read('src/top.ts')).toBeUndefined();
   expect(await repo.read('src/other.ts')).toBeUndefined();
 
   const status = JSON.parse((await runCli(['status', 'top', '--json'], { cwd: repo.root })).stdout);
-  expect(status.intents.map((one: { id: string; state: string }) => `${one.id}:${one.state}`)).toEqual(['base:fresh', 'mid:fresh', 'top:stale']);
+  expect(status.intents.map((one: { id: string; state: string }) => `${one.id}:${one.state}`)).toEqual([
+    'base:fresh',
+    'mid:fresh',
+    'top:stale',
+  ]);
 });
 
 it('refuses an unknown intent id as a usage error naming it, before anything runs', async () => {

@@ -13,7 +13,10 @@ it("shows the first line of a failed intent's last feedback in status, until a b
   const red = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_WRONG) }], ['build', '--max-attempts', '1']);
   expect(red.exitCode).toBe(1);
   const feedback = JSON.parse((await runCli(['log', 'sum', '--json'], { cwd: repo.root })).stdout).attempts[0].feedback as string;
-  const firstLine = feedback.split('\n').find((line) => line.trim() !== '')!.trim();
+  const firstLine = feedback
+    .split('\n')
+    .find((line) => line.trim() !== '')!
+    .trim();
 
   const status = await runCli(['status'], { cwd: repo.root });
   expect(status.exitCode).toBe(0);

@@ -29,7 +29,10 @@ it('removes a module that did not exist before the build, and the folder it crea
   const run = await runWithModel(repo, [wrong], ['build', '--max-attempts', '1', '--json']);
 
   expect(run.exitCode).toBe(1);
-  expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, modules: [{ id: 'sum', status: 'failed', attempts: 1, tests: { passed: 0, failed: 2 } }] });
+  expect(JSON.parse(run.stdout)).toMatchObject({
+    ok: false,
+    modules: [{ id: 'sum', status: 'failed', attempts: 1, tests: { passed: 0, failed: 2 } }],
+  });
   expect(await repo.read('src/sum.ts')).toBeUndefined();
   expect(await userChanges(repo)).toEqual([]);
 });

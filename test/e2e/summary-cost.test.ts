@@ -10,9 +10,15 @@ afterEach(() => repo?.cleanup());
 const PRICES = JSON.stringify({ promptPricePerMillion: 2.5, completionPricePerMillion: 10 });
 
 it('writes a Markdown summary, appends it to the GitHub job summary, and marks tokens the provider did not report with ~', async () => {
-  repo = await createTempRepo({ ...sumRepoFiles(), 'ainative.config.json': PRICES, 'step-summary.md': '## earlier step\n' }, { commit: true });
+  repo = await createTempRepo(
+    { ...sumRepoFiles(), 'ainative.config.json': PRICES, 'step-summary.md': '## earlier step\n' },
+    { commit: true },
+  );
   // This provider sends no usage: ainative counts the tokens itself.
-  const server = await startFakeModelServer({ omitsUsage: true, replies: [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }] });
+  const server = await startFakeModelServer({
+    omitsUsage: true,
+    replies: [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }],
+  });
   const env = { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test', GITHUB_STEP_SUMMARY: `${repo.root}/step-summary.md` };
   try {
     const run = await runCli(['build', '--json', '--summary', 'reports/build.md'], { cwd: repo.root, env });
@@ -26,8 +32,16 @@ it('writes a Markdown summary, appends it to the GitHub job summary, and marks t
     expect(report.modules[0].ms).toBeGreaterThan(0);
 
     const table = (await repo.read('reports/build.md'))!;
-    expect(table.split('\n').slice(0, 2)).toEqual(['| intent | status | attempts | tests | tokens | time | cost |', '| --- | --- | ---: | --- | ---: | ---: | ---: |']);
-    expect(table).toMatch(new RegExp(`^\\| \`sum\` \\| built \\| 2 \\| 2 passed, 0 failed \\| ~${prompt} \\+ ~${completion} \\| \\d+\\.\\ds \\| 0\\.\\d+ \\|$`, 'm'));
+    expect(table.split('\n').slice(0, 2)).toEqual([
+      '| intent | status | attempts | tests | tokens | time | cost |',
+      '| --- | --- | ---: | --- | ---: | ---: | ---: |',
+    ]);
+    expect(table).toMatch(
+      new RegExp(
+        `^\\| \`sum\` \\| built \\| 2 \\| 2 passed, 0 failed \\| ~${prompt} \\+ ~${completion} \\| \\d+\\.\\ds \\| 0\\.\\d+ \\|$`,
+        'm',
+      ),
+    );
     expect(await repo.read('step-summary.md')).toBe(`## earlier step\n${table}\n`);
   } finally {
     await server.close();
@@ -38,7 +52,10 @@ it('shows the cost and ~ in the closing line of a terminal build', async () => {
   repo = await createTempRepo({ ...sumRepoFiles() }, { commit: true });
   const server = await startFakeModelServer({ omitsUsage: true, replies: [{ content: codeReply('src/sum.ts', SUM_RIGHT) }] });
   try {
-    const run = await runCli(['build', '--prompt-price', '2.5', '--completion-price', '10'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const run = await runCli(['build', '--prompt-price', '2.5', '--completion-price', '10'], {
+      cwd: repo.root,
+      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/· tokens ~\d+ prompt \+ ~\d+ completion · cost ~0\.\d+$/);
     expect(run.stdout).toMatch(/✔ sum built src\/sum\.ts in 1 attempt \(\d+\.\ds\) {2}tests 2 passed, 0 failed {2}tokens ~\d+\+~\d+/);

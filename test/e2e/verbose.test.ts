@@ -9,7 +9,11 @@ afterEach(() => repo?.cleanup());
 
 it('streams every attempt to stderr with --verbose while --json keeps stdout one document', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', '--verbose', '--json']);
+  const run = await runWithModel(
+    repo,
+    [{ content: codeReply('src/sum.ts', SUM_WRONG) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }],
+    ['build', '--verbose', '--json'],
+  );
 
   expect(run.exitCode).toBe(0);
   expect(JSON.parse(run.stdout).modules[0]).toMatchObject({ id: 'sum', status: 'built', attempts: 2 });

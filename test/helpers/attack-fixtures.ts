@@ -160,7 +160,10 @@ it('accepts positive numbers', () => {
 
 /** `pair`: judged with equality, snapshot, spy and throw matchers, the ones a value can try to answer itself. */
 export function pairRepo(): Record<string, string> {
-  return { 'intents/pair.intent.md': '---\nmodule: src/pair.ts\n---\nMakes pairs, tells listeners about them, refuses negatives.\n', 'test/pair.test.ts': PAIR_TEST };
+  return {
+    'intents/pair.intent.md': '---\nmodule: src/pair.ts\n---\nMakes pairs, tells listeners about them, refuses negatives.\n',
+    'test/pair.test.ts': PAIR_TEST,
+  };
 }
 
 export const PAIR_HONEST = `export class PairError extends Error {}

@@ -57,7 +57,12 @@ export async function runAttack(options: AttackOptions): Promise<AttackOutcome> 
   const before = snapshotTree(repo.root);
   const tier = tierSettings(options.tier);
   try {
-    const attack = await build(repo, options.attacks.map((code) => codeReply(options.module, code)), tier, options.attacks.length);
+    const attack = await build(
+      repo,
+      options.attacks.map((code) => codeReply(options.module, code)),
+      tier,
+      options.attacks.length,
+    );
     expect(attack.exitCode, attack.stderr).not.toBe(0);
     expect(await repo.read(options.module)).toBeUndefined();
     expect(snapshotTree(repo.root)).toEqual(before);
@@ -114,7 +119,8 @@ function snapshotTree(root: string): Record<string, string> {
   const walk = (dir: string, prefix: string) => {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const path = prefix + entry.name;
-      if (path === '.git' || path === '.ainative' || path === 'node_modules' || path === '.gitattributes' || path === 'ainative.lock') continue;
+      if (path === '.git' || path === '.ainative' || path === 'node_modules' || path === '.gitattributes' || path === 'ainative.lock')
+        continue;
       if (entry.isDirectory()) walk(path, `${path}/`);
       else files[path] = readFileSync(join(root, path), 'utf8');
     }
@@ -132,4 +138,3 @@ function expectNoSecret(texts: string[]): void {
     for (const form of [value, ...encodedForms(value)]) expect(joined.includes(form), `${name} leaked as ${form}`).toBe(false);
   }
 }
-

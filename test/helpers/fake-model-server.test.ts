@@ -81,13 +81,20 @@ describe('fake model server', () => {
     const b = await c.chat.completions.create({ model: 'm', messages: user('x') });
     expect(b.choices[0].finish_reason).toBe('content_filter');
     const n = await c.chat.completions.create({ model: 'm', messages: user('x'), n: 3 });
-    expect(n.choices.map((ch) => [ch.index, ch.message.content])).toEqual([[0, 'same'], [1, 'same'], [2, 'same']]);
+    expect(n.choices.map((ch) => [ch.index, ch.message.content])).toEqual([
+      [0, 'same'],
+      [1, 'same'],
+      [2, 'same'],
+    ]);
   });
 
   it('streams the exact content in several chunks and sends usage when include_usage is set', async () => {
     const s = await start({ replies: [{ content: longText, usage: { prompt_tokens: 9, completion_tokens: 21 } }] });
     const stream = await client(s).chat.completions.create({
-      model: 'm', messages: user('hi'), stream: true, stream_options: { include_usage: true },
+      model: 'm',
+      messages: user('hi'),
+      stream: true,
+      stream_options: { include_usage: true },
     });
     const got = await drain(stream);
     expect(got.content).toBe(longText);
@@ -101,15 +108,28 @@ describe('fake model server', () => {
     const s = await start({ respond: () => ({ choices: ['first', 'second', 'third'] }) });
     const c = client(s);
     const plain = await c.chat.completions.create({ model: 'm', messages: user('x'), n: 3 });
-    expect(plain.choices.map((choice) => [choice.index, choice.message.content])).toEqual([[0, 'first'], [1, 'second'], [2, 'third']]);
+    expect(plain.choices.map((choice) => [choice.index, choice.message.content])).toEqual([
+      [0, 'first'],
+      [1, 'second'],
+      [2, 'third'],
+    ]);
     const texts = new Map<number, string>();
     let usage: OpenAI.CompletionUsage | null | undefined;
-    const stream = await c.chat.completions.create({ model: 'm', messages: user('x'), n: 2, stream: true, stream_options: { include_usage: true } });
+    const stream = await c.chat.completions.create({
+      model: 'm',
+      messages: user('x'),
+      n: 2,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     for await (const chunk of stream) {
       for (const choice of chunk.choices) texts.set(choice.index, (texts.get(choice.index) ?? '') + (choice.delta.content ?? ''));
       usage = chunk.usage ?? usage;
     }
-    expect([...texts.entries()]).toEqual([[0, 'first'], [1, 'second']]);
+    expect([...texts.entries()]).toEqual([
+      [0, 'first'],
+      [1, 'second'],
+    ]);
     expect(usage?.completion_tokens).toBe(Math.ceil('firstsecond'.length / 4));
     await s.close();
     const ignoring = await start({ ignoresN: true, respond: () => ({ choices: ['only', 'never'] }) });
@@ -132,7 +152,10 @@ describe('fake model server', () => {
       [0, 'POST', '/v1/chat/completions', false, 'm1'],
       [1, 'POST', '/v1/chat/completions', true, 'm2'],
     ]);
-    expect(s.requests[0].body.messages).toEqual([{ role: 'system', content: 'sys' }, { role: 'user', content: 'first' }]);
+    expect(s.requests[0].body.messages).toEqual([
+      { role: 'system', content: 'sys' },
+      { role: 'user', content: 'first' },
+    ]);
     expect(s.requests[0].headers.authorization).toBe('Bearer test');
     expect(s.requests[1].endedAt).toBeGreaterThanOrEqual(s.requests[1].startedAt);
   });
@@ -180,12 +203,14 @@ describe('fake model server', () => {
     const stream = await client(s).chat.completions.create({ model: 'm', messages: user('x'), stream: true });
     let content = '';
     let finish: string | null = null;
-    const err = await caught((async () => {
-      for await (const chunk of stream) {
-        content += chunk.choices[0]?.delta.content ?? '';
-        finish = chunk.choices[0]?.finish_reason ?? finish;
-      }
-    })());
+    const err = await caught(
+      (async () => {
+        for await (const chunk of stream) {
+          content += chunk.choices[0]?.delta.content ?? '';
+          finish = chunk.choices[0]?.finish_reason ?? finish;
+        }
+      })(),
+    );
     // undici's fetch reports the dropped socket as `TypeError: terminated`; no finish_reason ever arrives.
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toBe('terminated');
@@ -200,14 +225,18 @@ describe('fake model server', () => {
     const wire = await fetch(`${s.baseUrl}/chat/completions`, { method: 'POST', body: '{"model":"m","messages":[],"stream":true}' });
     expect(wire.status).toBe(200);
     const events = (await wire.text()).split('\n\n').filter(Boolean);
-    expect(events.at(-2)).toBe(`data: ${JSON.stringify({ error: { message: error.message, type: 'BadRequestError', param: null, code: 400 } })}`);
+    expect(events.at(-2)).toBe(
+      `data: ${JSON.stringify({ error: { message: error.message, type: 'BadRequestError', param: null, code: 400 } })}`,
+    );
     expect(events.at(-1)).toBe('data: [DONE]');
 
     const stream = await client(s).chat.completions.create({ model: 'm', messages: user('x'), stream: true });
     let content = '';
-    const err = await caught((async () => {
-      for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
-    })());
+    const err = await caught(
+      (async () => {
+        for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
+      })(),
+    );
     // The SDK turns the event into an APIError without an HTTP status, after the content that came before it.
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect(err).toMatchObject({ status: undefined, message: error.message, type: 'BadRequestError', code: 400 });
@@ -216,10 +245,14 @@ describe('fake model server', () => {
   });
 
   it('sends an error event as LiteLLM does: string code, "None" type, and no [DONE]', async () => {
-    const s = await start({ replies: [{ streamError: { message: 'litellm.APIConnectionError: upstream closed', code: 500 }, from: 'litellm' }] });
+    const s = await start({
+      replies: [{ streamError: { message: 'litellm.APIConnectionError: upstream closed', code: 500 }, from: 'litellm' }],
+    });
     const wire = await fetch(`${s.baseUrl}/chat/completions`, { method: 'POST', body: '{"model":"m","messages":[],"stream":true}' });
     const events = (await wire.text()).split('\n\n').filter(Boolean);
-    expect(events.at(-1)).toBe(`data: ${JSON.stringify({ error: { message: 'litellm.APIConnectionError: upstream closed', type: 'None', param: 'None', code: '500' } })}`);
+    expect(events.at(-1)).toBe(
+      `data: ${JSON.stringify({ error: { message: 'litellm.APIConnectionError: upstream closed', type: 'None', param: 'None', code: '500' } })}`,
+    );
     expect(events).not.toContain('data: [DONE]');
   });
 
@@ -265,7 +298,11 @@ describe('fake model server', () => {
     expect((err as Error).message).toContain('fake model server: no scripted reply for request #1');
     expect(s.requests).toHaveLength(2);
 
-    const t = await startFakeModelServer({ respond: () => { throw new Error('boom'); } });
+    const t = await startFakeModelServer({
+      respond: () => {
+        throw new Error('boom');
+      },
+    });
     try {
       const err2 = await caught(client(t).chat.completions.create({ model: 'm', messages: user('x') }));
       expect((err2 as Error).message).toMatch(/no scripted reply for request #0.*boom/);
@@ -285,7 +322,9 @@ describe('fake model server', () => {
   it('counts overlapping requests in maxConcurrent', async () => {
     // A barrier rather than a sleep: neither request is answered until both have arrived, so they must overlap.
     let release!: () => void;
-    const bothArrived = new Promise<void>((resolve) => { release = resolve; });
+    const bothArrived = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const s = await start({
       respond: async (req) => {
         if (req.index === 1) release();
@@ -300,7 +339,12 @@ describe('fake model server', () => {
   });
 
   it('keeps maxConcurrent at 1 for sequential requests', async () => {
-    const s = await start({ replies: [{ content: 'a', latencyMs: 5 }, { content: 'b', latencyMs: 5 }] });
+    const s = await start({
+      replies: [
+        { content: 'a', latencyMs: 5 },
+        { content: 'b', latencyMs: 5 },
+      ],
+    });
     const c = client(s);
     await c.chat.completions.create({ model: 'm', messages: user('x') });
     await c.chat.completions.create({ model: 'm', messages: user('x') });
@@ -319,8 +363,15 @@ describe('fake model server', () => {
 
   it('closes despite kept-alive and in-flight connections', async () => {
     let arrived!: () => void;
-    const inFlight = new Promise<void>((resolve) => { arrived = resolve; });
-    const s = await start({ respond: () => { arrived(); return { content: 'too late', latencyMs: 60_000 }; } });
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const s = await start({
+      respond: () => {
+        arrived();
+        return { content: 'too late', latencyMs: 60_000 };
+      },
+    });
     const c = client(s);
     const pending = caught(c.chat.completions.create({ model: 'm', messages: user('x') }));
     await inFlight;

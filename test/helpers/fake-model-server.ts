@@ -19,9 +19,17 @@ import {
 } from './fake-model-sse.js';
 
 /** Token counts a reply may script instead of the 4-characters-per-token estimate. */
-export interface FakeUsage { prompt_tokens: number; completion_tokens: number }
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
 /** The error a server puts in an SSE event after answering 200, when generation fails once the stream started. */
-export interface FakeStreamError { message: string; type?: string; code?: string | number | null; param?: string | null }
+export interface FakeStreamError {
+  message: string;
+  type?: string;
+  code?: string | number | null;
+  param?: string | null;
+}
 /**
  * One scripted answer: content (the same in each of the `n` choices asked for), distinct `choices` (choice i gets
  * `choices[i]`, the last repeated when more are asked for), refusal, HTTP error, a stream cut short, an error event
@@ -41,28 +49,31 @@ export type FakeReply =
   | { garbage: string; latencyMs?: number };
 /** A chat request as the server received it. */
 export interface FakeRequest {
-  index: number;            // 0-based order of arrival
-  method: string; path: string;
+  index: number; // 0-based order of arrival
+  method: string;
+  path: string;
   headers: Record<string, string | string[] | undefined>;
-  body: any;                // parsed JSON body (undefined if not JSON)
-  stream: boolean;          // body.stream === true
-  startedAt: number; endedAt?: number;   // Date.now() values
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the client sent.
+  body: any; // parsed JSON body (undefined if not JSON)
+  stream: boolean; // body.stream === true
+  startedAt: number;
+  endedAt?: number; // Date.now() values
 }
 /** How to script the server; `replies` are consumed first, then `respond` (if given) decides. */
 export interface FakeModelServerOptions {
-  replies?: FakeReply[];                                             // consumed in order, one per chat request
-  respond?: (req: FakeRequest) => FakeReply | Promise<FakeReply>;    // alternative to replies: decide per request
-  ignoresN?: boolean;   // answer one choice whatever `n` asks for, as Ollama and llama.cpp's server do
+  replies?: FakeReply[]; // consumed in order, one per chat request
+  respond?: (req: FakeRequest) => FakeReply | Promise<FakeReply>; // alternative to replies: decide per request
+  ignoresN?: boolean; // answer one choice whatever `n` asks for, as Ollama and llama.cpp's server do
   omitsUsage?: boolean; // never send usage, even when stream_options.include_usage asks for it, as some compatible servers do
-  host?: string;   // default '127.0.0.1'
-  port?: number;   // default 0 (ephemeral)
+  host?: string; // default '127.0.0.1'
+  port?: number; // default 0 (ephemeral)
 }
 /** A running fake server and what it has seen. */
 export interface FakeModelServer {
-  baseUrl: string;          // e.g. 'http://127.0.0.1:41234/v1' — pass as OPENAI_BASE_URL / baseURL
-  requests: FakeRequest[];  // every chat request, in arrival order (recorded before replying)
-  maxConcurrent: number;    // highest number of chat requests in flight at the same time
-  close(): Promise<void>;   // stops listening AND destroys open sockets; resolves when closed
+  baseUrl: string; // e.g. 'http://127.0.0.1:41234/v1' — pass as OPENAI_BASE_URL / baseURL
+  requests: FakeRequest[]; // every chat request, in arrival order (recorded before replying)
+  maxConcurrent: number; // highest number of chat requests in flight at the same time
+  close(): Promise<void>; // stops listening AND destroys open sockets; resolves when closed
 }
 
 /** How this server departs from the real API. */
@@ -88,14 +99,24 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= new Promise<void>((resolve) => {
-      for (const [timer, wake] of ctx.waits) { clearTimeout(timer); wake(); }
+      for (const [timer, wake] of ctx.waits) {
+        clearTimeout(timer);
+        wake();
+      }
       ctx.waits.clear();
       http.close(() => resolve());
       // Keep-alive and in-flight sockets would otherwise hold close() open until they time out.
       http.closeAllConnections();
     }));
   const api: FakeModelServer = { baseUrl: '', requests: [], maxConcurrent: 0, close };
-  const ctx: Ctx = { api, script: [...(options.replies ?? [])], respond: options.respond, quirks: { ignoresN: options.ignoresN ?? false, omitsUsage: options.omitsUsage ?? false }, inFlight: 0, waits: new Map() };
+  const ctx: Ctx = {
+    api,
+    script: [...(options.replies ?? [])],
+    respond: options.respond,
+    quirks: { ignoresN: options.ignoresN ?? false, omitsUsage: options.omitsUsage ?? false },
+    inFlight: 0,
+    waits: new Map(),
+  };
   http.on('request', (req, res) => {
     res.on('error', () => {}); // a client that hangs up mid-reply is normal here, not a test failure
     route(ctx, req, res).catch((err: unknown) => {
@@ -135,13 +156,21 @@ async function handleChat(ctx: Ctx, req: IncomingMessage, res: ServerResponse, p
   const startedAt = Date.now();
   const body = await readJson(req);
   const rec: FakeRequest = {
-    index: ctx.api.requests.length, method: req.method ?? 'POST', path, headers: { ...req.headers },
-    body, stream: body?.stream === true, startedAt,
+    index: ctx.api.requests.length,
+    method: req.method ?? 'POST',
+    path,
+    headers: { ...req.headers },
+    body,
+    stream: body?.stream === true,
+    startedAt,
   };
   ctx.api.requests.push(rec);
   ctx.inFlight += 1;
   ctx.api.maxConcurrent = Math.max(ctx.api.maxConcurrent, ctx.inFlight);
-  res.once('close', () => { ctx.inFlight -= 1; rec.endedAt = Date.now(); });
+  res.once('close', () => {
+    ctx.inFlight -= 1;
+    rec.endedAt = Date.now();
+  });
   const reply = await pickReply(ctx, rec);
   if (reply.latencyMs) await wait(ctx, reply.latencyMs);
   if (gone(res)) return;
@@ -182,7 +211,12 @@ async function sendReply(rec: FakeRequest, reply: FakeReply, res: ServerResponse
 }
 
 /** Distinct texts per choice: streamed one choice after another (each chunk names its index), or as one body. */
-async function sendChoices(rec: FakeRequest, res: ServerResponse, meta: CompletionMeta, reply: Extract<FakeReply, { choices: string[] }>): Promise<void> {
+async function sendChoices(
+  rec: FakeRequest,
+  res: ServerResponse,
+  meta: CompletionMeta,
+  reply: Extract<FakeReply, { choices: string[] }>,
+): Promise<void> {
   const texts = Array.from({ length: meta.n }, (_, i) => reply.choices[Math.min(i, reply.choices.length - 1)] ?? '');
   const usage = usageFor(rec, texts.join(''), 1, reply.usage);
   if (!rec.stream) return sendJson(res, 200, choicesBody(meta, texts, usage));
@@ -213,7 +247,12 @@ function sendError(res: ServerResponse, reply: Extract<FakeReply, { status: numb
 }
 
 /** A stream that starts like any other and then carries the provider's error as an event. */
-async function sendStreamError(rec: FakeRequest, res: ServerResponse, meta: CompletionMeta, reply: Extract<FakeReply, { streamError: FakeStreamError }>): Promise<void> {
+async function sendStreamError(
+  rec: FakeRequest,
+  res: ServerResponse,
+  meta: CompletionMeta,
+  reply: Extract<FakeReply, { streamError: FakeStreamError }>,
+): Promise<void> {
   const from = reply.from ?? 'vllm';
   const body = streamErrorBody(from, reply.streamError);
   if (!rec.stream) {
@@ -276,7 +315,7 @@ function sendJson(res: ServerResponse, status: number, body: object, headers: Re
   res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<any> {
+async function readJson(req: IncomingMessage): Promise<FakeRequest['body']> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   try {
@@ -290,13 +329,19 @@ async function readJson(req: IncomingMessage): Promise<any> {
 function write(res: ServerResponse, data: string): Promise<void> {
   return new Promise((resolve) => {
     res.once('close', resolve);
-    res.write(data, () => { res.off('close', resolve); resolve(); });
+    res.write(data, () => {
+      res.off('close', resolve);
+      resolve();
+    });
   });
 }
 
 function wait(ctx: Ctx, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { ctx.waits.delete(timer); resolve(); }, ms);
+    const timer = setTimeout(() => {
+      ctx.waits.delete(timer);
+      resolve();
+    }, ms);
     ctx.waits.set(timer, resolve);
   });
 }

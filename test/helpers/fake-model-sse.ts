@@ -3,7 +3,7 @@
 import type { FakeRequest, FakeStreamError, FakeUsage } from './fake-model-server.js';
 
 /** Characters per streamed content chunk: small enough that every reply really arrives in pieces. */
-export const CHUNK_CHARS = 20;
+const CHUNK_CHARS = 20;
 
 /** Fields shared by every completion and chunk of one request. */
 export interface CompletionMeta {
@@ -85,8 +85,18 @@ export function choicesBody(meta: CompletionMeta, texts: string[], usage: WireUs
 }
 
 /** One `chat.completion.chunk` for a single choice, as the API interleaves the choices of an `n` > 1 stream. */
-export function choiceChunkBody(meta: CompletionMeta, index: number, delta: object, finishReason: string | null, withUsage: boolean): object {
-  return { ...header(meta, 'chat.completion.chunk'), choices: [{ index, delta, logprobs: null, finish_reason: finishReason }], ...(withUsage ? { usage: null } : {}) };
+export function choiceChunkBody(
+  meta: CompletionMeta,
+  index: number,
+  delta: object,
+  finishReason: string | null,
+  withUsage: boolean,
+): object {
+  return {
+    ...header(meta, 'chat.completion.chunk'),
+    choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
+    ...(withUsage ? { usage: null } : {}),
+  };
 }
 
 /** The trailing chunk the API sends when `stream_options.include_usage` is set. */
@@ -113,7 +123,8 @@ export function firstChars(text: string, n: number): string {
 
 /** One server-sent event; every line of a multi-line payload gets its own `data:` prefix. */
 export function sseEvent(data: string): string {
-  return data.split('\n').map((line) => `data: ${line}`).join('\n') + '\n\n';
+  const lines = data.split('\n').map((line) => `data: ${line}`);
+  return `${lines.join('\n')}\n\n`;
 }
 
 /** Default error type, code and message per HTTP status, as the real API reports them. */

@@ -23,7 +23,10 @@ export async function runCli(args: string[], options: RunCliOptions): Promise<Cl
 }
 
 /** Starts the built CLI and hands back the child (to send it signals) and its eventual result. */
-export function startCli(args: string[], options: RunCliOptions): { pid: number | undefined; kill(signal: NodeJS.Signals): void; result: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  options: RunCliOptions,
+): { pid: number | undefined; kill(signal: NodeJS.Signals): void; result: Promise<CliResult> } {
   const child = execa(process.execPath, [CLI_PATH, ...args], {
     cwd: options.cwd,
     env: { ...cleanEnv(), NO_COLOR: '1', ...options.env },
@@ -32,7 +35,11 @@ export function startCli(args: string[], options: RunCliOptions): { pid: number 
     timeout: options.timeoutMs ?? 60_000,
     stdin: 'ignore',
   });
-  const result = child.then((done) => ({ exitCode: done.exitCode ?? (done.signal ? -1 : -1), stdout: String(done.stdout), stderr: String(done.stderr) }));
+  const result = child.then((done) => ({
+    exitCode: done.exitCode ?? (done.signal ? -1 : -1),
+    stdout: String(done.stdout),
+    stderr: String(done.stderr),
+  }));
   return { pid: child.pid, kill: (signal) => void child.kill(signal), result };
 }
 

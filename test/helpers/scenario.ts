@@ -7,7 +7,12 @@ export interface ScenarioResult extends CliResult {
 }
 
 /** Runs the CLI in `repo` against a fake model server that answers with `replies`, then stops the server. */
-export async function runWithModel(repo: TempRepo, replies: FakeReply[], args: string[] = ['build'], env: Record<string, string> = {}): Promise<ScenarioResult> {
+export async function runWithModel(
+  repo: TempRepo,
+  replies: FakeReply[],
+  args: string[] = ['build'],
+  env: Record<string, string> = {},
+): Promise<ScenarioResult> {
   const server = await startFakeModelServer({ replies });
   try {
     const result = await runCli(args, {

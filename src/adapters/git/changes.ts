@@ -13,7 +13,10 @@ export async function changedSinceHead(gitRoot: string, projectRoot: string): Pr
   // Staged and unstaged separately: `git diff HEAD` alone misses a staged edit that the work tree has since undone.
   // Without a HEAD there is nothing to diff against: everything in the index is new.
   const listings = (await hasHead(git))
-    ? [[...diff, '--cached', 'HEAD', '--', ...scope], [...diff, '--', ...scope]]
+    ? [
+        [...diff, '--cached', 'HEAD', '--', ...scope],
+        [...diff, '--', ...scope],
+      ]
     : [['ls-files', '-z', '--cached', '--', ...scope]];
   listings.push(['ls-files', '-z', '--others', '--exclude-standard', '--', ...scope]);
   const outputs = await Promise.all(listings.map((args) => git.raw(args)));

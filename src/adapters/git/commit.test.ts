@@ -4,7 +4,15 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo, type TempRepo } from '../../../test/helpers/temp-repo.js';
 import { stagedPaths } from './changes.js';
-import { CommitError, commitGenerated, formatCommitMessage, formatSubject, stagePaths, SUBJECT_MAX_CHARS, type ProvenanceCommit } from './commit.js';
+import {
+  CommitError,
+  commitGenerated,
+  formatCommitMessage,
+  formatSubject,
+  stagePaths,
+  SUBJECT_MAX_CHARS,
+  type ProvenanceCommit,
+} from './commit.js';
 
 const repos: TempRepo[] = [];
 afterEach(() => {
@@ -86,7 +94,7 @@ describe('commitGenerated', () => {
     ]);
   });
 
-  it('runs the repo\'s pre-commit hook and is blocked by it unless noVerify', async () => {
+  it("runs the repo's pre-commit hook and is blocked by it unless noVerify", async () => {
     const repo = await committedRepo({ 'a.ts': '1' });
     await installHook(repo, 'pre-commit', 'echo "lint says no" >&2; exit 1');
     await repo.write('src/slugify.ts', 'new');

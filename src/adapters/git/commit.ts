@@ -76,7 +76,8 @@ export function formatCommitMessage(commit: ProvenanceCommit): string {
     return attempts === undefined ? `- ${id}` : `- ${id}: built in ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`;
   });
   const trailers = formatTrailers(commit);
-  return [formatSubject(commit.intents), '', ...(body.length > 0 ? [...body, ''] : []), ...trailers].join('\n') + '\n';
+  const lines = [formatSubject(commit.intents), '', ...(body.length > 0 ? [...body, ''] : []), ...trailers];
+  return `${lines.join('\n')}\n`;
 }
 
 /** `ainative: build a, b`, naming as many ids as fit in SUBJECT_MAX_CHARS and counting the rest. */

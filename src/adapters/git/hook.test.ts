@@ -28,7 +28,8 @@ async function isExecutable(path: string): Promise<boolean> {
 
 const template = (): Promise<string> => readFile(join(packageRoot(), 'templates', 'hooks', 'pre-commit'), 'utf8');
 /** The hook as installed by this process: the template naming this node and this package's built CLI. */
-const installed = async (): Promise<string> => renderPreCommitHook(await template(), { node: process.execPath, cli: builtScript('cli/index.js') });
+const installed = async (): Promise<string> =>
+  renderPreCommitHook(await template(), { node: process.execPath, cli: builtScript('cli/index.js') });
 
 describe('installPreCommitHook', () => {
   it('installs the template as an executable .git/hooks/pre-commit', async () => {
@@ -117,7 +118,7 @@ describe('the installed hook', () => {
     expect(result.log).toBe('build --staged --stage\n');
   });
 
-  it('prefers the project\'s own install through npx', async () => {
+  it("prefers the project's own install through npx", async () => {
     const repo = await repoWith({ '.gitignore': 'node_modules/\nbin/\n' });
     await fakeAinative(repo, 'node_modules/.bin/ainative');
     await installPreCommitHook(repo.root);
@@ -227,7 +228,12 @@ describe('hook and CI templates', () => {
       jobs: Record<string, { steps: Record<string, unknown>[] }>;
     };
     const steps = workflow.jobs.check!.steps;
-    expect(steps.map((step) => step.uses ?? step.run)).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'npm ci', 'npx ainative check']);
+    expect(steps.map((step) => step.uses ?? step.run)).toEqual([
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'npm ci',
+      'npx ainative check',
+    ]);
     expect(steps[1]).toMatchObject({ with: { 'node-version': 24 } });
   });
 });

@@ -14,7 +14,7 @@ const WRAPPERS: ReadonlySet<ts.SyntaxKind> = new Set([
 ]);
 
 /** True for wrappers that change neither the value nor who gets it: `(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`. */
-export function isWrapper(node: ts.Node): node is ts.Expression & { expression: ts.Expression } {
+function isWrapper(node: ts.Node): node is ts.Expression & { expression: ts.Expression } {
   return WRAPPERS.has(node.kind);
 }
 
@@ -159,8 +159,7 @@ export function destructuredKeys(node: ts.Node): Key[] | undefined {
   const value = outermost(node);
   const parent = value.parent;
   const isInitializer =
-    (ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) &&
-    parent.initializer === value;
+    (ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.initializer === value;
   if (isInitializer && ts.isObjectBindingPattern(parent.name)) {
     return parent.name.elements.map((e) =>
       e.dotDotDotToken ? REST_KEY : propertyKey(e.propertyName ?? (ts.isIdentifier(e.name) ? e.name : undefined)),

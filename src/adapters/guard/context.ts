@@ -58,7 +58,7 @@ export function globalName(node: ts.Node, ctx: GuardContext): string | undefined
 }
 
 /** True for `globalThis`, `global`, `window`, `self` (when not shadowed) and chains like `globalThis.global`. */
-export function isGlobalObject(expression: ts.Expression, ctx: GuardContext): boolean {
+function isGlobalObject(expression: ts.Expression, ctx: GuardContext): boolean {
   const inner = unwrap(expression);
   // Cheap name test first: most accesses are on locals and need no scope lookup.
   const name = ts.isIdentifier(inner) ? inner.text : isAccess(inner) ? memberName(inner) : undefined;

@@ -16,10 +16,12 @@ import { GLOBAL_OBJECTS, globalName, isProcess, type GuardContext } from './cont
 import { chainTop, isMutatorTarget } from './mutators.js';
 import { checkProcessUse, processMemberProblem } from './process.js';
 
+// biome-ignore format: a word list, several to a line.
 const TEST_GLOBALS = new Set(['expect', 'vi', 'vitest', 'jest', 'chai', 'assert', 'should', 'describe', 'it', 'test',
   'suite', 'bench', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach', 'onTestFailed', 'onTestFinished',
   'expectTypeOf', 'assertType']);
 // Constructors are passed around legitimately (`items.map(Number)`), so only aliasing them is refused.
+// biome-ignore format: a word list, several to a line.
 const CONSTRUCTORS = new Set(['Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Date',
   'RegExp', 'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError',
   'URIError', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Promise', 'Proxy', 'ArrayBuffer',
@@ -117,11 +119,17 @@ function checkGlobalUse(node: ts.Node, name: string, ctx: GuardContext): void {
 function checkGlobalObjectUse(node: ts.Node, ctx: GuardContext): void {
   const access = accessOn(node);
   if (access && memberName(access) === undefined) {
-    ctx.report(access, `${shortText(access)} with a computed key can reach any global (eval, process, the test framework's state); use a literal name`);
+    ctx.report(
+      access,
+      `${shortText(access)} with a computed key can reach any global (eval, process, the test framework's state); use a literal name`,
+    );
   }
   // Destructuring the global object (`const { process: p } = globalThis`) renames globals, so it escapes too.
   if (!access && isEscape(node, ctx, false)) {
-    ctx.report(node, `${shortText(node)} used as a value (aliased, passed or destructured) hides which globals are read or written; use the globals directly`);
+    ctx.report(
+      node,
+      `${shortText(node)} used as a value (aliased, passed or destructured) hides which globals are read or written; use the globals directly`,
+    );
   }
 }
 

@@ -21,11 +21,9 @@ import { CREATE_REQUIRE } from './modules.js';
 const CONSTRUCTOR =
   '.constructor used this way can reach the Function constructor, which runs code built from strings; write the logic directly';
 const PROTOTYPE_HOOKS = new Set(['__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
-const MATCHER =
-  "asymmetricMatch makes a value equal anything in the tests' toEqual(); return real values instead";
+const MATCHER = "asymmetricMatch makes a value equal anything in the tests' toEqual(); return real values instead";
 const FRAMEWORK_KEY = /jest|vitest|chai|matcher|expect/i;
-const CALLER_STACK =
-  'reading the stack of a fresh Error tells the module which test calls it; compute the result from the inputs';
+const CALLER_STACK = 'reading the stack of a fresh Error tells the module which test calls it; compute the result from the inputs';
 
 /** Judges member accesses and destructured keys by name. */
 export function checkMember(node: ts.Node, ctx: GuardContext): void {
@@ -53,7 +51,7 @@ function isFreshError(expression: ts.Expression, ctx: GuardContext): boolean {
   const inner = unwrap(expression);
   if (!ts.isNewExpression(inner) && !ts.isCallExpression(inner)) return false;
   const name = globalName(unwrap(inner.expression), ctx);
-  return name !== undefined && name.endsWith('Error');
+  return name?.endsWith('Error') ?? false;
 }
 
 // `x.constructor.name` only reads a string.
@@ -71,7 +69,8 @@ export function checkImportMeta(node: ts.Node, ctx: GuardContext): void {
   if (name === undefined) ctx.report(access, "import.meta[…] with a computed key can reach Vite's file loaders; use a literal name");
   else if (name.startsWith('glob')) {
     ctx.report(access, `import.meta.${name}() loads files by pattern, including the tests; import the modules you need`);
-  } else if (name === 'vitest') ctx.report(access, "import.meta.vitest is the test framework's in-source API; the module must not touch it");
+  } else if (name === 'vitest')
+    ctx.report(access, "import.meta.vitest is the test framework's in-source API; the module must not touch it");
 }
 
 /** Judges `Symbol.for()` keys: the test framework keeps its state and matcher markers under shared symbols. */

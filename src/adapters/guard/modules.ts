@@ -88,7 +88,7 @@ function moduleReference(node: ts.Node, ctx: GuardContext): ModuleReference | un
 }
 
 /** Why loading `specifier` from the module is unsafe; undefined when it is fine. */
-export function specifierProblem(specifier: string, settings: GuardSettings): string | undefined {
+function specifierProblem(specifier: string, settings: GuardSettings): string | undefined {
   // Vite loads `file?raw` as the file's text, so the query does not change which file is read.
   const bare = specifier.replace(/\?.*$/, '');
   const shown = squeeze(specifier);
@@ -117,7 +117,11 @@ function nodeModuleProblem(specifier: string, settings: GuardSettings): string |
 function ungrantedProblem(specifier: string, name: string, settings: GuardSettings): string | undefined {
   if (/^(\.|\/|#|~\/|@\/)/.test(specifier)) return undefined;
   const builtin = isBuiltin(specifier);
-  const grant = builtin ? name.split('/')[0]! : specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+  const grant = builtin
+    ? name.split('/')[0]!
+    : specifier.startsWith('@')
+      ? specifier.split('/').slice(0, 2).join('/')
+      : specifier.split('/')[0]!;
   if (settings.allow.has(name) || settings.allow.has(grant)) return undefined;
   const what = builtin ? `the Node built-in '${grant}'` : `the package '${grant}'`;
   return `importing '${squeeze(specifier)}' needs ${what}, which the intent does not grant; use the web globals (URL, TextEncoder, crypto.randomUUID(), ...) or, if the intent really needs it, add "allow: [${grant}]" to the intent's frontmatter`;

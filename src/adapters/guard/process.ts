@@ -1,7 +1,7 @@
 // Rules about the process object. Reading `process.env`, `process.argv` and the like is fine; reaching members that
 // end, signal or rewire the test worker is not, and neither is handing the object around, because every alias
 // (`const p = process`, `f(process)`, `const { ...rest } = process`) hides the member that is reached later.
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import { accessOn, destructuredKeys, isInspectedOnly, memberName, REST_KEY } from './ast.js';
 import type { GuardContext } from './context.js';
 import { isMutatorTarget } from './mutators.js';

@@ -112,5 +112,5 @@ function isInstantiated(declaration: ts.ModuleDeclaration): boolean {
 export function isAmbient(node: ts.Node): boolean {
   // Read the field directly: this runs for every node, and ts.getModifiers() allocates.
   const modifiers = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
-  return modifiers !== undefined && modifiers.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
+  return modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) ?? false;
 }

@@ -245,8 +245,8 @@ describe('findUnsafeCode', () => {
       ['JSON.stringify', 'patches the built-in JSON'],
       ['Math.random', 'patches the built-in Math'],
       ['globalThis.Promise.all', 'assigning to globalThis.Promise.all patches the built-in Promise'],
-      ["defineProperty(globalThis", 'Object.defineProperty() on globalThis patches global state'],
-      ["defineProperty(Array.prototype", 'Object.defineProperty() on Array.prototype patches global state'],
+      ['defineProperty(globalThis', 'Object.defineProperty() on globalThis patches global state'],
+      ['defineProperty(Array.prototype', 'Object.defineProperty() on Array.prototype patches global state'],
       ['Reflect.set', 'Reflect.set() on Object patches global state'],
       ['Object.assign(globalThis', 'Object.assign() on globalThis'],
       ['Number.prototype, null', 'Object.setPrototypeOf() on Number.prototype'],
@@ -276,7 +276,7 @@ describe('findUnsafeCode', () => {
       'const traps = { get: (t: object, k: string) => k.length };',
       'export const logged = new Proxy({}, traps);',
       'const later = { get: () => 1 };',
-      "Object.assign(later, { has: () => true }); export const patched = new Proxy({}, later);",
+      'Object.assign(later, { has: () => true }); export const patched = new Proxy({}, later);',
       "const matcher = { ['asymmetric' + 'Match']: () => true };",
       'class Sneaky extends Function {}',
       "Object.defineProperty(process, 'exit', { value: () => {} });",
@@ -292,7 +292,7 @@ describe('findUnsafeCode', () => {
       ['patched', 'a Proxy whose handler is not an object literal in this module'],
       ['asymmetric', "the string 'asymmetricMatch' names the test framework's internals"],
       ['Sneaky', 'the Function constructor runs code built from strings'],
-      ["defineProperty(process", 'Object.defineProperty() on process patches global state'],
+      ['defineProperty(process', 'Object.defineProperty() on process patches global state'],
       ['new Error().stack', 'reading the stack of a fresh Error tells the module which test calls it'],
       ['VITEST_WORKER_ID', 'process.env.VITEST_WORKER_ID tells the module it is under test'],
     ]);
@@ -328,12 +328,16 @@ describe('findUnsafeCode', () => {
       "import { tax } from './tax.ts';",
       "import { money } from '#lib/money';",
     );
-    const problems = expectFlagged(code, [
-      ["'node:crypto'", `needs the Node built-in 'crypto', which the intent does not grant`],
-      ["'path'", 'add "allow: [path]"'],
-      ["'zod'", "needs the package 'zod'"],
-      ['@scope/ui/server', 'add "allow: [@scope/ui]"'],
-    ], { isolation: 'confined', allow: ['fs'] });
+    const problems = expectFlagged(
+      code,
+      [
+        ["'node:crypto'", `needs the Node built-in 'crypto', which the intent does not grant`],
+        ["'path'", 'add "allow: [path]"'],
+        ["'zod'", "needs the package 'zod'"],
+        ['@scope/ui/server', 'add "allow: [@scope/ui]"'],
+      ],
+      { isolation: 'confined', allow: ['fs'] },
+    );
     expect(problems).toHaveLength(4);
   });
 
@@ -375,11 +379,7 @@ describe('findUnsafeCode', () => {
   });
 
   it('still refuses process.exit when the process module is allowed', () => {
-    const code = lines(
-      "import proc, { exit, argv } from 'node:process';",
-      'export const args = argv.slice(2);',
-      'proc.exit(1);',
-    );
+    const code = lines("import proc, { exit, argv } from 'node:process';", 'export const args = argv.slice(2);', 'proc.exit(1);');
     expectFlagged(
       code,
       [
@@ -402,9 +402,7 @@ describe('findUnsafeCode', () => {
 
   it('fails closed on code nested too deeply to inspect', () => {
     const code = `export const x = ${'('.repeat(5000)}1${')'.repeat(5000)};`;
-    expect(guard(code)).toEqual([
-      { message: 'unsafe code: the module is nested too deeply for the guard to inspect; flatten it' },
-    ]);
+    expect(guard(code)).toEqual([{ message: 'unsafe code: the module is nested too deeply for the guard to inspect; flatten it' }]);
   });
 
   it('passes a realistic clean module', () => {

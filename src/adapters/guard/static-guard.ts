@@ -7,14 +7,7 @@ import { ts } from 'ts-morph';
 import type { TypeProblem } from '../../core/ports.js';
 import { GuardContext, type GuardSettings } from './context.js';
 import { checkReference } from './globals.js';
-import {
-  checkFrameworkName,
-  checkImportMeta,
-  checkMember,
-  checkModuleArguments,
-  checkProxy,
-  checkSymbolFor,
-} from './members.js';
+import { checkFrameworkName, checkImportMeta, checkMember, checkModuleArguments, checkProxy, checkSymbolFor } from './members.js';
 import { checkModuleReference, collectImportBindings } from './modules.js';
 import { checkMutatorCall } from './mutators.js';
 import { normalizeRepoPath } from './paths.js';

@@ -8,9 +8,30 @@ import { isTestFolderName, protectedInText } from './paths.js';
 
 const INTERNALS = /__vite|__vi_|\$\$jest|jest-matchers|asymmetricMatch|@@__IMMUTABLE/i;
 // Calls whose string arguments are path segments: `path.join(__dirname, '..', 'test')`, `readdirSync('test')`.
-const PATH_CALLS = new Set(['join', 'resolve', 'normalize', 'readdir', 'readdirSync', 'readFile', 'readFileSync',
-  'opendir', 'opendirSync', 'glob', 'globSync', 'stat', 'statSync', 'lstat', 'lstatSync', 'existsSync', 'access',
-  'accessSync', 'createReadStream', 'watch', 'URL', 'pathToFileURL']);
+const PATH_CALLS = new Set([
+  'join',
+  'resolve',
+  'normalize',
+  'readdir',
+  'readdirSync',
+  'readFile',
+  'readFileSync',
+  'opendir',
+  'opendirSync',
+  'glob',
+  'globSync',
+  'stat',
+  'statSync',
+  'lstat',
+  'lstatSync',
+  'existsSync',
+  'access',
+  'accessSync',
+  'createReadStream',
+  'watch',
+  'URL',
+  'pathToFileURL',
+]);
 
 /** Judges string literals, constant concatenations and the literal parts of templates. */
 export function checkString(node: ts.Node, ctx: GuardContext): void {

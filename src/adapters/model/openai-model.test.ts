@@ -51,7 +51,7 @@ describe('createOpenAiModel', () => {
     expect(reply.usage).toEqual({ prompt: 4, completion: 7, estimated: true });
   });
 
-  it('reports completion tokens as they stream in, rising to about the reply\'s count', async () => {
+  it("reports completion tokens as they stream in, rising to about the reply's count", async () => {
     const content = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n'.repeat(4);
     const s = await serve([{ content, usage: { prompt_tokens: 12, completion_tokens: 80 } }]);
     const seen: number[] = [];
@@ -63,8 +63,12 @@ describe('createOpenAiModel', () => {
     expect(seen.at(-1)).toBeLessThanOrEqual(Math.ceil(content.length / 2));
   });
 
-  it('counts every HTTP request it sends, telling the SDK\'s retries apart', async () => {
-    const s = await serve([{ status: 429, retryAfterSeconds: 0 }, { status: 500, retryAfterSeconds: 0 }, { content: 'export const a = 1;' }]);
+  it("counts every HTTP request it sends, telling the SDK's retries apart", async () => {
+    const s = await serve([
+      { status: 429, retryAfterSeconds: 0 },
+      { status: 500, retryAfterSeconds: 0 },
+      { content: 'export const a = 1;' },
+    ]);
     const requests: boolean[] = [];
     await model({ baseUrl: s.baseUrl, maxRetries: 3, onRequest: ({ retry }) => requests.push(retry) }).complete(ask);
     expect(requests).toEqual([false, true, true]);
@@ -81,9 +85,16 @@ describe('createOpenAiModel', () => {
   });
 
   it('turns a LiteLLM error event into a provider error, leaving out its "None" type', async () => {
-    const s = await serve([{ streamError: { message: 'litellm.RateLimitError: upstream rate limit\nTraceback (most recent call last):', code: 429 }, from: 'litellm' }]);
+    const s = await serve([
+      {
+        streamError: { message: 'litellm.RateLimitError: upstream rate limit\nTraceback (most recent call last):', code: 429 },
+        from: 'litellm',
+      },
+    ]);
     const error = await failure(model({ baseUrl: s.baseUrl }).complete(ask));
-    expect(error.message).toBe('model provider reported an error inside its reply stream: litellm.RateLimitError: upstream rate limit (code 429)');
+    expect(error.message).toBe(
+      'model provider reported an error inside its reply stream: litellm.RateLimitError: upstream rate limit (code 429)',
+    );
   });
 
   it('still answers a stream cut without a word as a cut reply, for the loop to retry', async () => {
@@ -104,14 +115,18 @@ describe('createOpenAiModel', () => {
   it('gives no /v1 hint for a 404 when the base URL has a version', async () => {
     const s = await serve([{ status: 404, error: { message: 'The model `fake-model` does not exist', code: 'model_not_found' } }]);
     const error = await failure(model({ baseUrl: s.baseUrl }).complete(ask));
-    expect(error.message).toBe(`model provider at ${s.baseUrl}: model 'fake-model' or endpoint not found (404): The model \`fake-model\` does not exist`);
+    expect(error.message).toBe(
+      `model provider at ${s.baseUrl}: model 'fake-model' or endpoint not found (404): The model \`fake-model\` does not exist`,
+    );
   });
 
   it('says the server cannot be reached, naming the URL, with the /v1 hint only when it lacks one', async () => {
     const bare = await deadUrl('');
     const noV1 = await failure(model({ baseUrl: bare }).complete(ask));
     expect(noV1.exitCode).toBe(3);
-    expect(noV1.message).toBe(`cannot reach ${bare} (connection refused) — is the server running? OpenAI-compatible servers usually serve under /v1`);
+    expect(noV1.message).toBe(
+      `cannot reach ${bare} (connection refused) — is the server running? OpenAI-compatible servers usually serve under /v1`,
+    );
     const withV1 = await failure(model({ baseUrl: `${bare}/v1` }).complete(ask));
     expect(withV1.message).toBe(`cannot reach ${bare}/v1 (connection refused) — is the server running?`);
   });
@@ -119,6 +134,8 @@ describe('createOpenAiModel', () => {
   it('rejects a base URL that is not an http(s) URL before any request, as an input error', async () => {
     const error = await failure(model({ baseUrl: '127.0.0.1:11434' }).complete(ask));
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe("base URL '127.0.0.1:11434' (OPENAI_BASE_URL or baseUrl in ainative.config.json) is not an http(s) URL, e.g. http://127.0.0.1:11434/v1");
+    expect(error.message).toBe(
+      "base URL '127.0.0.1:11434' (OPENAI_BASE_URL or baseUrl in ainative.config.json) is not an http(s) URL, e.g. http://127.0.0.1:11434/v1",
+    );
   });
 });

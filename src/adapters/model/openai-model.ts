@@ -8,7 +8,7 @@ import { estimateUsage, streamedTokenCounter } from './token-count.js';
 /** Sampling parameters sent with every request (part of the response-cache key). */
 export const SAMPLING = { temperature: 0 } as const;
 /** Extra best-of-n candidates need some randomness to differ from the first. */
-export const SAMPLE_SAMPLING = { temperature: 0.8 } as const;
+const SAMPLE_SAMPLING = { temperature: 0.8 } as const;
 
 export interface OpenAiModelOptions {
   model: string;
@@ -67,7 +67,9 @@ async function createClient(options: OpenAiModelOptions): Promise<OpenAI> {
     throw new ProviderError('OPENAI_API_KEY is not set (set it, or OPENAI_BASE_URL for a local OpenAI-compatible server)');
   }
   if (options.baseUrl !== undefined && !isHttpUrl(options.baseUrl)) {
-    throw new InputError(`base URL '${options.baseUrl}' (OPENAI_BASE_URL or baseUrl in ainative.config.json) is not an http(s) URL, e.g. http://127.0.0.1:11434/v1`);
+    throw new InputError(
+      `base URL '${options.baseUrl}' (OPENAI_BASE_URL or baseUrl in ainative.config.json) is not an http(s) URL, e.g. http://127.0.0.1:11434/v1`,
+    );
   }
   // Loaded here, not at the top, so builds with nothing stale never pay for importing the SDK.
   const { default: OpenAIClient } = await import('openai');
@@ -118,7 +120,10 @@ async function streamCompletion(
   const choices = new Map<number, { content: string; refusal: string; finishReason: string | null }>();
   const choice = (index: number) => {
     let found = choices.get(index);
-    if (!found) choices.set(index, (found = { content: '', refusal: '', finishReason: null }));
+    if (!found) {
+      found = { content: '', refusal: '', finishReason: null };
+      choices.set(index, found);
+    }
     return found;
   };
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
@@ -155,7 +160,12 @@ async function streamCompletion(
   const ordered = [...choices.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
   if (ordered.length === 0) ordered.push({ content: '', refusal: '', finishReason: null });
   // Without the provider's usage the tokens are counted here, so budgets and cost still mean something.
-  const total = usage ? { prompt: usage.prompt_tokens, completion: usage.completion_tokens } : await estimateUsage(messages, ordered.map((one) => one.content + one.refusal));
+  const total = usage
+    ? { prompt: usage.prompt_tokens, completion: usage.completion_tokens }
+    : await estimateUsage(
+        messages,
+        ordered.map((one) => one.content + one.refusal),
+      );
   // The request's usage belongs to the first reply: summing the replies' usage gives the request's, not n times it.
   return ordered.map((one, i) => ({
     content: one.content,

@@ -3,7 +3,7 @@ import { APIConnectionError, APIConnectionTimeoutError } from 'openai/core/error
 import { ProviderError } from '../../core/errors.js';
 
 /** Where the openai SDK sends requests when no base URL is configured. */
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 const V1_HINT = 'OpenAI-compatible servers usually serve under /v1';
 
@@ -28,7 +28,10 @@ export function streamErrorEventError(error: unknown): ProviderError {
   const body = (error as { error: unknown }).error;
   const fields = typeof body === 'object' && body !== null ? (body as { message?: unknown; type?: unknown; code?: unknown }) : {};
   const message = firstLine(typeof fields.message === 'string' ? fields.message : JSON.stringify(fields.message ?? body));
-  const details = [meaningful(fields.type) && `type ${String(fields.type)}`, meaningful(fields.code) && `code ${String(fields.code)}`].filter(Boolean);
+  const details = [
+    meaningful(fields.type) && `type ${String(fields.type)}`,
+    meaningful(fields.code) && `code ${String(fields.code)}`,
+  ].filter(Boolean);
   const suffix = details.length > 0 ? ` (${details.join(', ')})` : '';
   return new ProviderError(`model provider reported an error inside its reply stream: ${message}${suffix}`, { cause: error });
 }
@@ -39,11 +42,15 @@ export function toProviderError(error: unknown, target: ProviderTarget): Provide
   // The SDK starts its messages with the status, which every line below already names.
   const detail = firstLine(apiError.message ?? String(error)).replace(/^\d{3} /, '');
   const base = displayUrl(target.baseUrl ?? DEFAULT_BASE_URL);
-  if (apiError.status === 401 || apiError.status === 403) return new ProviderError(`model provider refused the API key (${apiError.status}): ${detail}`, { cause: error });
-  if (apiError.code === 'insufficient_quota') return new ProviderError(`model provider: quota exhausted (insufficient_quota): ${detail}`, { cause: error });
+  if (apiError.status === 401 || apiError.status === 403)
+    return new ProviderError(`model provider refused the API key (${apiError.status}): ${detail}`, { cause: error });
+  if (apiError.code === 'insufficient_quota')
+    return new ProviderError(`model provider: quota exhausted (insufficient_quota): ${detail}`, { cause: error });
   if (apiError.status === 404) {
     const hint = lacksVersion(base) ? ` — ${V1_HINT} (try ${base}/v1)` : '';
-    return new ProviderError(`model provider at ${base}: model '${target.model}' or endpoint not found (404): ${detail}${hint}`, { cause: error });
+    return new ProviderError(`model provider at ${base}: model '${target.model}' or endpoint not found (404): ${detail}${hint}`, {
+      cause: error,
+    });
   }
   if (apiError.status) return new ProviderError(`model provider answered ${apiError.status} after retries: ${detail}`, { cause: error });
   if (error instanceof APIConnectionError) {
@@ -56,12 +63,15 @@ export function toProviderError(error: unknown, target: ProviderTarget): Provide
 
 /** Why a connection failed, in words, from the system error code undici wraps (maybe twice) under the SDK's error. */
 function connectionFailure(error: unknown): { reason: string; question: string } {
-  if (error instanceof APIConnectionTimeoutError) return { reason: 'timed out', question: 'is the server up, and is requestTimeoutMs long enough?' };
+  if (error instanceof APIConnectionTimeoutError)
+    return { reason: 'timed out', question: 'is the server up, and is requestTimeoutMs long enough?' };
   const code = systemErrorCode(error);
   if (code === 'ECONNREFUSED') return { reason: 'connection refused', question: 'is the server running?' };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { reason: 'host not found', question: 'is the host name right?' };
-  if (code === 'ECONNRESET') return { reason: 'connection reset', question: 'is the server running, and does it speak plain HTTP on that port?' };
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return { reason: 'connection timed out', question: 'is the server up and reachable from here?' };
+  if (code === 'ECONNRESET')
+    return { reason: 'connection reset', question: 'is the server running, and does it speak plain HTTP on that port?' };
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
+    return { reason: 'connection timed out', question: 'is the server up and reachable from here?' };
   const innermost = innermostMessage(error);
   return { reason: code ? `${code}: ${innermost}` : innermost, question: 'is the server running, and is the URL right?' };
 }
@@ -101,5 +111,10 @@ function meaningful(value: unknown): boolean {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? text
+  );
 }

@@ -46,7 +46,10 @@ function interleavingModel(firstBatch: number) {
   };
   const answer = (messages: ChatMessage[]): ModelReply => {
     const id = /Write src\/(i\d)\.ts/.exec(messages[1]?.content ?? '')?.[1] ?? '';
-    keys.set(id, [...(keys.get(id) ?? []), requestKey({ model: OPTIONS.model, messages, sampling: OPTIONS.sampling, promptVersion: OPTIONS.promptVersion })]);
+    keys.set(id, [
+      ...(keys.get(id) ?? []),
+      requestKey({ model: OPTIONS.model, messages, sampling: OPTIONS.sampling, promptVersion: OPTIONS.promptVersion }),
+    ]);
     const retry = messages.length > 2;
     const right = id !== 'i7' && (retry || Number(id.slice(1)) % 2 === 1);
     return codeReply(`src/${id}.ts`, `export const ${id} = 1;${right ? ' // works' : ''}`);
@@ -67,7 +70,9 @@ function interleavingModel(firstBatch: number) {
 
 function ports(workspace: MemoryWorkspace, model: ModelClient): BuildPorts {
   const runner = new ContentRunner(workspace, (repo, { files, changed }) =>
-    repo.get(changed[0]!)?.includes('// works') ? passingRun(1) : failingRun([{ name: 'works', file: files[0]!, message: 'expected 0 to be 1' }]),
+    repo.get(changed[0]!)?.includes('// works')
+      ? passingRun(1)
+      : failingRun([{ name: 'works', file: files[0]!, message: 'expected 0 to be 1' }]),
   );
   const checker = new ScriptedChecker(workspace);
   return {
@@ -86,14 +91,31 @@ it('records in each lock entry exactly the cache keys of its own replies when in
   const inner = interleavingModel(4);
   const cache = cachedModel(async () => inner.model, { dir, ...OPTIONS });
   const result = await runBuild(
-    { intents: INTENTS, lock: undefined, templates: TEST_TEMPLATES, promptHash: 'p1', model: OPTIONS.model, maxAttempts: 2, force: false, concurrency: 4, guardOverwrite: async () => undefined },
+    {
+      intents: INTENTS,
+      lock: undefined,
+      templates: TEST_TEMPLATES,
+      promptHash: 'p1',
+      model: OPTIONS.model,
+      maxAttempts: 2,
+      force: false,
+      concurrency: 4,
+      guardOverwrite: async () => undefined,
+    },
     ports(workspace, cache),
   );
 
   // Four requests were out at once: the intents really were built side by side.
   expect(Math.max(...inner.batches)).toBe(4);
   expect(result.modules.map((module) => `${module.id}:${module.status}:${module.attempts}`)).toEqual([
-    'i0:built:2', 'i1:built:1', 'i2:built:2', 'i3:built:1', 'i4:built:2', 'i5:built:1', 'i6:built:2', 'i7:failed:2',
+    'i0:built:2',
+    'i1:built:1',
+    'i2:built:2',
+    'i3:built:1',
+    'i4:built:2',
+    'i5:built:1',
+    'i6:built:2',
+    'i7:failed:2',
   ]);
   for (const intent of INTENTS.slice(0, 7)) {
     expect(inner.keys.get(intent.id)).toHaveLength(intent.id.endsWith('1') || intent.id.endsWith('3') || intent.id.endsWith('5') ? 1 : 2);

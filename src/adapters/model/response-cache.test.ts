@@ -87,10 +87,13 @@ function flushingAfterEachCall(cache: CachedModel): CachedModel {
   };
 }
 
-const keyOf = (messages: ChatMessage[]) =>
-  requestKey({ model: MODEL, messages, sampling: SAMPLING, promptVersion: PROMPT_VERSION });
+const keyOf = (messages: ChatMessage[]) => requestKey({ model: MODEL, messages, sampling: SAMPLING, promptVersion: PROMPT_VERSION });
 const entryFile = (key: string, cacheDir = dir) => join(cacheDir, key.slice(0, 2), `${key}.json`);
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Stores `answer` for `messages` through a read-write cache. */
 async function seed(messages: ChatMessage[], answer: ModelReply): Promise<void> {
@@ -156,17 +159,35 @@ describe('cachedModel in read-write mode', () => {
     ['empty', reply('  \n')],
   ])('never replays a %s reply within the build, and writes it only when its build keeps it', async (_, answer) => {
     const fake = new FakeModel([answer, reply('export const a = 1;')]);
-    const cache = cachedModel(async () => fake, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const cache = cachedModel(async () => fake, {
+      dir,
+      mode: 'read-write',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
 
     expect(await cache.complete(ASK)).toEqual({ ...answer, cacheKey: keyOf(ASK) });
     expect((await cache.complete(ASK)).content).toBe('export const a = 1;');
     expect(fake.calls).toBe(2);
 
-    const again = cachedModel(async () => new FakeModel([answer]), { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const again = cachedModel(async () => new FakeModel([answer]), {
+      dir,
+      mode: 'read-write',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
     await again.complete(ASK);
     // A build that turned green after this reply keeps it, so an offline rebuild replays the same path.
     expect(await again.flush(new Set([keyOf(ASK)]))).toBe(1);
-    const frozen = cachedModel(async () => new FakeModel([]), { dir, mode: 'frozen', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const frozen = cachedModel(async () => new FakeModel([]), {
+      dir,
+      mode: 'frozen',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
     expect(await frozen.complete(ASK)).toEqual({ ...answer, cacheKey: keyOf(ASK) });
   });
 
@@ -297,7 +318,13 @@ describe('cachedModel with best-of-n in one request', () => {
 
   it('stores each choice under its sample key, so a frozen build replays them whether asked together or one by one', async () => {
     const live = new ManyModel([reply('one'), reply('two')]);
-    const writer = cachedModel(async () => live, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const writer = cachedModel(async () => live, {
+      dir,
+      mode: 'read-write',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
     const many = await writer.completeMany!(ASK, 2);
     expect(many.map((r) => r.content)).toEqual(['one', 'two']);
     expect(await writer.flush(new Set(many.map((r) => r.cacheKey!)))).toBe(2);
@@ -312,7 +339,13 @@ describe('cachedModel with best-of-n in one request', () => {
 
   it('hands back only what the model sent when it ignores n, storing those', async () => {
     const live = new ManyModel([reply('one')]);
-    const writer = cachedModel(async () => live, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const writer = cachedModel(async () => live, {
+      dir,
+      mode: 'read-write',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
     expect((await writer.completeMany!(ASK, 3)).map((r) => r.content)).toEqual(['one']);
     expect(writer.stored).toBe(1);
   });
@@ -321,13 +354,25 @@ describe('cachedModel with best-of-n in one request', () => {
 describe('cache keys on replies', () => {
   it('marks every reply, replayed or new, with the key of its entry', async () => {
     await seed(ASK, reply('one'));
-    const cache = cachedModel(async () => new FakeModel([reply('two')]), { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const cache = cachedModel(async () => new FakeModel([reply('two')]), {
+      dir,
+      mode: 'read-write',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
     expect((await cache.complete(ASK)).cacheKey).toBe(keyOf(ASK));
     expect((await cache.complete(ASK_AGAIN)).cacheKey).toBe(keyOf(ASK_AGAIN));
   });
 
   it('writes only the replies the build keeps, so a red build leaves nothing to replay', async () => {
-    const first = cachedModel(async () => new FakeModel([reply('red'), reply('green')]), { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const first = cachedModel(async () => new FakeModel([reply('red'), reply('green')]), {
+      dir,
+      mode: 'read-write',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
     await first.complete(ASK);
     await first.complete(ASK_AGAIN);
     expect(await first.flush(new Set([keyOf(ASK_AGAIN)]))).toBe(1);
@@ -335,7 +380,13 @@ describe('cache keys on replies', () => {
     expect(await exists(entryFile(keyOf(ASK_AGAIN)))).toBe(true);
 
     const fake = new FakeModel([reply('asked again')]);
-    const second = cachedModel(async () => fake, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const second = cachedModel(async () => fake, {
+      dir,
+      mode: 'read-write',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
     expect((await second.complete(ASK)).content).toBe('asked again');
     expect((await second.complete(ASK_AGAIN)).content).toBe('green');
     expect(fake.calls).toBe(1);
@@ -421,7 +472,13 @@ describe('ensureCacheGitattributes', () => {
 describe('cachedModel writes nothing until the build is done', () => {
   it('keeps new replies in memory, replays them, and writes them on flush', async () => {
     const fake = new FakeModel([reply('export const a = 1;')]);
-    const cache = cachedModel(async () => fake, { dir, mode: 'read-write', model: MODEL, promptVersion: PROMPT_VERSION, sampling: SAMPLING });
+    const cache = cachedModel(async () => fake, {
+      dir,
+      mode: 'read-write',
+      model: MODEL,
+      promptVersion: PROMPT_VERSION,
+      sampling: SAMPLING,
+    });
     await cache.complete(ASK);
     expect(await exists(entryFile(keyOf(ASK)))).toBe(false);
     expect((await cache.complete(ASK)).content).toBe('export const a = 1;');

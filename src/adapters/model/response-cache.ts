@@ -159,10 +159,7 @@ class ResponseCacheModel implements CachedModel {
 }
 
 /** Deletes every entry whose key is not in `keep`, then the shard folders left empty. Other files are left alone. */
-export async function pruneCache(
-  dir: string,
-  keep: ReadonlySet<string>,
-): Promise<{ removed: number; kept: number; bytesFreed: number }> {
+export async function pruneCache(dir: string, keep: ReadonlySet<string>): Promise<{ removed: number; kept: number; bytesFreed: number }> {
   const result = { removed: 0, kept: 0, bytesFreed: 0 };
   for (const shard of await listShards(dir)) {
     const shardDir = join(dir, shard);
@@ -241,7 +238,12 @@ async function writeEntry(dir: string, entry: CacheEntry): Promise<void> {
 // `estimated` is written only when set, so entries of providers that report usage keep their bytes.
 function copyReply(reply: ModelReply): ModelReply {
   const { content, finishReason, refusal, usage } = reply;
-  return { content, finishReason, refusal, usage: { prompt: usage.prompt, completion: usage.completion, ...(usage.estimated ? { estimated: true } : {}) } };
+  return {
+    content,
+    finishReason,
+    refusal,
+    usage: { prompt: usage.prompt, completion: usage.completion, ...(usage.estimated ? { estimated: true } : {}) },
+  };
 }
 
 function isEntry(value: unknown): value is CacheEntry {
@@ -261,9 +263,7 @@ function isEntry(value: unknown): value is CacheEntry {
 
 function missError(dir: string, key: string, found: Lookup): CacheMissError {
   if (found.status === 'corrupt') {
-    return new CacheMissError(
-      `cached reply ${entryPath(dir, key)} is corrupt (${found.reason}); run without --frozen to ask the model`,
-    );
+    return new CacheMissError(`cached reply ${entryPath(dir, key)} is corrupt (${found.reason}); run without --frozen to ask the model`);
   }
   return new CacheMissError(
     `no cached reply for this request in .ainative/cache (key ${key.slice(0, 12)}); run without --frozen to ask the model`,

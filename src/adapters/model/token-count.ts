@@ -11,7 +11,7 @@ let loading: Promise<CountTokens> | undefined;
  * estimate for others. gpt-tokenizer is pure JavaScript (no native or WASM build) and loads in ~0.2 s, so it is
  * loaded on first use only: builds whose provider reports usage and that show no live progress never load it.
  */
-export function loadTokenCounter(): Promise<CountTokens> {
+function loadTokenCounter(): Promise<CountTokens> {
   loading ??= import('gpt-tokenizer/encoding/o200k_base').then(({ countTokens }) => {
     // Text that looks like a special token (`<|endoftext|>` in a prompt) is counted as text, never refused.
     const plain = { disallowedSpecial: new Set<string>() };
@@ -35,7 +35,10 @@ export async function estimateUsage(messages: ChatMessage[], completions: string
  */
 export function streamedTokenCounter(onStream: (completionTokens: number) => void): { add(text: string): void } {
   let count: CountTokens | undefined;
-  void loadTokenCounter().then((loaded) => (count = loaded), () => undefined);
+  void loadTokenCounter().then(
+    (loaded) => (count = loaded),
+    () => undefined,
+  );
   let total = 0;
   return {
     add(text) {

@@ -20,7 +20,14 @@ async function put(path: string, content: string): Promise<void> {
   await writeFile(join(root, path), content);
 }
 
-const BUG: Bug = { file: 'bugs/2026-11-23-empty-upload.md', intent: 'upload', status: 'open', created: '2026-11-23', source: '#12', body: 'empty upload returns 500' };
+const BUG: Bug = {
+  file: 'bugs/2026-11-23-empty-upload.md',
+  intent: 'upload',
+  status: 'open',
+  created: '2026-11-23',
+  source: '#12',
+  body: 'empty upload returns 500',
+};
 
 describe('bug files', () => {
   it('lists nothing when bugs/ does not exist', async () => {
@@ -30,7 +37,9 @@ describe('bug files', () => {
 
   it('creates bugs/ and writes a new bug file that reads back the same', async () => {
     expect(await writeNewBugFile(root, BUG)).toBe(true);
-    expect(await readFile(join(root, BUG.file), 'utf8')).toBe('---\nintent: upload\nstatus: open\ncreated: 2026-11-23\nsource: "#12"\n---\nempty upload returns 500\n');
+    expect(await readFile(join(root, BUG.file), 'utf8')).toBe(
+      '---\nintent: upload\nstatus: open\ncreated: 2026-11-23\nsource: "#12"\n---\nempty upload returns 500\n',
+    );
     expect(await readBugs(root)).toEqual({ bugs: [BUG], errors: [] });
   });
 
@@ -53,6 +62,6 @@ describe('bug files', () => {
       ['bugs/2026-11-23-a.md', 'upload', 'open'],
       ['bugs/team/2026-11-24-b.md', 'auth', 'fixed'],
     ]);
-    expect(errors).toEqual(["bugs/2026-11-25-bad.md: key 'status' must be one of open, unreproduced, fixed, not \"wontfix\""]);
+    expect(errors).toEqual(['bugs/2026-11-25-bad.md: key \'status\' must be one of open, unreproduced, fixed, not "wontfix"']);
   });
 });

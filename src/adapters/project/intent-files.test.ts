@@ -37,7 +37,10 @@ describe('loadIntents', () => {
   it('follows a link to a folder of intents', async () => {
     const dir = repoWith({ 'shared/a.intent.md': intent('src/a.ts'), 'intents/b.intent.md': intent('src/b.ts') });
     symlinkSync(join(dir, 'shared'), join(dir, 'intents', 'linked'));
-    expect((await loadIntents(dir, 'intents')).intents.map((found) => found.file)).toEqual(['intents/b.intent.md', 'intents/linked/a.intent.md']);
+    expect((await loadIntents(dir, 'intents')).intents.map((found) => found.file)).toEqual([
+      'intents/b.intent.md',
+      'intents/linked/a.intent.md',
+    ]);
   });
 
   it('names files the same way whatever way the folder is written', async () => {
@@ -57,14 +60,20 @@ describe('loadIntents', () => {
 });
 
 describe('exportSignatureErrors', () => {
-  const withExports = (...exports: string[]) => `---\nmodule: src/a.ts\nexports:\n${exports.map((one) => `  - "${one}"`).join('\n')}\n---\nDoes a thing.\n`;
+  const withExports = (...exports: string[]) =>
+    `---\nmodule: src/a.ts\nexports:\n${exports.map((one) => `  - "${one}"`).join('\n')}\n---\nDoes a thing.\n`;
 
   it('names the intent file and each signature that cannot be checked', async () => {
-    const { intents } = await loadIntents(repoWith({ 'intents/a.intent.md': withExports('ok(a: number): number', 'broken(a: number: number', 'namespace A {}') }), 'intents');
+    const { intents } = await loadIntents(
+      repoWith({ 'intents/a.intent.md': withExports('ok(a: number): number', 'broken(a: number: number', 'namespace A {}') }),
+      'intents',
+    );
     const errors = await exportSignatureErrors(intents, () => false);
     expect(errors).toEqual([
       "intents/a.intent.md: key 'exports' has the signature 'broken(a: number: number', which cannot be checked: it does not parse (Expected `,` or `)` but found `:`)",
-      expect.stringMatching(/^intents\/a\.intent\.md: key 'exports' has the signature 'namespace A {}', which cannot be checked: it is not one of the supported forms/),
+      expect.stringMatching(
+        /^intents\/a\.intent\.md: key 'exports' has the signature 'namespace A {}', which cannot be checked: it is not one of the supported forms/,
+      ),
     ]);
   });
 

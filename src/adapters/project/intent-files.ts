@@ -69,7 +69,8 @@ function walk(dir: string, relative: string, found: string[]): void {
     if (name.startsWith('.')) continue;
     const path = relative === '' ? name : `${relative}/${name}`;
     if (name.endsWith('.intent.md') && entry.isFile()) found.push(path);
-    else if (entry.isDirectory() || (entry.isSymbolicLink() && statSync(`${dir}/${name}`, { throwIfNoEntry: false })?.isDirectory())) walk(`${dir}/${name}`, path, found);
+    else if (entry.isDirectory() || (entry.isSymbolicLink() && statSync(`${dir}/${name}`, { throwIfNoEntry: false })?.isDirectory()))
+      walk(`${dir}/${name}`, path, found);
     else if (name.endsWith('.intent.md')) found.push(path);
   }
 }

@@ -70,7 +70,9 @@ describe('testFileProblems', () => {
 
   it('names an import of a file that is not there, and follows the helpers a test imports', () => {
     const test = "import { a } from './helpers/fixture.ts';\nimport { b } from './missing';\n";
-    expect(problems({ 'test/cart.test.ts': test, 'test/helpers/fixture.ts': "import { c } from '../../lib/gone.js';\nexport const a = c;\n" })).toEqual([
+    expect(
+      problems({ 'test/cart.test.ts': test, 'test/helpers/fixture.ts': "import { c } from '../../lib/gone.js';\nexport const a = c;\n" }),
+    ).toEqual([
       "test/cart.test.ts: imports './missing', which does not resolve: there is no file test/missing (with any of the extensions .ts, .js, …)",
       "test/helpers/fixture.ts: imports '../../lib/gone.js', which does not resolve: there is no file lib/gone.js",
     ]);
@@ -81,18 +83,26 @@ describe('testFileProblems', () => {
       "test/cart.test.ts: imports 'zod', which does not resolve: the package 'zod' is not installed; install it with npm i -D zod",
       "test/cart.test.ts: imports '@acme/money/fmt', which does not resolve: the package '@acme/money' is not installed; install it with npm i -D @acme/money",
     ]);
-    expect(problems({ 'test/cart.test.ts': "import { z } from 'zod';\n", 'pnpm-lock.yaml': '' })[0]).toMatch(/install it with pnpm add -D zod$/);
+    expect(problems({ 'test/cart.test.ts': "import { z } from 'zod';\n", 'pnpm-lock.yaml': '' })[0]).toMatch(
+      /install it with pnpm add -D zod$/,
+    );
   });
 
   it('leaves bare imports alone when the repo’s vitest config may alias them, and never judges alias forms', () => {
     expect(problems({ 'test/cart.test.ts': "import { z } from 'zod';\n" }, { configMayAlias: true })).toEqual([]);
-    expect(problems({ 'test/cart.test.ts': "import a from '@/lib/a';\nimport b from '~/b';\nimport c from '#c';\nimport d from 'virtual:d';\n" })).toEqual([]);
+    expect(
+      problems({
+        'test/cart.test.ts': "import a from '@/lib/a';\nimport b from '~/b';\nimport c from '#c';\nimport d from 'virtual:d';\n",
+      }),
+    ).toEqual([]);
   });
 
   it('says to declare the intent whose unbuilt module a test imports without using it', () => {
     expect(problems({ 'test/cart.test.ts': "import { tax } from '../src/tax.ts';\n" })).toEqual([
       "test/cart.test.ts: imports '../src/tax.ts', which does not resolve: it is src/tax.ts, the module of intent 'tax', which is not built yet; add 'tax' to 'uses' in intents/cart.intent.md so it is built first",
     ]);
-    expect(problems({ 'test/cart.test.ts': "import { tax } from '../src/tax.ts';\n", 'src/tax.ts': 'export const tax = 1;\n' })).toEqual([]);
+    expect(problems({ 'test/cart.test.ts': "import { tax } from '../src/tax.ts';\n", 'src/tax.ts': 'export const tax = 1;\n' })).toEqual(
+      [],
+    );
   });
 });

@@ -53,15 +53,20 @@ function fileProblems(file: string, intent: Intent, options: TestFilesCheckOptio
   const problems: string[] = [];
   for (const specifier of new Set(parsed.imports.filter((found) => !found.typeOnly).map((found) => found.specifier))) {
     const bare = specifier.replace(/[?#].*$/, '');
-    const problem = bare.startsWith('.') || bare.startsWith('/')
-      ? relativeProblem(file, bare, intent, options, queue)
-      : bareProblem(file, bare, options);
+    const problem =
+      bare.startsWith('.') || bare.startsWith('/') ? relativeProblem(file, bare, intent, options, queue) : bareProblem(file, bare, options);
     if (problem) problems.push(`${file}: imports '${specifier}', which does not resolve: ${problem}`);
   }
   return problems;
 }
 
-function relativeProblem(file: string, specifier: string, intent: Intent, options: TestFilesCheckOptions, queue: string[]): string | undefined {
+function relativeProblem(
+  file: string,
+  specifier: string,
+  intent: Intent,
+  options: TestFilesCheckOptions,
+  queue: string[],
+): string | undefined {
   const target = path.resolve(options.root, path.dirname(file), specifier);
   const candidates = candidatesFor(target).map((candidate) => path.relative(options.root, candidate).split(path.sep).join('/'));
   const built = new Set([intent.module, ...intent.uses.map((id) => options.all.find((other) => other.id === id)?.module)]);
@@ -73,7 +78,8 @@ function relativeProblem(file: string, specifier: string, intent: Intent, option
   }
   if (isFile(path.join(target, 'package.json'))) return undefined;
   const owner = options.all.find((other) => candidates.includes(other.module));
-  if (owner) return `it is ${owner.module}, the module of intent '${owner.id}', which is not built yet; add '${owner.id}' to 'uses' in ${intent.file} so it is built first`;
+  if (owner)
+    return `it is ${owner.module}, the module of intent '${owner.id}', which is not built yet; add '${owner.id}' to 'uses' in ${intent.file} so it is built first`;
   return `there is no file ${path.relative(options.root, target).split(path.sep).join('/')}${path.extname(target) ? '' : ' (with any of the extensions .ts, .js, …)'}`;
 }
 

@@ -24,8 +24,8 @@ export interface BuildLockOptions {
 /** Releases the lock; safe to call more than once. */
 export type ReleaseBuildLock = () => Promise<void>;
 
-export const BUILD_LOCK_STALE_MS = 5 * 60_000; // 5 minutes
-export const BUILD_LOCK_REFRESH_MS = 30_000; // 30 seconds
+const BUILD_LOCK_STALE_MS = 5 * 60_000; // 5 minutes
+const BUILD_LOCK_REFRESH_MS = 30_000; // 30 seconds
 
 /** Another live ainative build holds this repo's build lock. */
 export class BuildLockedError extends AinativeError {
@@ -95,13 +95,7 @@ async function tryCreate(lockDir: string, lockPath: string, record: LockRecord, 
   }
 }
 
-function startHolding(
-  lockDir: string,
-  lockPath: string,
-  record: LockRecord,
-  refreshMs: number,
-  now: () => number,
-): ReleaseBuildLock {
+function startHolding(lockDir: string, lockPath: string, record: LockRecord, refreshMs: number, now: () => number): ReleaseBuildLock {
   const holderPath = join(lockPath, HOLDER_FILE);
   const timer = setInterval(() => {
     const seconds = now() / 1000;

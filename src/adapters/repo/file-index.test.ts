@@ -131,7 +131,10 @@ describe('the file index', () => {
     files.hash('test/sum.test.ts');
     expect(files.exists('test/gone.test.ts')).toBe(false);
     const stat = statSync(join(root, 'test/sum.test.ts'));
-    expect(files.settledFiles()).toEqual([['test/sum.test.ts', stat.dev, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs], ['test/gone.test.ts']]);
+    expect(files.settledFiles()).toEqual([
+      ['test/sum.test.ts', stat.dev, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs],
+      ['test/gone.test.ts'],
+    ]);
   });
 
   it('without a state dir reads every file each time and writes nothing', () => {

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { contentHash } from '../../core/project/content-hash.js';
-import { isSettled, parseFileIndex, sameStamp, serializeFileIndex, type FileIndexOwner, type FileStat, type IndexEntry } from '../../core/project/file-index.js';
+import {
+  isSettled,
+  parseFileIndex,
+  sameStamp,
+  serializeFileIndex,
+  type FileIndexOwner,
+  type FileStat,
+  type IndexEntry,
+} from '../../core/project/file-index.js';
 import type { Intent } from '../../core/project/intent.js';
 import { stampedFile, type StampedFile } from '../../core/build/fresh-record.js';
 import { fileIndexPath, writeStateFile } from './state-dir.js';
@@ -134,7 +142,8 @@ class IndexedFiles implements ProjectFiles {
       const stat = statSync(`${this.root}/${path}`, { throwIfNoEntry: false });
       const known = this.previous.get(path);
       found = !stat ? 'missing' : known && sameStamp(known, stat) ? known : 'changed';
-      if (stat && found === 'changed') this.unread.set(path, { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
+      if (stat && found === 'changed')
+        this.unread.set(path, { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
       this.seen.set(path, found);
     }
     return found;
@@ -167,7 +176,12 @@ class IndexedFiles implements ProjectFiles {
  * What the next run may trust: this run's entries, except files read now whose times are not settled (they are read
  * again next run), and earlier entries this run did not look at, while their file is still there.
  */
-function kept(previous: Map<string, IndexEntry>, seen: Map<string, Seen>, settled: (path: string, entry: IndexEntry) => boolean, root: string): Map<string, IndexEntry> {
+function kept(
+  previous: Map<string, IndexEntry>,
+  seen: Map<string, Seen>,
+  settled: (path: string, entry: IndexEntry) => boolean,
+  root: string,
+): Map<string, IndexEntry> {
   const entries = new Map<string, IndexEntry>();
   for (const [path, found] of seen) if (typeof found === 'object' && settled(path, found)) entries.set(path, found);
   for (const [path, entry] of previous) if (!seen.has(path) && existsSync(join(root, path))) entries.set(path, entry);
@@ -180,7 +194,13 @@ function sameEntries(previous: Map<string, IndexEntry>, next: Map<string, IndexE
   for (const [path, entry] of next) {
     const before = previous.get(path);
     if (before === entry) continue;
-    if (!before || !sameStamp(before, entry) || before.sha256 !== entry.sha256 || (before.intent === undefined) !== (entry.intent === undefined)) return false;
+    if (
+      !before ||
+      !sameStamp(before, entry) ||
+      before.sha256 !== entry.sha256 ||
+      (before.intent === undefined) !== (entry.intent === undefined)
+    )
+      return false;
   }
   return true;
 }

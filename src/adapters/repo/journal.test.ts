@@ -33,7 +33,11 @@ async function put(path: string, content: string | Buffer): Promise<void> {
 }
 
 const bytes = (path: string) => readFile(join(root, path));
-const exists = (path: string) => stat(join(root, path)).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(join(root, path)).then(
+    () => true,
+    () => false,
+  );
 
 describe('recoverJournal after a build died', () => {
   it('restores changed files byte for byte, with their mode, and removes files and folders the build created', async () => {

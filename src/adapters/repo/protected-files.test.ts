@@ -60,7 +60,12 @@ describe('protected files', () => {
     writeFileSync(join(root, '.git/config'), '[core]\n\tfsmonitor = ./evil.sh\n');
     symlinkSync(join(root, 'node_modules/dep'), join(root, 'node_modules/vitest'));
 
-    expect((await files.restoreChanged(before)).sort()).toEqual(['.git/config', '.git/hooks/pre-commit', 'node_modules/vitest', 'vitest.config.ts']);
+    expect((await files.restoreChanged(before)).sort()).toEqual([
+      '.git/config',
+      '.git/hooks/pre-commit',
+      'node_modules/vitest',
+      'vitest.config.ts',
+    ]);
     expect(existsSync(join(root, 'vitest.config.ts'))).toBe(false);
     expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
     expect(existsSync(join(root, 'node_modules/vitest'))).toBe(false);

@@ -21,8 +21,16 @@ interface Snapshot extends ProtectedSnapshot {
 
 /** Configuration files whose change would alter how tests run or are judged. */
 const CONFIG_PATTERNS = [
-  'package.json', 'package-lock.json', 'ainative.config.json', 'ainative.lock', '.npmrc',
-  'tsconfig*.json', 'vitest.config.*', 'vitest.workspace.*', 'vitest.setup.*', 'vite.config.*',
+  'package.json',
+  'package-lock.json',
+  'ainative.config.json',
+  'ainative.lock',
+  '.npmrc',
+  'tsconfig*.json',
+  'vitest.config.*',
+  'vitest.workspace.*',
+  'vitest.setup.*',
+  'vite.config.*',
 ];
 
 /** Where else a planted file poisons later builds: git's config and hooks, and what node_modules resolves to. */

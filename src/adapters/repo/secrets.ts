@@ -48,12 +48,7 @@ export async function collectSecrets(root: string, env: NodeJS.ProcessEnv): Prom
 }
 
 function looksLikeSecretValue(value: string): boolean {
-  return (
-    value.length >= MIN_SECRET_LENGTH &&
-    !NOT_SECRET_VALUE.test(value) &&
-    !value.startsWith('/') &&
-    !/^[A-Za-z]:[\\/]/.test(value)
-  );
+  return value.length >= MIN_SECRET_LENGTH && !NOT_SECRET_VALUE.test(value) && !value.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(value);
 }
 
 async function readIfReadable(path: string): Promise<string | undefined> {

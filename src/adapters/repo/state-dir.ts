@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join } from 'node:path';
  * ainative's own state inside the repo's git dir, never in the work tree nor committed: the build lock, the crash
  * journal, the build transcripts and the file index live here. Per git dir, so every worktree has its own.
  */
-export function stateDirIn(gitDir: string): string {
+function stateDirIn(gitDir: string): string {
   return join(gitDir, 'ainative');
 }
 
@@ -59,7 +59,7 @@ export function writeStateFile(file: string, text: string): void {
  * The git dir of the work tree whose top is `gitRoot`, read from disk without spawning git: `.git` itself, or the
  * folder a `.git` file points to (`gitdir: …`, as in linked worktrees and submodules). Undefined when neither holds.
  */
-export function gitDirOnDisk(gitRoot: string): string | undefined {
+function gitDirOnDisk(gitRoot: string): string | undefined {
   const dotGit = join(gitRoot, '.git');
   const stat = statSync(dotGit, { throwIfNoEntry: false });
   if (!stat) return undefined;

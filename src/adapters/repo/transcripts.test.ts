@@ -8,10 +8,25 @@ import { readTranscripts, startTranscript, TRANSCRIPT_BUILDS_KEPT } from './tran
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const header = (minute: number): TranscriptHeader => ({ type: 'build', startedAt: `2026-11-23T10:${String(minute).padStart(2, '0')}:00.000Z`, model: 'm' });
+const header = (minute: number): TranscriptHeader => ({
+  type: 'build',
+  startedAt: `2026-11-23T10:${String(minute).padStart(2, '0')}:00.000Z`,
+  model: 'm',
+});
 const attempt = (intent: string): TranscriptAttempt => ({
-  type: 'attempt', intent, task: 'module', target: `src/${intent}.ts`, attempt: 1, maxAttempts: 1, stage: 'tests', green: true,
-  tests: { passed: 1, failed: 0 }, usage: { prompt: 1, completion: 1 }, messages: [{ role: 'user', content: 'write it' }], replies: [], kept: 0,
+  type: 'attempt',
+  intent,
+  task: 'module',
+  target: `src/${intent}.ts`,
+  attempt: 1,
+  maxAttempts: 1,
+  stage: 'tests',
+  green: true,
+  tests: { passed: 1, failed: 0 },
+  usage: { prompt: 1, completion: 1 },
+  messages: [{ role: 'user', content: 'write it' }],
+  replies: [],
+  kept: 0,
 });
 
 async function record(minute: number, intent: string): Promise<void> {
@@ -26,7 +41,8 @@ async function record(minute: number, intent: string): Promise<void> {
 
 async function all(): Promise<Array<{ startedAt: string; intents: string[] }>> {
   const found = [];
-  for await (const transcript of readTranscripts(dir)) found.push({ startedAt: transcript.header.startedAt, intents: transcript.ends.map((end) => end.intent) });
+  for await (const transcript of readTranscripts(dir))
+    found.push({ startedAt: transcript.header.startedAt, intents: transcript.ends.map((end) => end.intent) });
   return found;
 }
 

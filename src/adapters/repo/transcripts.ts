@@ -19,7 +19,12 @@ export interface TranscriptWriter {
  * the newest TRANSCRIPT_BUILDS_KEPT - 1 older ones deleted, when the first attempt is recorded (records before it
  * wait): a build that asks the model nothing leaves the kept ones alone. A failed write is reported to `onError` once.
  */
-export function startTranscript(stateDir: string, header: TranscriptHeader, pid: number, onError: (error: unknown) => void): TranscriptWriter {
+export function startTranscript(
+  stateDir: string,
+  header: TranscriptHeader,
+  pid: number,
+  onError: (error: unknown) => void,
+): TranscriptWriter {
   const dir = join(stateDir, TRANSCRIPTS);
   const path = join(dir, `${header.startedAt.replace(/[:.]/g, '-')}-${pid}.jsonl`);
   const waiting: TranscriptRecord[] = [header];
@@ -69,7 +74,10 @@ async function transcriptFiles(dir: string): Promise<string[]> {
     if (error.code === 'ENOENT') return [] as string[];
     throw error;
   });
-  return names.filter((name) => FILE_NAME.test(name)).sort().reverse();
+  return names
+    .filter((name) => FILE_NAME.test(name))
+    .sort()
+    .reverse();
 }
 
 /** Records of a JSONL text; a line cut short by a build that was killed is skipped. */

@@ -31,7 +31,11 @@ export function createFsWorkspace(root: string): Workspace {
     },
     async remove(path) {
       await rm(abs(path), { force: true });
-      for (let d = dirname(abs(path)); createdDirs.has(d) && relative(root, d) !== '' && !relative(root, d).startsWith(`..${sep}`); d = dirname(d)) {
+      for (
+        let d = dirname(abs(path));
+        createdDirs.has(d) && relative(root, d) !== '' && !relative(root, d).startsWith(`..${sep}`);
+        d = dirname(d)
+      ) {
         try {
           await rmdir(d);
           createdDirs.delete(d);

@@ -20,7 +20,9 @@ const AINATIVE_DIR = '.ainative';
 
 /** The confinement of a set of intents: every `confined` module; every test, holdout test and intent file denied. */
 export function confinementFor(intents: readonly Intent[]): ConfinementRequest {
-  const modules = intents.filter((intent) => intent.isolation === 'confined').map((intent) => ({ module: intent.module, allow: intent.allow }));
+  const modules = intents
+    .filter((intent) => intent.isolation === 'confined')
+    .map((intent) => ({ module: intent.module, allow: intent.allow }));
   const denied = intents.flatMap((intent) => [intent.file, ...intent.tests, ...intent.holdout]);
   return { modules, denied: [...new Set([...denied, REGRESSIONS_DIR, AINATIVE_DIR, LOCK_FILE, CONFIG_FILE])].sort() };
 }
@@ -29,14 +31,24 @@ export function confinementFor(intents: readonly Intent[]): ConfinementRequest {
  * The host's view: absolute, symlink-free paths, the repo's git dir denied too, and the scratch folder writable but
  * for the test threads' compile cache inside it.
  */
-export function resolveConfinement(request: ConfinementRequest, root: string, folders: Pick<Folders, 'scratch' | 'compileCache'>): Confinement {
+export function resolveConfinement(
+  request: ConfinementRequest,
+  root: string,
+  folders: Pick<Folders, 'scratch' | 'compileCache'>,
+): Confinement {
   const inRoot = (relative: string) => realOrAsIs(path.join(root, relative));
   return {
     modules: request.modules.map(({ module, allow }) => ({ file: inRoot(module), allow })),
     fsPolicy: {
       root,
       writable: [realOrAsIs(folders.scratch)],
-      denied: [...new Set([...request.denied.map(inRoot), ...gitDirs(root), path.join(realOrAsIs(folders.scratch), path.basename(folders.compileCache))])],
+      denied: [
+        ...new Set([
+          ...request.denied.map(inRoot),
+          ...gitDirs(root),
+          path.join(realOrAsIs(folders.scratch), path.basename(folders.compileCache)),
+        ]),
+      ],
     },
   };
 }

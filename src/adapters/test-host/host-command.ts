@@ -71,7 +71,7 @@ function bwrapCommand(context: HostCommandContext, command: string[]): HostComma
 }
 
 /** Node's permission model: `--permission` from Node 22 on, `--experimental-permission` before. */
-export function permissionFlags(context: HostCommandContext): string[] {
+function permissionFlags(context: HostCommandContext): string[] {
   const enable = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
   const readable = [
     ...repoReadable(context),

@@ -67,7 +67,12 @@ export class HostProcess {
     });
     this.watchOutput(child.stdout!);
     this.watchOutput(child.stderr!);
-    readLines(child.stdio[3] as Readable, MAX_ANSWER_CHARS, (line) => this.onAnswer(line), () => void this.kill('it sent an answer too large to read'));
+    readLines(
+      child.stdio[3] as Readable,
+      MAX_ANSWER_CHARS,
+      (line) => this.onAnswer(line),
+      () => void this.kill('it sent an answer too large to read'),
+    );
     child.stdin!.on('error', () => {});
   }
 
@@ -145,7 +150,10 @@ export class HostProcess {
     let timer: NodeJS.Timeout | undefined;
     const first = new Promise<HostMessage | { type: 'died' | 'timeout'; message: string }>((resolve) => {
       this.onReady = resolve;
-      timer = setTimeout(() => resolve({ type: 'timeout', message: `vitest did not start within ${startupTimeoutMs} ms` }), startupTimeoutMs);
+      timer = setTimeout(
+        () => resolve({ type: 'timeout', message: `vitest did not start within ${startupTimeoutMs} ms` }),
+        startupTimeoutMs,
+      );
     });
     this.send({ type: 'init', token: this.token, ...init });
     const answer = await first;
@@ -165,12 +173,15 @@ export class HostProcess {
     // Lines without our token are noise (or forgeries) and change nothing.
     const message = parseHostMessage(line, this.token);
     if (!message) return;
-    if (this.onReady) return this.onReady(message);
+    if (this.onReady) {
+      this.onReady(message);
+      return;
+    }
     if (message.type === 'result') {
       if (message.cpuMs !== undefined) this.cpuMs = message.cpuMs;
       this.pending.get(message.id)?.({ kind: 'result', results: message.results });
-    }
-    else if (message.type === 'error' && message.id !== undefined) this.pending.get(message.id)?.({ kind: 'error', message: message.message });
+    } else if (message.type === 'error' && message.id !== undefined)
+      this.pending.get(message.id)?.({ kind: 'error', message: message.message });
   }
 
   private failAll(message: string): void {
@@ -181,7 +192,12 @@ export class HostProcess {
   private deathMessage(): string {
     if (this.killReason) return `the test host was killed because ${this.killReason}`;
     const how = this.exitDescription ?? 'died';
-    const hint = how === 'was killed by SIGKILL' ? ' (out of memory, or code under test killed it)' : how.startsWith('exited') ? ' (did code under test end the process?)' : '';
+    const hint =
+      how === 'was killed by SIGKILL'
+        ? ' (out of memory, or code under test killed it)'
+        : how.startsWith('exited')
+          ? ' (did code under test end the process?)'
+          : '';
     return `the test host ${how}${hint}${this.outputHint()}`;
   }
 
@@ -191,10 +207,15 @@ export class HostProcess {
   }
 
   private watchOutput(stream: Readable): void {
-    readLines(stream, MAX_LOG_LINE_CHARS, (line) => {
-      this.tail = (this.tail + line + '\n').slice(-OUTPUT_TAIL_CHARS);
-      this.log?.(line);
-    }, () => {});
+    readLines(
+      stream,
+      MAX_LOG_LINE_CHARS,
+      (line) => {
+        this.tail = `${this.tail}${line}\n`.slice(-OUTPUT_TAIL_CHARS);
+        this.log?.(line);
+      },
+      () => {},
+    );
   }
 }
 

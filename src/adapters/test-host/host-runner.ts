@@ -50,7 +50,8 @@ export class HostRunner implements SandboxedRunner {
     this.firstHost = start().then((host) => {
       if (this.expectedEarly) host.expect(this.expectedEarly);
       this.expectedEarly = undefined;
-      return (this.host = host);
+      this.host = host;
+      return host;
     });
     // Reported to the first run; a runner closed before any run must not leave an unhandled rejection behind.
     this.firstHost.catch(() => {});
@@ -115,7 +116,10 @@ export class HostRunner implements SandboxedRunner {
       return;
     }
     const changed = [...new Set(batch.flatMap((waiting) => waiting.changed))];
-    const outcome = await this.runInHost(batch.map((waiting) => waiting.files), changed);
+    const outcome = await this.runInHost(
+      batch.map((waiting) => waiting.files),
+      changed,
+    );
     if (outcome.ok) return batch.forEach((waiting, i) => waiting.resolve(outcome.results[i]!));
     if (batch.length === 1 || !outcome.timedOutOrDied) return batch.forEach((waiting) => waiting.resolve(outcome.failure));
     // Which run hung or crashed the host is unknown: give each its own fresh host, in turn.
@@ -145,7 +149,8 @@ export class HostRunner implements SandboxedRunner {
     await host.kill(outcome.kind === 'timeout' ? 'the run timed out' : 'it died');
     this.retiredCpuMs += host.cpuMs;
     this.host = undefined;
-    const message = outcome.kind === 'died' ? outcome.message : `the test run timed out after ${this.runTimeoutMs} ms (an endless loop?) and was killed`;
+    const message =
+      outcome.kind === 'died' ? outcome.message : `the test run timed out after ${this.runTimeoutMs} ms (an endless loop?) and was killed`;
     return { ok: false, failure: failedRun(message), timedOutOrDied: true };
   }
 

@@ -6,7 +6,12 @@ function collect(maxChars: number): { stream: PassThrough; lines: string[]; over
   const stream = new PassThrough();
   const lines: string[] = [];
   let overflows = 0;
-  readLines(stream, maxChars, (line) => lines.push(line), () => overflows++);
+  readLines(
+    stream,
+    maxChars,
+    (line) => lines.push(line),
+    () => overflows++,
+  );
   return { stream, lines, overflows: () => overflows };
 }
 

@@ -119,7 +119,10 @@ async function start(root: string, options: Partial<SandboxedRunnerOptions> = {}
 
 /** The TMPDIR the host was started with (the scratch folder), read from its environment. */
 function tmpdirOf(pid: number): string {
-  const entry = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((line) => line.startsWith('TMPDIR='));
+  const entry = fs
+    .readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .find((line) => line.startsWith('TMPDIR='));
   return entry!.slice('TMPDIR='.length);
 }
 
@@ -198,30 +201,61 @@ describe('pure helpers', () => {
       ['/usr/bin/node', '/x/host.entry.js'],
     );
     expect(args).toEqual([
-      '--ro-bind', '/', '/',
-      '--dev', '/dev',
-      '--proc', '/proc',
-      '--tmpfs', '/tmp',
-      '--tmpfs', '/home/u',
-      '--ro-bind', '/home/u/repo', '/home/u/repo',
-      '--ro-bind', '/home/u/.npm/_npx/1/node_modules', '/home/u/.npm/_npx/1/node_modules',
-      '--ro-bind', '/home/u/.npm/_npx/1/node_modules/ainative', '/home/u/.npm/_npx/1/node_modules/ainative',
-      '--bind', '/tmp/ainative-sandbox-x/scratch', '/tmp/ainative-sandbox-x/scratch',
-      '--ro-bind', '/tmp/ainative-sandbox-x/empty', '/home/u/repo/.env',
-      '--tmpfs', '/home/u/repo/secrets',
-      '--remount-ro', '/tmp',
-      '--remount-ro', '/home/u',
-      '--remount-ro', '/home/u/repo/secrets',
-      '--unshare-net', '--unshare-pid', '--unshare-ipc', '--unshare-uts',
-      '--cap-drop', 'ALL',
-      '--die-with-parent', '--new-session',
-      '--chdir', '/home/u/repo',
-      '--', '/usr/bin/node', '/x/host.entry.js',
+      '--ro-bind',
+      '/',
+      '/',
+      '--dev',
+      '/dev',
+      '--proc',
+      '/proc',
+      '--tmpfs',
+      '/tmp',
+      '--tmpfs',
+      '/home/u',
+      '--ro-bind',
+      '/home/u/repo',
+      '/home/u/repo',
+      '--ro-bind',
+      '/home/u/.npm/_npx/1/node_modules',
+      '/home/u/.npm/_npx/1/node_modules',
+      '--ro-bind',
+      '/home/u/.npm/_npx/1/node_modules/ainative',
+      '/home/u/.npm/_npx/1/node_modules/ainative',
+      '--bind',
+      '/tmp/ainative-sandbox-x/scratch',
+      '/tmp/ainative-sandbox-x/scratch',
+      '--ro-bind',
+      '/tmp/ainative-sandbox-x/empty',
+      '/home/u/repo/.env',
+      '--tmpfs',
+      '/home/u/repo/secrets',
+      '--remount-ro',
+      '/tmp',
+      '--remount-ro',
+      '/home/u',
+      '--remount-ro',
+      '/home/u/repo/secrets',
+      '--unshare-net',
+      '--unshare-pid',
+      '--unshare-ipc',
+      '--unshare-uts',
+      '--cap-drop',
+      'ALL',
+      '--die-with-parent',
+      '--new-session',
+      '--chdir',
+      '/home/u/repo',
+      '--',
+      '/usr/bin/node',
+      '/x/host.entry.js',
     ]);
   });
 
   it('never hides / as a home folder and re-shows nothing outside the hidden places', () => {
-    const args = bwrapArgs({ root: '/work/repo', scratch: '/tmp/s', home: '/', visible: ['/work/main'], hiddenFiles: [], hiddenDirs: [], emptyFile: '/tmp/e' }, ['node']);
+    const args = bwrapArgs(
+      { root: '/work/repo', scratch: '/tmp/s', home: '/', visible: ['/work/main'], hiddenFiles: [], hiddenDirs: [], emptyFile: '/tmp/e' },
+      ['node'],
+    );
     expect(args.filter((arg) => arg === '--tmpfs' || arg === '--remount-ro')).toHaveLength(2);
     expect(args).not.toContain('/work/main');
     expect(isInside('/a/b', '/a')).toBe(true);
@@ -250,17 +284,44 @@ describe('pure helpers', () => {
       },
       { tmpdir: '/tmp/s', home: '/home/u' },
     );
-    expect(env).toEqual({ PATH: '/usr/bin', LANG: 'C.UTF-8', LC_ALL: 'C', TZ: 'UTC', CI: 'true', NODE_ENV: 'test', TMPDIR: '/tmp/s', HOME: '/home/u' });
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+      TZ: 'UTC',
+      CI: 'true',
+      NODE_ENV: 'test',
+      TMPDIR: '/tmp/s',
+      HOME: '/home/u',
+    });
   });
 
   it('accepts only well-formed answers bearing the token', () => {
     const result = { collected: 1, passed: 1, failed: 0, skipped: 0, failures: [], fileErrors: [] };
     const results = [result, { ...result, passed: 0, failed: 1 }];
-    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results }), 't')).toEqual({ token: 't', type: 'result', id: 1, results });
-    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results, cpuMs: 812.5 }), 't')).toEqual({ token: 't', type: 'result', id: 1, results, cpuMs: 812.5 });
-    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results, cpuMs: -1 }), 't')).toEqual({ token: 't', type: 'result', id: 1, results });
+    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results }), 't')).toEqual({
+      token: 't',
+      type: 'result',
+      id: 1,
+      results,
+    });
+    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results, cpuMs: 812.5 }), 't')).toEqual({
+      token: 't',
+      type: 'result',
+      id: 1,
+      results,
+      cpuMs: 812.5,
+    });
+    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results, cpuMs: -1 }), 't')).toEqual({
+      token: 't',
+      type: 'result',
+      id: 1,
+      results,
+    });
     expect(parseHostMessage(JSON.stringify({ token: 'forged', type: 'result', id: 1, results }), 't')).toBeUndefined();
-    expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results: [result, { ...result, passed: 'x' }] }), 't')).toMatchObject({ type: 'error', id: 1 });
+    expect(
+      parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, results: [result, { ...result, passed: 'x' }] }), 't'),
+    ).toMatchObject({ type: 'error', id: 1 });
     expect(parseHostMessage(JSON.stringify({ token: 't', type: 'result', id: 1, result }), 't')).toMatchObject({ type: 'error', id: 1 });
     expect(parseHostMessage('not json', 't')).toBeUndefined();
     expect(parseTestRunResult({ ...result, passed: -1 })).toBeUndefined();
@@ -299,7 +360,14 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     const root = makeRepo({ 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST });
     const runner = await start(root, { sandbox });
     expect(runner.tier).toBe(sandbox === 'required' ? 'bwrap' : 'none');
-    expect(await runner.run(['test/sum.test.ts'], [])).toEqual({ collected: 2, passed: 2, failed: 0, skipped: 0, failures: [], fileErrors: [] });
+    expect(await runner.run(['test/sum.test.ts'], [])).toEqual({
+      collected: 2,
+      passed: 2,
+      failed: 0,
+      skipped: 0,
+      failures: [],
+      fileErrors: [],
+    });
     write(root, 'src/sum.ts', BAD_SUM);
     const red = await runner.run(['test/sum.test.ts'], ['src/sum.ts']);
     expect(red.failures).toContainEqual({
@@ -335,11 +403,19 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     const root = makeRepo({
       'vitest.config.ts': "export default { test: { setupFiles: ['./user-setup.ts'] } };\n",
       'user-setup.ts': '(globalThis as any).userSetup = true;\n',
-      'test/setup.test.ts': "import { expect, it } from 'vitest';\nit('sees the user setup', () => { expect((globalThis as any).userSetup).toBe(true); });\n",
+      'test/setup.test.ts':
+        "import { expect, it } from 'vitest';\nit('sees the user setup', () => { expect((globalThis as any).userSetup).toBe(true); });\n",
     });
     const before = listFiles(root);
     const runner = await start(root, { sandbox, configFile: path.join(root, 'vitest.config.ts') });
-    expect(await runner.run(['test/setup.test.ts'], [])).toEqual({ collected: 1, passed: 1, failed: 0, skipped: 0, failures: [], fileErrors: [] });
+    expect(await runner.run(['test/setup.test.ts'], [])).toEqual({
+      collected: 1,
+      passed: 1,
+      failed: 0,
+      skipped: 0,
+      failures: [],
+      fileErrors: [],
+    });
     expect(listFiles(root)).toEqual(before);
   });
 
@@ -367,7 +443,7 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
         "it('sees no secrets', () => {",
         '  expect(process.env.MY_SECRET_TOKEN).toBeUndefined();',
         '  expect(process.env.OPENAI_API_KEY).toBeUndefined();',
-        "  expect(process.env.KEEP_LANG).toBeUndefined();",
+        '  expect(process.env.KEEP_LANG).toBeUndefined();',
         "  expect(process.env.LANG).toBe('C.UTF-8');",
         '});',
         '',
@@ -375,7 +451,14 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     });
     const env = { ...process.env, MY_SECRET_TOKEN: 'hunter2', OPENAI_API_KEY: 'sk-test', KEEP_LANG: 'x', LANG: 'C.UTF-8' };
     const runner = await start(root, { sandbox, env });
-    expect(await runner.run(['test/env.test.ts'], [])).toEqual({ collected: 1, passed: 1, failed: 0, skipped: 0, failures: [], fileErrors: [] });
+    expect(await runner.run(['test/env.test.ts'], [])).toEqual({
+      collected: 1,
+      passed: 1,
+      failed: 0,
+      skipped: 0,
+      failures: [],
+      fileErrors: [],
+    });
   });
 
   it('ignores answers forged on the response pipe by test code', async () => {
@@ -419,17 +502,33 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
   });
 
   it('runs asked for while the host is busy share one vitest run, each getting only its own results', async () => {
-    const root = makeRepo({ 'test/gate.test.ts': GATE_TEST, 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST, 'test/red.test.ts': FAILING_TEST });
+    const root = makeRepo({
+      'test/gate.test.ts': GATE_TEST,
+      'src/sum.ts': GOOD_SUM,
+      'test/sum.test.ts': SUM_TEST,
+      'test/red.test.ts': FAILING_TEST,
+    });
     const runner = await start(root, { sandbox });
     const [gate, green, red] = await behindGate(runner, ['test/sum.test.ts'], ['test/red.test.ts']);
     expect(gate).toMatchObject({ collected: 1, passed: 1, failed: 0, fileErrors: [] });
     expect(green).toEqual({ collected: 2, passed: 2, failed: 0, skipped: 0, failures: [], fileErrors: [] });
-    expect(red).toMatchObject({ collected: 1, passed: 0, failed: 1, fileErrors: [], failures: [{ name: 'is red', file: 'test/red.test.ts' }] });
+    expect(red).toMatchObject({
+      collected: 1,
+      passed: 0,
+      failed: 1,
+      fileErrors: [],
+      failures: [{ name: 'is red', file: 'test/red.test.ts' }],
+    });
     expect(runner.hostRuns).toBe(2);
   });
 
   it('retries alone the runs that shared a run with an endless loop, so only the loop fails', async () => {
-    const root = makeRepo({ 'test/gate.test.ts': GATE_TEST, 'test/loop.test.ts': LOOP_TEST, 'src/sum.ts': GOOD_SUM, 'test/sum.test.ts': SUM_TEST });
+    const root = makeRepo({
+      'test/gate.test.ts': GATE_TEST,
+      'test/loop.test.ts': LOOP_TEST,
+      'src/sum.ts': GOOD_SUM,
+      'test/sum.test.ts': SUM_TEST,
+    });
     const runner = await start(root, { sandbox, runTimeoutMs: LOOP_TIMEOUT_MS });
     const [gate, loop, sum] = await behindGate(runner, ['test/loop.test.ts'], ['test/sum.test.ts']);
     expect(gate).toMatchObject({ passed: 1 });
@@ -447,7 +546,10 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
     await waitForFile(path.join(tmpdirOf(host), 'looping'));
     const pids = [host, ...descendantPids(host)];
     await runner.close();
-    expect(await running).toMatchObject({ collected: 0, fileErrors: [{ file: '', message: 'the test host was killed because the test runner was closed' }] });
+    expect(await running).toMatchObject({
+      collected: 0,
+      fileErrors: [{ file: '', message: 'the test host was killed because the test runner was closed' }],
+    });
     expect(pids.filter((pid) => !isGone(pid))).toEqual([]);
   });
 
@@ -501,7 +603,8 @@ describe.each(MODES)('the host with sandbox %s', (sandbox) => {
       'src/sum.ts': GOOD_SUM,
       'test/sum.test.ts': SUM_TEST,
       // Fails on purpose: the failure message is the one way out of the sandbox for the folder's name.
-      'test/tmp.test.ts': "import os from 'node:os';\nimport { expect, it } from 'vitest';\nit('shows TMPDIR', () => { expect(os.tmpdir()).toBe(''); });\n",
+      'test/tmp.test.ts':
+        "import os from 'node:os';\nimport { expect, it } from 'vitest';\nit('shows TMPDIR', () => { expect(os.tmpdir()).toBe(''); });\n",
     });
     const runner = await start(root, { sandbox });
     const result = await runner.run(['test/tmp.test.ts'], []);
@@ -536,7 +639,9 @@ describe.skipIf(!BWRAP_WORKS)('the sandbox (bubblewrap)', () => {
   it('keeps everything but TMPDIR read-only, hides secrets, home, other processes and the network', async () => {
     const marker = `ainative-outside-${randomBytes(6).toString('hex')}.txt`;
     const home = fs.realpathSync(os.homedir());
-    const outside = [packageDir(), '/', home, path.dirname(packageDir()), '/tmp', fs.realpathSync(os.tmpdir())].map((dir) => path.join(dir, marker));
+    const outside = [packageDir(), '/', home, path.dirname(packageDir()), '/tmp', fs.realpathSync(os.tmpdir())].map((dir) =>
+      path.join(dir, marker),
+    );
     // A file in the real home folder that the sandbox must not show.
     const homeMarker = path.join(home, `ainative-home-${randomBytes(6).toString('hex')}`);
     fs.writeFileSync(homeMarker, 'private');

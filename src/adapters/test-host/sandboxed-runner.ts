@@ -70,8 +70,6 @@ export interface SandboxedRunner extends TestRunner {
 /** `--sandbox required` was asked for and bubblewrap is missing or does not work here. */
 export class SandboxUnavailableError extends RefusalError {}
 
-/** A sensible deadline for one run of an intent's test files. */
-export const RUN_TIMEOUT_MS = 60_000;
 /** Starting node, vite and vitest takes about a second; this is for slow, loaded machines. */
 const STARTUP_TIMEOUT_MS = 60_000;
 /** Heap limit of one test thread when none is set; the host process gets twice that. */
@@ -95,7 +93,15 @@ export async function createSandboxedRunner(options: SandboxedRunnerOptions): Pr
   try {
     const threadHeapMb = options.maxThreadHeapMb ?? THREAD_HEAP_MB;
     const expectedDirs = options.confinement?.modules.map((module) => path.posix.dirname(module.module)) ?? [];
-    const command = hostCommand(tier, { root, folders, env: options.env, hiddenPaths: options.hiddenPaths, expectedDirs, hostHeapMb: 2 * threadHeapMb, bwrap });
+    const command = hostCommand(tier, {
+      root,
+      folders,
+      env: options.env,
+      hiddenPaths: options.hiddenPaths,
+      expectedDirs,
+      hostHeapMb: 2 * threadHeapMb,
+      bwrap,
+    });
     const init: HostInit = {
       root,
       configFile: options.configFile,
@@ -133,10 +139,13 @@ async function chooseTier(options: Pick<SandboxedRunnerOptions, 'sandbox' | 'onW
   if (options.sandbox === 'required') {
     throw new SandboxUnavailableError(
       `--sandbox required, but bubblewrap (bwrap) ${problem}; install it with apt-get install bubblewrap` +
-        (probe.missing ? '' : ' and allow unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04)'),
+        (probe.missing
+          ? ''
+          : ' and allow unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04)'),
     );
   }
   // bubblewrap is Linux's: elsewhere the permission model is the expected tier, not news worth a warning.
-  if (process.platform === 'linux') options.onWarning?.(probe.missing ? BWRAP_MISSING_WARNING : `bubblewrap (bwrap) ${problem}: ${SECOND_TIER}`);
+  if (process.platform === 'linux')
+    options.onWarning?.(probe.missing ? BWRAP_MISSING_WARNING : `bubblewrap (bwrap) ${problem}: ${SECOND_TIER}`);
   return 'permission';
 }

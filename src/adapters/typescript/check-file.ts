@@ -27,7 +27,7 @@ export function checkFileText(module: ts.SourceFile, baseName: string, assertion
   lines.push(...importedTypeLines(module, new Set(exported)));
   const firstAssertionLine = lines.length;
   assertions.forEach(({ name, type }, i) => lines.push(`export const __actual_${i}_${name}: ${type} = __m.${name};`));
-  return { text: lines.join('\n') + '\n', firstAssertionLine };
+  return { text: `${lines.join('\n')}\n`, firstAssertionLine };
 }
 
 // The .js-style specifier resolves to the .ts file under every moduleResolution, with or without

@@ -116,7 +116,7 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
     ]);
     expect(first).toEqual([]);
     expect(second).toEqual([{ message: expect.stringMatching(/^TS2322: /), line: 2 }]);
-    expect(third).toEqual([{ message: 'missing required export \'triple\' (expected: triple(n: number): number)' }]);
+    expect(third).toEqual([{ message: "missing required export 'triple' (expected: triple(n: number): number)" }]);
   });
 
   // Checks run first without @types/node; these must come out exactly as a check with Node's types would.
@@ -193,9 +193,7 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
 
     it('reports a missing export with the expected signature', async () => {
       const problems = await checker.check('src/session.ts', SESSION, ['endSession(id: string): void']);
-      expect(problems).toEqual([
-        { message: "missing required export 'endSession' (expected: endSession(id: string): void)" },
-      ]);
+      expect(problems).toEqual([{ message: "missing required export 'endSession' (expected: endSession(id: string): void)" }]);
     });
 
     it('reports a function whose parameter type is wrong', async () => {
@@ -225,9 +223,7 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
     it('requires an interface to be a type, not a const', async () => {
       const code = `export const Session = { id: '' };\n`;
       const problems = await checker.check('src/kinds.ts', code, ['interface Session']);
-      expect(problems).toEqual([
-        { message: "export 'Session' is a const but the required signature is interface Session", line: 1 },
-      ]);
+      expect(problems).toEqual([{ message: "export 'Session' is a const but the required signature is interface Session", line: 1 }]);
     });
 
     it('checks classes and enums by kind', async () => {
@@ -242,9 +238,7 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
 
     it('names a signature that does not parse', async () => {
       const problems = await checker.check('src/session.ts', SESSION, ['createSession(user: User: Session']);
-      expect(problems).toEqual([
-        { message: 'required export signature could not be parsed: createSession(user: User: Session' },
-      ]);
+      expect(problems).toEqual([{ message: 'required export signature could not be parsed: createSession(user: User: Session' }]);
     });
   });
 
@@ -283,8 +277,14 @@ export function tag(user: User): string {\n  return hash(user.id) + again(user.n
 
     it('infers what the module leaves unannotated, through what it imports', async () => {
       write(root, 'src/geometry.ts', api);
-      write(root, 'src/scaled.ts', "import { norm, type Point } from './geometry.ts';\n\nexport function scaled(p: Point, k: number) {\n  return { length: norm(p) * k, p };\n}\n");
-      expect(await checker.extractApi('src/scaled.ts')).toContain('export declare function scaled(p: Point, k: number): {\n    length: number;\n    p: Point;\n};');
+      write(
+        root,
+        'src/scaled.ts',
+        "import { norm, type Point } from './geometry.ts';\n\nexport function scaled(p: Point, k: number) {\n  return { length: norm(p) * k, p };\n}\n",
+      );
+      expect(await checker.extractApi('src/scaled.ts')).toContain(
+        'export declare function scaled(p: Point, k: number): {\n    length: number;\n    p: Point;\n};',
+      );
     });
   });
 });
@@ -338,7 +338,16 @@ describe('ts checker in a repo whose libraries include the DOM, with Node’s ty
     root = tempRepo();
     // The DOM declares setTimeout returning a number; @types/node overloads it to return a Timeout, and tsc takes that.
     const typeRoot = path.dirname(path.dirname(createRequire(import.meta.url).resolve('@types/node/package.json')));
-    const compilerOptions = { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, lib: ['ES2022', 'DOM'], types: ['node'], typeRoots: [typeRoot] };
+    const compilerOptions = {
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      strict: true,
+      noEmit: true,
+      lib: ['ES2022', 'DOM'],
+      types: ['node'],
+      typeRoots: [typeRoot],
+    };
     write(root, 'tsconfig.json', JSON.stringify({ compilerOptions }));
     const checker = createTsChecker({ root });
     const code = 'export const timer: number = setTimeout(() => {}, 1);\n';

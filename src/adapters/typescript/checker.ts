@@ -26,7 +26,12 @@ export function createTsChecker(options: { root: string }): TypeChecker {
     pending = [];
     for (const group of distinctModules(batch)) {
       // A repo whose libraries the ambient types overload (the DOM) never gets a conclusive lean check: skip it.
-      const outcomes = lean.unsound ? new Map<PendingCheck, CheckOutcome>() : checkGroup(lean, group.filter((call) => !needFull.has(call.modulePath)));
+      const outcomes = lean.unsound
+        ? new Map<PendingCheck, CheckOutcome>()
+        : checkGroup(
+            lean,
+            group.filter((call) => !needFull.has(call.modulePath)),
+          );
       // A lean check that failed outright is left to the full one too; only an inconclusive one says much about the module.
       const undecided = group.filter((call) => {
         const outcome = outcomes.get(call);

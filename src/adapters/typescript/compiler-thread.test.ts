@@ -31,7 +31,13 @@ describe('the compiler thread', () => {
     const compiler = start({ 'src/unit.ts': 'export function unit(n: number): string {\n  return `${n} m`;\n}\n' });
     const [problems, unsafe, api] = await Promise.all([
       compiler.check('src/half.ts', "export function half(n: number): number {\n  return 'half';\n}\n", ['half(n: number): number']),
-      compiler.guard({ modulePath: 'src/quit.ts', code: 'export function quit(): void {\n  process.exit(1);\n}\n', protectedPaths: [], testDirs: ['test'], allow: [] }),
+      compiler.guard({
+        modulePath: 'src/quit.ts',
+        code: 'export function quit(): void {\n  process.exit(1);\n}\n',
+        protectedPaths: [],
+        testDirs: ['test'],
+        allow: [],
+      }),
       compiler.extractApi('src/unit.ts'),
     ]);
     expect(problems).toEqual([{ message: expect.stringMatching(/^TS2322: /), line: 2 }]);

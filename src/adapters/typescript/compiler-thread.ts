@@ -9,7 +9,9 @@ export type CompilerRequest =
   | { id: number; type: 'extractApi'; modulePath: string }
   | { id: number; type: 'guard'; options: StaticGuardOptions };
 
-export type CompilerReply = { id: number; ok: true; value: TypeProblem[] | string } | { id: number; ok: false; message: string; stack?: string };
+export type CompilerReply =
+  | { id: number; ok: true; value: TypeProblem[] | string }
+  | { id: number; ok: false; message: string; stack?: string };
 
 type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
 

@@ -10,11 +10,12 @@ const checker = createTsChecker({ root: (workerData as { root: string }).root })
 
 port.on('message', (request: CompilerRequest) => {
   // Checks posted while the thread was busy arrive together and share one program (see createTsChecker).
-  const answer = request.type === 'guard'
-    ? Promise.resolve().then(() => findUnsafeCode(request.options))
-    : request.type === 'check'
-      ? checker.check(request.modulePath, request.code, request.requiredExports)
-      : checker.extractApi(request.modulePath);
+  const answer =
+    request.type === 'guard'
+      ? Promise.resolve().then(() => findUnsafeCode(request.options))
+      : request.type === 'check'
+        ? checker.check(request.modulePath, request.code, request.requiredExports)
+        : checker.extractApi(request.modulePath);
   answer.then(
     (value) => port.postMessage({ id: request.id, ok: true, value } satisfies CompilerReply),
     (error: unknown) => port.postMessage(failure(request.id, error)),

@@ -24,9 +24,7 @@ export interface ExportsCheck {
  */
 export function prepareExportsCheck(project: Project, module: SourceFile, signatures: string[]): ExportsCheck {
   const parsed = signatures.map((signature) => ({ signature, required: parseRequiredExport(signature) }));
-  const typed = parsed.flatMap(({ required: r }) =>
-    r?.kind === 'value' && r.type !== undefined ? [{ ...r, type: r.type }] : [],
-  );
+  const typed = parsed.flatMap(({ required: r }) => (r?.kind === 'value' && r.type !== undefined ? [{ ...r, type: r.type }] : []));
   const checkFile = typed.length > 0 ? addCheckFile(project, module, typed) : undefined;
   return {
     problems() {
@@ -51,7 +49,10 @@ export function prepareExportsCheck(project: Project, module: SourceFile, signat
 
 function addCheckFile(project: Project, module: SourceFile, typed: TypedExport[]) {
   // One per module: checks of several modules in one folder can share a program.
-  const checkPath = path.posix.join(module.getDirectoryPath(), `${CHECK_FILE_NAME}${module.getBaseNameWithoutExtension()}${module.getExtension()}`);
+  const checkPath = path.posix.join(
+    module.getDirectoryPath(),
+    `${CHECK_FILE_NAME}${module.getBaseNameWithoutExtension()}${module.getExtension()}`,
+  );
   const { text, firstAssertionLine } = checkFileText(module.compilerNode, module.getBaseNameWithoutExtension(), typed);
   return { file: project.createSourceFile(checkPath, text, { overwrite: true }), firstAssertionLine };
 }

@@ -43,7 +43,10 @@ export class RepoProject {
   /** Lean only, known after the first program: its libraries declare globals that the ambient types overload. */
   unsound: boolean | undefined;
 
-  constructor(private readonly root: string, private readonly lean = false) {}
+  constructor(
+    private readonly root: string,
+    private readonly lean = false,
+  ) {}
 
   /** Checks several candidates (of different modules) in one program; a check that throws gives its error alone. */
   checkAll(checks: CheckRequest[]): CheckOutcome[] {
@@ -54,7 +57,10 @@ export class RepoProject {
     const exportsChecks = modules.map((module, i) => prepareExportsCheck(project, module, checks[i]!.requiredExports));
     try {
       const program = project.getProgram().compilerObject;
-      if (this.lean) this.unsound ??= program.getSourceFiles().some((file) => program.isSourceFileDefaultLibrary(file) && !ECMASCRIPT_LIB.test(file.fileName));
+      if (this.lean)
+        this.unsound ??= program
+          .getSourceFiles()
+          .some((file) => program.isSourceFileDefaultLibrary(file) && !ECMASCRIPT_LIB.test(file.fileName));
       const results = modules.map((module, i) => {
         try {
           const syntax = program.getSyntacticDiagnostics(module.compilerNode);
@@ -62,7 +68,10 @@ export class RepoProject {
           const diagnostics = syntax.length > 0 ? syntax : program.getSemanticDiagnostics(module.compilerNode);
           const problems = diagnostics.map((d) => toProblem(d, module));
           const all = syntax.length > 0 ? problems : [...problems, ...exportsChecks[i]!.problems()];
-          return { problems: all, conclusive: !this.lean || (!this.unsound && !all.some(mayBeMissingTypes) && this.closureClean(program, module)) };
+          return {
+            problems: all,
+            conclusive: !this.lean || (!this.unsound && !all.some(mayBeMissingTypes) && this.closureClean(program, module)),
+          };
         } catch (error) {
           return { error };
         }
@@ -85,9 +94,14 @@ export class RepoProject {
     if (module.isDeclarationFile()) return module.getFullText();
     let declarations = '';
     const program = project.getProgram().compilerObject;
-    program.emit(module.compilerNode, (fileName, text) => {
-      if (/\.d\.[cm]?ts$/.test(fileName)) declarations = text;
-    }, undefined, true);
+    program.emit(
+      module.compilerNode,
+      (fileName, text) => {
+        if (/\.d\.[cm]?ts$/.test(fileName)) declarations = text;
+      },
+      undefined,
+      true,
+    );
     this.rememberLoaded(program);
     return declarations;
   }

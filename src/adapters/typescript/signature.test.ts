@@ -9,11 +9,18 @@ describe('parseRequiredExport', () => {
       signature: 'handle(request: Req, { retries }: Options, limit = 3, ...rest: string[]): Promise<Res>',
       type: '(request: Req, { retries }: Options, limit?: any, ...rest: string[]) => Promise<Res>',
     });
-    expect(parseRequiredExport("async function first<T>(items: T[], label?: 'é'): T")).toMatchObject({ type: "<T>(items: T[], label?: 'é') => Promise<T>" });
+    expect(parseRequiredExport("async function first<T>(items: T[], label?: 'é'): T")).toMatchObject({
+      type: "<T>(items: T[], label?: 'é') => Promise<T>",
+    });
   });
 
   it('reads values and type-level exports', () => {
-    expect(parseRequiredExport('const MAX: number')).toEqual({ kind: 'value', name: 'MAX', signature: 'const MAX: number', type: 'number' });
+    expect(parseRequiredExport('const MAX: number')).toEqual({
+      kind: 'value',
+      name: 'MAX',
+      signature: 'const MAX: number',
+      type: 'number',
+    });
     expect(parseRequiredExport('MAX: number')).toMatchObject({ kind: 'value', name: 'MAX', type: 'number' });
     expect(parseRequiredExport('let count')).toEqual({ kind: 'value', name: 'count', signature: 'let count', type: undefined });
     expect(parseRequiredExport('interface Session')).toEqual({ kind: 'interface', name: 'Session', signature: 'interface Session' });

@@ -24,9 +24,13 @@ export function signatureProblem(signature: string): string | undefined {
 }
 
 function readSignature(signature: string): Reading {
-  const text = signature.trim().replace(/;+$/, '').replace(/^export\s+/, '');
+  const text = signature
+    .trim()
+    .replace(/;+$/, '')
+    .replace(/^export\s+/, '');
   const typeLevel = TYPE_LEVEL.exec(text);
-  if (typeLevel) return { ok: true, required: { kind: typeLevel[1] as 'class' | 'interface' | 'type' | 'enum', name: typeLevel[2]!, signature } };
+  if (typeLevel)
+    return { ok: true, required: { kind: typeLevel[1] as 'class' | 'interface' | 'type' | 'enum', name: typeLevel[2]!, signature } };
   const statement = asStatement(text);
   const parsed = parseTypeScript('__signature__.ts', statement);
   if (parsed.errors.length > 0) return { ok: false, problem: `it does not parse (${parsed.errors[0]!.message})` };
@@ -46,7 +50,11 @@ function asStatement(text: string): string {
   return `${body};`;
 }
 
-function fromStatement(node: ESTree.Statement | ESTree.Directive | ESTree.ModuleDeclaration, source: string, signature: string): RequiredExport | undefined {
+function fromStatement(
+  node: ESTree.Statement | ESTree.Directive | ESTree.ModuleDeclaration,
+  source: string,
+  signature: string,
+): RequiredExport | undefined {
   if (node.type === 'TSDeclareFunction' || node.type === 'FunctionDeclaration') return fromFunction(node, source, signature);
   if (node.type === 'VariableDeclaration') return fromVariable(node, source, signature);
   return undefined;
@@ -70,7 +78,8 @@ function parameterType(parameter: ESTree.ParamPattern, source: string): string {
     rest = '...';
     const annotation = binding.typeAnnotation;
     binding = binding.argument;
-    if (annotation) return `${rest}${bindingName(binding, source)}: ${source.slice(annotation.typeAnnotation.start, annotation.typeAnnotation.end)}`;
+    if (annotation)
+      return `${rest}${bindingName(binding, source)}: ${source.slice(annotation.typeAnnotation.start, annotation.typeAnnotation.end)}`;
   }
   if (binding.type === 'AssignmentPattern') {
     optional = true;
@@ -86,7 +95,10 @@ function parameterType(parameter: ESTree.ParamPattern, source: string): string {
 function bindingName(binding: ESTree.ParamPattern | ESTree.BindingPattern, source: string): string {
   if (binding.type === 'Identifier') return binding.name;
   const annotation = 'typeAnnotation' in binding ? binding.typeAnnotation : undefined;
-  return source.slice(binding.start, annotation ? annotation.start : binding.end).trim().replace(/\?$/, '');
+  return source
+    .slice(binding.start, annotation ? annotation.start : binding.end)
+    .trim()
+    .replace(/\?$/, '');
 }
 
 function returnType(node: ESTree.Function, source: string): string {

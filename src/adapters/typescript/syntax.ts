@@ -37,7 +37,8 @@ export function parseTypeScript(file: string, text: string): ParsedSource {
   }));
   for (const found of result.module.staticExports) {
     for (const entry of found.entries) {
-      if (entry.moduleRequest) imports.push({ specifier: entry.moduleRequest.value, typeOnly: entry.isType, start: entry.moduleRequest.start });
+      if (entry.moduleRequest)
+        imports.push({ specifier: entry.moduleRequest.value, typeOnly: entry.isType, start: entry.moduleRequest.start });
     }
   }
   const errors = result.errors.map((error) => ({ message: error.message, ...positionOf(text, error.labels[0]?.start ?? 0) }));
@@ -51,7 +52,7 @@ function languageOf(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {
 }
 
 /** 1-based line and column of a UTF-16 offset. */
-export function positionOf(text: string, offset: number): { line: number; column: number } {
+function positionOf(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf('\n') + 1;
   return { line: before.split('\n').length, column: offset - lineStart + 1 };

@@ -5,7 +5,12 @@ import type { CallOptions, ChatMessage, ModelClient, ModelReply } from '../ports
  * offers it, and one request each for whatever that did not bring (providers that ignore or refuse `n`).
  * `onStream` gets the completion tokens streamed so far over all of the attempt's requests.
  */
-export async function askCandidates(model: ModelClient, messages: ChatMessage[], samples: number, call: CallOptions): Promise<ModelReply[]> {
+export async function askCandidates(
+  model: ModelClient,
+  messages: ChatMessage[],
+  samples: number,
+  call: CallOptions,
+): Promise<ModelReply[]> {
   const streamOf = streamSlots(call.onStream);
   const { signal } = call;
   const first = model.complete(messages, { signal, onStream: streamOf(0), sample: 0 });

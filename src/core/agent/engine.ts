@@ -114,7 +114,10 @@ export interface LoopTotals {
 export type AttemptsResult<Success> = LoopTotals & ({ status: 'succeeded'; value: Success } | { status: 'exhausted'; feedback: string });
 
 /** Asks, judges and feeds back until the strategy succeeds or attempts run out. */
-export async function runAttempts<Success>(strategy: AttemptStrategy<Success>, options: LoopContext & { id: string }): Promise<AttemptsResult<Success>> {
+export async function runAttempts<Success>(
+  strategy: AttemptStrategy<Success>,
+  options: LoopContext & { id: string },
+): Promise<AttemptsResult<Success>> {
   const tokens = noUsage();
   const replies = new Set<string>();
   const account = (reply: ModelReply) => {
@@ -128,7 +131,14 @@ export async function runAttempts<Success>(strategy: AttemptStrategy<Success>, o
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     options.signal?.throwIfAborted();
     options.budget?.check();
-    const start: AttemptStart = { id, task: strategy.task, target: strategy.path, attempt, maxAttempts, messages: strategy.messages(previous) };
+    const start: AttemptStart = {
+      id,
+      task: strategy.task,
+      target: strategy.path,
+      attempt,
+      maxAttempts,
+      messages: strategy.messages(previous),
+    };
     options.onAttemptStart?.(start);
     const { best, tried } = await attemptOnce(strategy, options, start, account);
     const { reply, judgement } = best;
@@ -136,8 +146,14 @@ export async function runAttempts<Success>(strategy: AttemptStrategy<Success>, o
     if (judgement.tests) tests = { passed: judgement.tests.passed, failed: judgement.tests.failed + judgement.tests.fileErrors.length };
     const candidates = tried.map((one) => one.reply);
     options.onAttempt?.({
-      ...start, stage: judgement.stage, green: judgement.ok, tests, tokens: { ...tokens },
-      usage: sumUsage(candidates.map((one) => one.usage)), replies: candidates, kept: tried.indexOf(best),
+      ...start,
+      stage: judgement.stage,
+      green: judgement.ok,
+      tests,
+      tokens: { ...tokens },
+      usage: sumUsage(candidates.map((one) => one.usage)),
+      replies: candidates,
+      kept: tried.indexOf(best),
       ...(judgement.ok ? {} : { feedback: judgement.feedback }),
     });
     if (judgement.ok) return { status: 'succeeded', value: judgement.value, attempts: attempt, tokens, tests, replies: [...replies] };
@@ -171,7 +187,12 @@ async function attemptOnce<Success>(
   const { onStream } = options;
   const { id, task, attempt, maxAttempts } = start;
   let streamedSoFar = 0;
-  const streamed = onStream && ((completionTokens: number) => onStream({ id, task, attempt, maxAttempts, completionTokens: (streamedSoFar = completionTokens), answered: false }));
+  const streamed =
+    onStream &&
+    ((completionTokens: number) => {
+      streamedSoFar = completionTokens;
+      onStream({ id, task, attempt, maxAttempts, completionTokens, answered: false });
+    });
   options.runner.expect?.(expected);
   try {
     const replies = await askCandidates(options.model, start.messages, samples, { signal: options.signal, onStream: streamed });
@@ -233,10 +254,11 @@ function compareRanks(a: number[], b: number[]): number {
 }
 
 /** Why a reply cannot be used before its text is even parsed, or undefined when it can. */
-export function replyProblem(reply: ModelReply): string | undefined {
+function replyProblem(reply: ModelReply): string | undefined {
   if (reply.refusal) return `The model refused: ${reply.refusal}`;
   if (reply.finishReason === 'content_filter') return "The reply was stopped by the provider's content filter.";
-  if (reply.finishReason === 'length') return 'The reply was cut off at the token limit (finish_reason "length"). Send only the file, without commentary.';
+  if (reply.finishReason === 'length')
+    return 'The reply was cut off at the token limit (finish_reason "length"). Send only the file, without commentary.';
   if (reply.finishReason === 'cut') return 'The reply stream was cut off before it finished. Send the whole file again.';
   if (reply.content.trim() === '') return 'The reply was empty.';
   return undefined;

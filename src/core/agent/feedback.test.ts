@@ -38,7 +38,10 @@ describe('summarizeFailures on failing tests', () => {
   });
 
   it('strips terminal colour codes', () => {
-    const coloured = failure({ message: "\u001b[31mexpected\u001b[39m \u001b[1m'Hello'\u001b[22m", expected: "\u001b[32m'hello'\u001b[39m" });
+    const coloured = failure({
+      message: "\u001b[31mexpected\u001b[39m \u001b[1m'Hello'\u001b[22m",
+      expected: "\u001b[32m'hello'\u001b[39m",
+    });
     const text = summarizeTests(failingRun([coloured]));
     expect(text).not.toContain('\u001b');
     expect(text).toContain("   expected 'Hello'\n");
@@ -67,7 +70,9 @@ describe('summarizeFailures on failing tests', () => {
   });
 
   it('caps the number of distinct failures shown', () => {
-    const failures = Array.from({ length: 200 }, (_, i) => failure({ name: `case ${i}`, message: `wrong answer ${i}`, expected: `${i}`, actual: `${i + 1}` }));
+    const failures = Array.from({ length: 200 }, (_, i) =>
+      failure({ name: `case ${i}`, message: `wrong answer ${i}`, expected: `${i}`, actual: `${i + 1}` }),
+    );
     const text = summarizeTests(failingRun(failures));
     expect(text).toContain('Failing tests (200 of 200):');
     expect(text).toContain(`case ${FEEDBACK_LIMITS.failures - 1} `);
@@ -77,7 +82,9 @@ describe('summarizeFailures on failing tests', () => {
 
   it('never exceeds the total limit by more than a short suffix', () => {
     const big = 'y'.repeat(50_000);
-    const failures = Array.from({ length: 200 }, (_, i) => failure({ name: `case ${i} ${big}`, message: `${i} ${big}`, expected: big, actual: `${i}${big}`, source: big }));
+    const failures = Array.from({ length: 200 }, (_, i) =>
+      failure({ name: `case ${i} ${big}`, message: `${i} ${big}`, expected: big, actual: `${i}${big}`, source: big }),
+    );
     const text = summarizeFailures({
       modulePath: MODULE,
       replyProblem: big,
@@ -116,8 +123,13 @@ describe('summarizeFailures on other problems', () => {
   });
 
   it('lists errors that stopped test files', () => {
-    const tests: TestRunResult = { ...failingRun([]), fileErrors: [{ file: 'test/slug.test.ts', message: "SyntaxError: Unexpected token '}'" }] };
-    expect(summarizeTests(tests)).toBe("Errors that stopped test files from running (1):\n- test/slug.test.ts: SyntaxError: Unexpected token '}'");
+    const tests: TestRunResult = {
+      ...failingRun([]),
+      fileErrors: [{ file: 'test/slug.test.ts', message: "SyntaxError: Unexpected token '}'" }],
+    };
+    expect(summarizeTests(tests)).toBe(
+      "Errors that stopped test files from running (1):\n- test/slug.test.ts: SyntaxError: Unexpected token '}'",
+    );
   });
 
   it('says why the reply could not be used', () => {
@@ -126,7 +138,11 @@ describe('summarizeFailures on other problems', () => {
   });
 
   it('puts type problems before test failures', () => {
-    const text = summarizeFailures({ modulePath: MODULE, typeProblems: [{ message: 'TS2304: x', line: 1 }], tests: failingRun([failure()]) });
+    const text = summarizeFailures({
+      modulePath: MODULE,
+      typeProblems: [{ message: 'TS2304: x', line: 1 }],
+      tests: failingRun([failure()]),
+    });
     expect(text.indexOf('Type errors')).toBeLessThan(text.indexOf('Failing tests'));
   });
 });

@@ -33,7 +33,8 @@ export function stripAnsi(text: string): string {
 /** Turns one failed attempt into the feedback the model reads next: structured, de-duplicated, ANSI-free, capped. */
 export function summarizeFailures(failure: AttemptFailure): string {
   const sections: string[] = [];
-  if (failure.replyProblem) sections.push(`Your reply could not be used: ${clip(clean(failure.replyProblem), FEEDBACK_LIMITS.messageChars)}`);
+  if (failure.replyProblem)
+    sections.push(`Your reply could not be used: ${clip(clean(failure.replyProblem), FEEDBACK_LIMITS.messageChars)}`);
   if (failure.note) sections.push(clip(clean(failure.note), FEEDBACK_LIMITS.messageChars));
   if (failure.unsafe?.length) sections.push(summarizeTypeProblems(`Unsafe code in ${failure.modulePath}`, failure.unsafe));
   if (failure.typeProblems.length > 0) sections.push(summarizeTypeProblems(`Type errors in ${failure.modulePath}`, failure.typeProblems));
@@ -44,7 +45,11 @@ export function summarizeFailures(failure: AttemptFailure): string {
 }
 
 function summarizeTypeProblems(title: string, problems: TypeProblem[]): string {
-  const unique = dedupe(problems.map((problem) => `${problem.line ? `line ${problem.line}: ` : ''}${clip(clean(problem.message), FEEDBACK_LIMITS.messageChars)}`));
+  const unique = dedupe(
+    problems.map(
+      (problem) => `${problem.line ? `line ${problem.line}: ` : ''}${clip(clean(problem.message), FEEDBACK_LIMITS.messageChars)}`,
+    ),
+  );
   const shown = unique.slice(0, FEEDBACK_LIMITS.typeProblems).map((line) => `- ${line}`);
   if (unique.length > shown.length) shown.push(`- ... and ${unique.length - shown.length} more`);
   return `${title} (${unique.length}):\n${shown.join('\n')}`;
@@ -53,7 +58,9 @@ function summarizeTypeProblems(title: string, problems: TypeProblem[]): string {
 function summarizeTests(result: TestRunResult): string[] {
   const sections: string[] = [];
   if (result.fileErrors.length > 0) {
-    const lines = dedupe(result.fileErrors.map((error) => `- ${error.file || '(no file)'}: ${clip(clean(error.message), FEEDBACK_LIMITS.messageChars)}`));
+    const lines = dedupe(
+      result.fileErrors.map((error) => `- ${error.file || '(no file)'}: ${clip(clean(error.message), FEEDBACK_LIMITS.messageChars)}`),
+    );
     sections.push(`Errors that stopped test files from running (${lines.length}):\n${lines.slice(0, FEEDBACK_LIMITS.failures).join('\n')}`);
   }
   if (result.failures.length > 0) {
@@ -95,7 +102,9 @@ function describeGroup(number: number, group: TestFailure[]): string {
 }
 
 function clean(text: string): string {
-  return stripAnsi(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trimEnd();
+  return stripAnsi(text)
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .trimEnd();
 }
 
 function clip(text: string, max: number): string {

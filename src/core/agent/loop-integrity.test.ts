@@ -31,7 +31,8 @@ function setup(script: ModelReply[], options: { judge?: Judge; guard?: ScriptedG
     options.judge ??
     ((repo, run) => {
       const code = repo.get(MODULE) ?? '';
-      if (run.files.includes(HOLDOUT)) return code.includes('a + b') ? passingRun(3) : { ...passingRun(3), passed: 1, failed: 2, failures: [] };
+      if (run.files.includes(HOLDOUT))
+        return code.includes('a + b') ? passingRun(3) : { ...passingRun(3), passed: 1, failed: 2, failures: [] };
       return passingRun(2);
     });
   const runner = new ContentRunner(workspace, judge);
@@ -57,7 +58,9 @@ function setup(script: ModelReply[], options: { judge?: Judge; guard?: ScriptedG
 
 describe('runBuildLoop keeps the reward honest', () => {
   it('rejects unsafe code before writing or running it, and says why', async () => {
-    const guard = new ScriptedGuard((code) => (code.includes('process.exit') ? [{ message: 'unsafe code: process.exit() ends the run', line: 1 }] : []));
+    const guard = new ScriptedGuard((code) =>
+      code.includes('process.exit') ? [{ message: 'unsafe code: process.exit() ends the run', line: 1 }] : [],
+    );
     const { model, runner, workspace, run } = setup([codeReply(MODULE, 'process.exit(0);'), codeReply(MODULE, GOOD)], { guard });
     const result = await run();
 
@@ -122,7 +125,9 @@ describe('runBuildLoop keeps the reward honest', () => {
       check: () => {
         if (spent >= 10) throw new BudgetExceededError('token budget exhausted');
       },
-      spend: (usage: { prompt: number; completion: number }) => void (spent += usage.prompt + usage.completion),
+      spend: (usage: { prompt: number; completion: number }) => {
+        spent += usage.prompt + usage.completion;
+      },
     };
     await expect(run({ budget })).rejects.toThrow('token budget exhausted');
     expect(model.requests).toHaveLength(1);
@@ -130,7 +135,8 @@ describe('runBuildLoop keeps the reward honest', () => {
 });
 
 describe('runBuildLoop best-of-n', () => {
-  const judge: Judge = (repo) => (repo.get(MODULE)?.includes('a + b') ? passingRun(2) : { ...passingRun(2), passed: 1, failed: 1, failures: [] });
+  const judge: Judge = (repo) =>
+    repo.get(MODULE)?.includes('a + b') ? passingRun(2) : { ...passingRun(2), passed: 1, failed: 1, failures: [] };
 
   it('asks for n candidates per attempt and keeps the one passing the most tests', async () => {
     const { model, workspace, run } = setup([codeReply(MODULE, HARD_CODED), codeReply(MODULE, GOOD)], { judge });

@@ -95,7 +95,11 @@ describe('runBuildLoop', () => {
 
   const unusable: Array<[string, ModelReply, string]> = [
     ['no code block', modelReply('Use the + operator.'), 'The reply had no fenced code block'],
-    ['a block for another path', codeReply('test/add.test.ts', GOOD), 'The reply wrote test/add.test.ts, but you may write only src/add.ts'],
+    [
+      'a block for another path',
+      codeReply('test/add.test.ts', GOOD),
+      'The reply wrote test/add.test.ts, but you may write only src/add.ts',
+    ],
     ['finish_reason length', codeReply(MODULE, GOOD, { finishReason: 'length' }), 'cut off at the token limit'],
     ['a refusal', modelReply('', { refusal: 'I cannot help with that.' }), 'The model refused: I cannot help with that.'],
     ['a cut stream', codeReply(MODULE, GOOD, { finishReason: 'cut' }), 'stream was cut off'],
@@ -127,7 +131,10 @@ describe('runBuildLoop', () => {
   it("ends with the runner's error when the run fails while the type check is still going", async () => {
     const { run } = setup([codeReply(MODULE, GOOD)]);
     const closed = new Error('the test runner is closed');
-    const slowChecker = { check: () => new Promise<TypeProblem[]>((resolve) => setTimeout(() => resolve([]), 20)), extractApi: async () => '' };
+    const slowChecker = {
+      check: () => new Promise<TypeProblem[]>((resolve) => setTimeout(() => resolve([]), 20)),
+      extractApi: async () => '',
+    };
     const closedRunner = { run: () => Promise.reject(closed), close: async () => {} };
     await expect(run({ checker: slowChecker, runner: closedRunner })).rejects.toBe(closed);
   });
@@ -145,7 +152,12 @@ describe('runBuildLoop', () => {
   it('fails with the last feedback when still red after maxAttempts', async () => {
     const { model, run } = setup([codeReply(MODULE, BAD), codeReply(MODULE, BAD), codeReply(MODULE, BAD)]);
     const result = await run();
-    expect(result).toMatchObject({ status: 'failed', attempts: 3, tests: { passed: 1, failed: 1 }, feedback: expect.stringContaining('add > adds two numbers') });
+    expect(result).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      tests: { passed: 1, failed: 1 },
+      feedback: expect.stringContaining('add > adds two numbers'),
+    });
     expect(result).not.toHaveProperty('content');
     expect(model.requests).toHaveLength(3);
     expect(model.lastUserMessage(2)).toContain('Attempt 2 of 3 failed');
@@ -164,7 +176,7 @@ describe('runBuildLoop', () => {
     expect(reports[1]).not.toHaveProperty('feedback');
   });
 
-  it('reports the tokens streamed by all of an attempt\'s requests as they come in', async () => {
+  it("reports the tokens streamed by all of an attempt's requests as they come in", async () => {
     const { run } = setup([]);
     const streamed: number[] = [];
     const streaming: ModelClient = {
@@ -174,7 +186,14 @@ describe('runBuildLoop', () => {
       },
     };
     const answered: boolean[] = [];
-    await run({ model: streaming, samples: 2, onStream: (progress) => (streamed.push(progress.completionTokens), answered.push(progress.answered)) });
+    await run({
+      model: streaming,
+      samples: 2,
+      onStream: (progress) => {
+        streamed.push(progress.completionTokens);
+        answered.push(progress.answered);
+      },
+    });
     // Two requests (no completeMany): the second's counts add to the first's; then the attempt says all are in.
     expect(streamed).toEqual([3, 7, 10, 14, 14]);
     expect(answered).toEqual([false, false, false, false, true]);

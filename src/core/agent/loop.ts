@@ -2,7 +2,15 @@ import { summarizeFailures, type AttemptFailure } from './feedback.js';
 import type { Intent } from '../project/intent.js';
 import type { CodeGuard, TestRunResult, TypeChecker, TypeProblem } from '../ports.js';
 import { buildMessages, type PromptTemplates, type ShownFile, type UsedApi } from './prompt.js';
-import { runAttempts, tamperMessage, type AttemptStage, type GuardedRun, type Judgement, type LoopContext, type LoopTotals } from './engine.js';
+import {
+  runAttempts,
+  tamperMessage,
+  type AttemptStage,
+  type GuardedRun,
+  type Judgement,
+  type LoopContext,
+  type LoopTotals,
+} from './engine.js';
 import { countProblem, testsDeclareSkips } from './test-count.js';
 
 /** The build strategy's own inputs, on top of what every loop runs with. */
@@ -53,7 +61,11 @@ interface BuildState {
 /** Writes, checks and tests candidates until the intent's tests pass or attempts run out. Leaves the last candidate on disk. */
 export async function runBuildLoop(options: BuildLoopOptions): Promise<BuildLoopResult> {
   const { intent } = options;
-  const state: BuildState = { baseline: options.expectedTests, skipsDeclared: testsDeclareSkips(options.tests.map((file) => file.content)), overfit: false };
+  const state: BuildState = {
+    baseline: options.expectedTests,
+    skipsDeclared: testsDeclareSkips(options.tests.map((file) => file.content)),
+    overfit: false,
+  };
   const result = await runAttempts<GreenModule>(
     {
       task: 'module',
@@ -71,7 +83,12 @@ export async function runBuildLoop(options: BuildLoopOptions): Promise<BuildLoop
 }
 
 /** Guard, write, type-check while the tests run, then the holdout tests: green only when all of it passes. */
-async function judgeModule(options: BuildLoopOptions, state: BuildState, modelCode: string, run: GuardedRun): Promise<Judgement<GreenModule>> {
+async function judgeModule(
+  options: BuildLoopOptions,
+  state: BuildState,
+  modelCode: string,
+  run: GuardedRun,
+): Promise<Judgement<GreenModule>> {
   const modulePath = options.intent.module;
   const code = stripHeader(modelCode, options.header);
   const reject = (stage: AttemptStage, failure: Partial<AttemptFailure>, ran?: TestRunResult, written?: string): Judgement<GreenModule> => {
@@ -102,7 +119,8 @@ async function judgeModule(options: BuildLoopOptions, state: BuildState, modelCo
   if (typeProblems.some((found) => /^TS1\d{3}:/.test(found.message))) return reject('types', { typeProblems });
   if (tampered.length > 0) return reject('tests', { note: tamperMessage(tampered), typeProblems });
   if (tests.fileErrors.length === 0) state.baseline = Math.max(state.baseline ?? 0, tests.collected);
-  const counted = tests.failed === 0 && tests.fileErrors.length === 0 ? countProblem(tests, state.baseline, state.skipsDeclared) : undefined;
+  const counted =
+    tests.failed === 0 && tests.fileErrors.length === 0 ? countProblem(tests, state.baseline, state.skipsDeclared) : undefined;
   const visibleGreen = typeProblems.length === 0 && tests.failed === 0 && tests.fileErrors.length === 0 && tests.passed > 0 && !counted;
   if (!visibleGreen) return reject(typeProblems.length > 0 ? 'types' : 'tests', { typeProblems, note: counted }, tests, content);
   const hidden = await runHoldout(options, run);
@@ -110,7 +128,15 @@ async function judgeModule(options: BuildLoopOptions, state: BuildState, modelCo
     state.overfit = true;
     return { ok: false, stage: 'holdout', code, written: content, tests, feedback: hidden, rank: moduleRank('holdout', tests, 0, code) };
   }
-  return { ok: true, value: { content, collected: tests.collected }, stage: 'tests', code, written: content, tests, rank: moduleRank('tests', tests, 0, code) };
+  return {
+    ok: true,
+    value: { content, collected: tests.collected },
+    stage: 'tests',
+    code,
+    written: content,
+    tests,
+    rank: moduleRank('tests', tests, 0, code),
+  };
 }
 
 /** Best-of-n order: visible-green (hidden tests failing) first, then most tests passed, fewest type errors, shortest code. */
@@ -133,6 +159,10 @@ async function runHoldout(options: BuildLoopOptions, run: GuardedRun): Promise<s
 function stripHeader(code: string, header: string): string {
   let result = code;
   const first = header.trim();
-  while (first && result.trimStart().startsWith(first)) result = result.trimStart().slice(first.length).replace(/^\r?\n/, '');
+  while (first && result.trimStart().startsWith(first))
+    result = result
+      .trimStart()
+      .slice(first.length)
+      .replace(/^\r?\n/, '');
   return result;
 }

@@ -21,6 +21,8 @@ describe('promptSizeProblem', () => {
     const larger = promptSizeProblem(first('x'.repeat(4000)), 1);
     const size = (problem: string | undefined) => Number(/~(\d+) tokens/.exec(problem ?? '')?.[1]);
     expect(size(larger) - size(small)).toBe(1000);
-    expect(larger).toMatch(/^intents\/cart\.intent\.md: the prompt for intent 'cart' is ~\d+ tokens, over maxPromptTokens \(1\); shorten its description or tests, split the intent, or raise the limit \(--max-prompt-tokens or "maxPromptTokens" in ainative.config.json\)$/);
+    expect(larger).toMatch(
+      /^intents\/cart\.intent\.md: the prompt for intent 'cart' is ~\d+ tokens, over maxPromptTokens \(1\); shorten its description or tests, split the intent, or raise the limit \(--max-prompt-tokens or "maxPromptTokens" in ainative.config.json\)$/,
+    );
   });
 });

@@ -134,10 +134,17 @@ describe('formatCodeReply', () => {
 
 describe('what the module may import', () => {
   it('lists the granted built-ins and packages, and nothing else, for a confined module', () => {
-    const messages = buildMessages({ templates: TEMPLATES, intent: makeIntent('files', { allow: ['fs', 'zod'] }), usedApis: [], tests: [], maxAttempts: 4 });
-    expect(messages[1]!.content).toContain('## What the module may import\nThe modules listed above, and these Node built-ins or packages the intent grants: `fs`, `zod`. Nothing else.');
+    const messages = buildMessages({
+      templates: TEMPLATES,
+      intent: makeIntent('files', { allow: ['fs', 'zod'] }),
+      usedApis: [],
+      tests: [],
+      maxAttempts: 4,
+    });
+    expect(messages[1]!.content).toContain(
+      '## What the module may import\nThe modules listed above, and these Node built-ins or packages the intent grants: `fs`, `zod`. Nothing else.',
+    );
     const none = buildMessages({ templates: TEMPLATES, intent: makeIntent('pure'), usedApis: [], tests: [], maxAttempts: 4 });
     expect(none[1]!.content).toContain('the intent grants: none. Nothing else.');
   });
 });
-

@@ -40,7 +40,7 @@ export interface BuildMessagesOptions {
 }
 
 /** What the intent lets its module import, in the words the model needs. */
-export function describeImports(intent: Intent): string {
+function describeImports(intent: Intent): string {
   const granted = intent.allow.length > 0 ? intent.allow.map((name) => `\`${name}\``).join(', ') : 'none';
   const shared =
     intent.isolation === 'shared'

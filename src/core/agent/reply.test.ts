@@ -58,9 +58,12 @@ describe('parseReply accepts the edit format and its common variants', () => {
     expect(codeOf(reply)).toBe(`${CODE}\n`);
   });
 
-  it.each(['// src/a.ts', '// a.ts', '// File: `src/a.ts`'])('takes a lone TypeScript block whose first line, %s, names the module', (line) => {
-    expect(codeOf(`\`\`\`ts\n${line}\n${CODE}\n\`\`\``)).toBe(`${line}\n${CODE}\n`);
-  });
+  it.each(['// src/a.ts', '// a.ts', '// File: `src/a.ts`'])(
+    'takes a lone TypeScript block whose first line, %s, names the module',
+    (line) => {
+      expect(codeOf(`\`\`\`ts\n${line}\n${CODE}\n\`\`\``)).toBe(`${line}\n${CODE}\n`);
+    },
+  );
 
   it('keeps the code byte for byte apart from line endings', () => {
     const code = 'export function f(): string {\n\treturn "  x  ";\n}\n\n// end';
@@ -98,15 +101,20 @@ describe('parseReply rejects replies it cannot use, saying why', () => {
     expect(reasonOf(`${block}\nUsage:\n${block}`)).toContain('The reply had no code block for src/a.ts. Its code blocks carried no path.');
   });
 
-  it.each(['// src/b.ts', '// test/a.test.ts', '/* file: src/b.ts */', '// b.ts'])('rejects a lone TypeScript block whose first line is %s', (line) => {
-    const named = /(\S+\.ts)/.exec(line)![1];
-    expect(reasonOf(`\`\`\`typescript\n${line}\n${CODE}\n\`\`\``)).toBe(
-      `The reply's code block names ${named} in its first line, but you may write only src/a.ts; the attempt was rejected. Open the block with \`\`\`ts src/a.ts.`,
-    );
-  });
+  it.each(['// src/b.ts', '// test/a.test.ts', '/* file: src/b.ts */', '// b.ts'])(
+    'rejects a lone TypeScript block whose first line is %s',
+    (line) => {
+      const named = /(\S+\.ts)/.exec(line)![1];
+      expect(reasonOf(`\`\`\`typescript\n${line}\n${CODE}\n\`\`\``)).toBe(
+        `The reply's code block names ${named} in its first line, but you may write only src/a.ts; the attempt was rejected. Open the block with \`\`\`ts src/a.ts.`,
+      );
+    },
+  );
 
   it('rejects a lone TypeScript block without a path that was cut off', () => {
-    expect(reasonOf(`\`\`\`ts\n${CODE}\nexport function b(`)).toContain('The reply was cut off: the code block for src/a.ts is not closed.');
+    expect(reasonOf(`\`\`\`ts\n${CODE}\nexport function b(`)).toContain(
+      'The reply was cut off: the code block for src/a.ts is not closed.',
+    );
   });
 
   it('rejects two blocks for the module', () => {
@@ -115,7 +123,9 @@ describe('parseReply rejects replies it cannot use, saying why', () => {
   });
 
   it('rejects a block that was never closed', () => {
-    expect(reasonOf(`\`\`\`ts src/a.ts\n${CODE}\nexport function b(`)).toContain('The reply was cut off: the code block for src/a.ts is not closed.');
+    expect(reasonOf(`\`\`\`ts src/a.ts\n${CODE}\nexport function b(`)).toContain(
+      'The reply was cut off: the code block for src/a.ts is not closed.',
+    );
   });
 
   it('rejects an empty block', () => {

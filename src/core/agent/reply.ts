@@ -78,7 +78,10 @@ export function parseReply(reply: string, modulePath: string): ParseReplyResult 
 /** The block's code once it is known to be the one for `modulePath`: whole and not empty. */
 function blockCode(block: CodeBlock, modulePath: string): ParseReplyResult {
   if (!block.closed) {
-    return { ok: false, reason: `The reply was cut off: the code block for ${modulePath} is not closed. Send the whole module in one closed block.` };
+    return {
+      ok: false,
+      reason: `The reply was cut off: the code block for ${modulePath} is not closed. Send the whole module in one closed block.`,
+    };
   }
   if (block.code.trim() === '') return { ok: false, reason: `The code block for ${modulePath} was empty.` };
   return { ok: true, code: block.code.endsWith('\n') ? block.code : `${block.code}\n` };
@@ -93,7 +96,10 @@ function isClosingFence(line: string, fence: string): boolean {
 function pathFromInfo(info: string): string | undefined {
   const attribute = /(?:title|file|path|filename)=["']?([^"'\s]+)/.exec(info);
   if (attribute) return attribute[1];
-  const words = info.trim().split(/[\s:]+/).filter(Boolean);
+  const words = info
+    .trim()
+    .split(/[\s:]+/)
+    .filter(Boolean);
   return words.find((word) => PATH_LIKE.test(word));
 }
 

@@ -4,7 +4,17 @@ import { buildBudget } from '../build/budget.js';
 import type { AttemptReport } from './engine.js';
 import { runReproduceLoop, type ReproduceOptions } from './reproduce.js';
 import type { ModelReply, TestRunResult } from '../ports.js';
-import { ContentRunner, MemoryProtectedFiles, MemoryWorkspace, ScriptedModel, codeReply, failingRun, makeIntent, modelReply, passingRun } from '../testing/fakes.js';
+import {
+  ContentRunner,
+  MemoryProtectedFiles,
+  MemoryWorkspace,
+  ScriptedModel,
+  codeReply,
+  failingRun,
+  makeIntent,
+  modelReply,
+  passingRun,
+} from '../testing/fakes.js';
 
 const MODULE = 'src/sum.ts';
 const TEST = 'test/sum.test.ts';
@@ -12,7 +22,11 @@ const REGRESSION = 'test/regressions/2026-11-23-sum-with-zero.test.ts';
 const BUGGY = 'export const sum = (a: number, b: number) => (a === 0 ? 0 : a + b);\n';
 const REPRODUCING = "it('adds to zero', () => expect(sum(0, 5)).toBe(5));";
 const PASSING = "it('adds', () => expect(sum(1, 5)).toBe(6));";
-const TEMPLATES = { system: 'Write one regression test.', task: 'Write {{testPath}} for {{module}}.\n{{report}}', retry: 'Attempt {{attempt}} failed:\n{{feedback}}' };
+const TEMPLATES = {
+  system: 'Write one regression test.',
+  task: 'Write {{testPath}} for {{module}}.\n{{report}}',
+  retry: 'Attempt {{attempt}} failed:\n{{feedback}}',
+};
 
 /** A repo whose regression test fails when it asserts sum(0, 5) (the bug), and passes otherwise. */
 function setup(script: Array<ModelReply | Error>, judge?: (repo: ReadonlyMap<string, string>) => TestRunResult) {
@@ -20,7 +34,11 @@ function setup(script: Array<ModelReply | Error>, judge?: (repo: ReadonlyMap<str
   const model = new ScriptedModel(script);
   const runner = new ContentRunner(
     workspace,
-    judge ?? ((repo) => (repo.get(REGRESSION)?.includes('sum(0, 5)') ? failingRun([{ name: 'adds to zero', file: REGRESSION, message: 'AssertionError: expected 0 to be 5' }]) : passingRun(1))),
+    judge ??
+      ((repo) =>
+        repo.get(REGRESSION)?.includes('sum(0, 5)')
+          ? failingRun([{ name: 'adds to zero', file: REGRESSION, message: 'AssertionError: expected 0 to be 5' }])
+          : passingRun(1)),
   );
   const reports: AttemptReport[] = [];
   const run = (overrides: Partial<ReproduceOptions> = {}) =>
@@ -50,7 +68,9 @@ describe('runReproduceLoop', () => {
     expect(result).toMatchObject({ status: 'reproduced', attempts: 1, tokens: { prompt: 10, completion: 5 }, replies: ['k1'] });
     expect(workspace.files.get(REGRESSION)).toBe(`${REPRODUCING}\n`);
     expect(runner.runs).toEqual([{ files: [REGRESSION], changed: [REGRESSION] }]);
-    expect(reports).toEqual([expect.objectContaining({ id: 'sum', task: 'reproduce', attempt: 1, green: true, tests: { passed: 0, failed: 1 } })]);
+    expect(reports).toEqual([
+      expect.objectContaining({ id: 'sum', task: 'reproduce', attempt: 1, green: true, tests: { passed: 0, failed: 1 } }),
+    ]);
   });
 
   const unusable: Array<[string, ModelReply, string]> = [

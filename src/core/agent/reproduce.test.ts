@@ -4,7 +4,11 @@ import { failingRun, passingRun } from '../testing/fakes.js';
 
 describe('whyNotReproduced', () => {
   it('accepts a test that fails on an assertion about the behaviour', () => {
-    expect(whyNotReproduced(failingRun([{ name: 'adds to zero', file: 't.ts', message: 'AssertionError: expected 0 to be 5', expected: '5', actual: '0' }]))).toBeUndefined();
+    expect(
+      whyNotReproduced(
+        failingRun([{ name: 'adds to zero', file: 't.ts', message: 'AssertionError: expected 0 to be 5', expected: '5', actual: '0' }]),
+      ),
+    ).toBeUndefined();
   });
 
   it('rejects a test that passes on the current code', () => {
@@ -12,8 +16,12 @@ describe('whyNotReproduced', () => {
   });
 
   it('rejects a test that fails for an unrelated reason: a typo, a missing export, a file that does not load', () => {
-    expect(whyNotReproduced(failingRun([{ name: 'x', file: 't.ts', message: 'TypeError: summ is not a function' }]))).toMatch(/unrelated reason/);
-    expect(whyNotReproduced({ ...passingRun(0), fileErrors: [{ file: 't.ts', message: "Failed to load url ../src/nope.ts" }] })).toMatch(/does not load/);
+    expect(whyNotReproduced(failingRun([{ name: 'x', file: 't.ts', message: 'TypeError: summ is not a function' }]))).toMatch(
+      /unrelated reason/,
+    );
+    expect(whyNotReproduced({ ...passingRun(0), fileErrors: [{ file: 't.ts', message: 'Failed to load url ../src/nope.ts' }] })).toMatch(
+      /does not load/,
+    );
     expect(whyNotReproduced(passingRun(0))).toMatch(/collected no test/);
   });
 });

@@ -3,7 +3,15 @@ import { summarizeFailures } from './feedback.js';
 import type { Intent } from '../project/intent.js';
 import type { ChatMessage, TestRunResult, Workspace } from '../ports.js';
 import { conversation, fencedCode, formatReadOnlyFiles, renderTemplate, type PreviousAttempt, type ShownFile } from './prompt.js';
-import { runAttempts, tamperMessage, type AttemptsResult, type GuardedRun, type Judgement, type LoopContext, type LoopTotals } from './engine.js';
+import {
+  runAttempts,
+  tamperMessage,
+  type AttemptsResult,
+  type GuardedRun,
+  type Judgement,
+  type LoopContext,
+  type LoopTotals,
+} from './engine.js';
 
 /** Prompt templates for writing a regression test from a bug report. */
 export interface ReproduceTemplates {
@@ -67,7 +75,8 @@ async function judgeRegressionTest(workspace: Workspace, testPath: string, code:
 }
 
 // Failures that say the test itself is broken, not that the module misbehaves.
-const UNRELATED = /\b(ReferenceError|SyntaxError|is not defined|is not a function|Cannot find module|Failed to (load|resolve)|does not provide an export named|is not exported)\b/;
+const UNRELATED =
+  /\b(ReferenceError|SyntaxError|is not defined|is not a function|Cannot find module|Failed to (load|resolve)|does not provide an export named|is not exported)\b/;
 
 /** Why a run does not reproduce the report, or undefined when it fails for the right reason. */
 export function whyNotReproduced(run: TestRunResult): string | undefined {
@@ -76,7 +85,8 @@ export function whyNotReproduced(run: TestRunResult): string | undefined {
     return `This test fails for an unrelated reason: it does not load (${detail}). Fix the test so that it runs.`;
   }
   if (run.collected === 0) return 'The file collected no test. Write at least one it() block.';
-  if (run.failed === 0) return 'This test passes on the current code; it does not reproduce the report. Assert the behaviour the report says is wrong.';
+  if (run.failed === 0)
+    return 'This test passes on the current code; it does not reproduce the report. Assert the behaviour the report says is wrong.';
   const unrelated = run.failures.find((failure) => UNRELATED.test(failure.message));
   if (unrelated) {
     return `This test fails for an unrelated reason (${unrelated.message.split('\n')[0]}), not because of the reported behaviour. Fix the test itself.\n\n${summarizeFailures({ modulePath: '', typeProblems: [], tests: run })}`;
@@ -96,7 +106,12 @@ function reproduceMessages(options: ReproduceOptions, previous: PreviousAttempt 
     report: untrusted(options.report),
   });
   if (!previous) return conversation(templates.system, task);
-  const values = { attempt: String(previous.attempt), maxAttempts: String(options.maxAttempts), testPath: options.testPath, feedback: previous.feedback };
+  const values = {
+    attempt: String(previous.attempt),
+    maxAttempts: String(options.maxAttempts),
+    testPath: options.testPath,
+    feedback: previous.feedback,
+  };
   return conversation(templates.system, task, { reply: previous.reply, retry: renderTemplate(templates.retry, values) });
 }
 

@@ -1,7 +1,8 @@
 import type { TestRunResult } from '../ports.js';
 
 // Markers with which a human test file itself skips, focuses or conditions tests; only then may a run skip any.
-const SKIP_MARKERS = /\b(?:it|test|describe|suite|bench)\s*\.\s*(?:skip|todo|only|skipIf|runIf|fails)\b|\bx(?:it|test|describe)\s*\(|\.concurrent\.skip\b/;
+const SKIP_MARKERS =
+  /\b(?:it|test|describe|suite|bench)\s*\.\s*(?:skip|todo|only|skipIf|runIf|fails)\b|\bx(?:it|test|describe)\s*\(|\.concurrent\.skip\b/;
 
 /** Whether the pristine test files skip or focus tests on their own. */
 export function testsDeclareSkips(sources: readonly string[]): boolean {

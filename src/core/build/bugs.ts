@@ -79,7 +79,15 @@ export async function prepareBugs(options: PrepareBugsOptions): Promise<Prepared
     }
     const tests = await readShown(workspace, [...intent.tests, ...regressions]);
     const context = await options.context();
-    const outcome = await runReproduceLoop({ ...context, intent, report: bug.body, testPath: bug.testPath, moduleCode, tests, templates: options.templates });
+    const outcome = await runReproduceLoop({
+      ...context,
+      intent,
+      report: bug.body,
+      testPath: bug.testPath,
+      moduleCode,
+      tests,
+      templates: options.templates,
+    });
     const spent = { ...common, attempts: outcome.attempts, tokens: outcome.tokens };
     if (outcome.status === 'unreproduced') {
       results.push({ ...spent, status: 'unreproduced', note: outcome.note });
@@ -92,4 +100,3 @@ export async function prepareBugs(options: PrepareBugsOptions): Promise<Prepared
   const added = [...regressions].filter((path) => !intent.tests.includes(path)).sort();
   return { intent: { ...intent, tests: [...intent.tests, ...added], regressions: added }, bugs: results, replies };
 }
-

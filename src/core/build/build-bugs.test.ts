@@ -20,7 +20,13 @@ import {
 
 const A = makeIntent('a');
 const REGRESSION = 'test/regressions/2026-11-23-a-with-zero.test.ts';
-const BUG: OpenBug = { file: 'bugs/2026-11-23-a-with-zero.md', intent: 'a', body: 'a() is wrong for zero', testPath: REGRESSION, reproduced: false };
+const BUG: OpenBug = {
+  file: 'bugs/2026-11-23-a-with-zero.md',
+  intent: 'a',
+  body: 'a() is wrong for zero',
+  testPath: REGRESSION,
+  reproduced: false,
+};
 const WORKS = 'export function a(): number {\n  return 1; // works\n}';
 const FIXED = 'export function a(): number {\n  return 1; // works, fixed\n}';
 const REPRODUCING = "it('handles zero', () => expect(a(0)).toBe(1)); // asserts the bug";
@@ -33,7 +39,9 @@ function harness(script: ModelReply[], files: Record<string, string> = {}) {
     const module = repo.get(A.module) ?? '';
     const asserted = tests.includes(REGRESSION) && repo.get(REGRESSION)?.includes('asserts the bug');
     const fails = (asserted && !module.includes('fixed')) || !module.includes('works');
-    return fails ? failingRun([{ name: 'a handles zero', file: tests[0]!, message: 'AssertionError: expected 0 to be 1' }]) : passingRun(tests.length);
+    return fails
+      ? failingRun([{ name: 'a handles zero', file: tests[0]!, message: 'AssertionError: expected 0 to be 1' }])
+      : passingRun(tests.length);
   });
   const reports: AttemptReport[] = [];
   const ports: BuildPorts = {
@@ -47,7 +55,17 @@ function harness(script: ModelReply[], files: Record<string, string> = {}) {
   };
   const build = (lock: Lockfile | undefined, overrides: Partial<RunBuildOptions> = {}) =>
     runBuild(
-      { intents: [A], lock, templates: TEST_TEMPLATES, promptHash: 'p', model: 'm', maxAttempts: 2, force: false, guardOverwrite: async () => undefined, ...overrides },
+      {
+        intents: [A],
+        lock,
+        templates: TEST_TEMPLATES,
+        promptHash: 'p',
+        model: 'm',
+        maxAttempts: 2,
+        force: false,
+        guardOverwrite: async () => undefined,
+        ...overrides,
+      },
       ports,
     );
   return { workspace, model, reports, build };
@@ -61,7 +79,10 @@ async function builtRepo() {
   return { lock: result.lock, files: Object.fromEntries(first.workspace.files) };
 }
 
-const bugs = { open: [BUG], templates: { system: 'Write a regression test.', task: 'Write {{testPath}}.\n{{report}}', retry: '{{feedback}}' } };
+const bugs = {
+  open: [BUG],
+  templates: { system: 'Write a regression test.', task: 'Write {{testPath}}.\n{{report}}', retry: '{{feedback}}' },
+};
 
 describe('runBuild with bug reports', () => {
   it("counts the reproduce loop's tokens and replies in its intent's totals and lock entry", async () => {
@@ -75,8 +96,18 @@ describe('runBuild with bug reports', () => {
     );
     const result = await build(lock, { bugs });
 
-    expect(result.modules).toEqual([expect.objectContaining({ id: 'a', status: 'built', attempts: 1, tokens: { prompt: 110, completion: 55 } })]);
-    expect(result.bugs).toEqual([expect.objectContaining({ file: BUG.file, status: 'fixed', regressionTest: REGRESSION, attempts: 1, tokens: { prompt: 100, completion: 50 } })]);
+    expect(result.modules).toEqual([
+      expect.objectContaining({ id: 'a', status: 'built', attempts: 1, tokens: { prompt: 110, completion: 55 } }),
+    ]);
+    expect(result.bugs).toEqual([
+      expect.objectContaining({
+        file: BUG.file,
+        status: 'fixed',
+        regressionTest: REGRESSION,
+        attempts: 1,
+        tokens: { prompt: 100, completion: 50 },
+      }),
+    ]);
     expect(result.lock.intents.a!.output.replies).toEqual(['reproduce-1', 'build-1']);
     expect(reports.map((report) => `${report.task} ${report.attempt} ${report.green}`)).toEqual(['reproduce 1 true', 'module 1 true']);
   });
@@ -107,7 +138,9 @@ describe('runBuild with bug reports', () => {
     );
     const result = await build(lock, { bugs });
 
-    expect(result.bugs).toEqual([expect.objectContaining({ status: 'unreproduced', note: expect.stringContaining('passes on the current code') })]);
+    expect(result.bugs).toEqual([
+      expect.objectContaining({ status: 'unreproduced', note: expect.stringContaining('passes on the current code') }),
+    ]);
     expect(result.modules[0]).toMatchObject({ status: 'fresh', tokens: { prompt: 20, completion: 10 } });
     expect(result.lock.intents.a!.output.replies).toEqual(lock.intents.a!.output.replies);
   });

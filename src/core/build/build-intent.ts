@@ -33,7 +33,15 @@ export async function buildIntent(intent: Intent, options: RunBuildOptions, stat
   const moduleHash = original === undefined ? undefined : contentHash(original);
   const entry = lock.intents[intent.id];
   const staleness = assessStaleness(inputs, entry, { path: intent.module, sha256: moduleHash });
-  const base = { id: intent.id, module: intent.module, attempts: 0, tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: staleness.reasons, ms: 0 };
+  const base = {
+    id: intent.id,
+    module: intent.module,
+    attempts: 0,
+    tests: { passed: 0, failed: 0 },
+    tokens: { prompt: 0, completion: 0 },
+    reasons: staleness.reasons,
+    ms: 0,
+  };
   if (!staleness.stale) return { ...base, status: 'fresh' };
   await refuseUnsafeOverwrite(intent, options, entry, original);
   ports.reporter.intentStart(intent, staleness.reasons);
@@ -41,7 +49,10 @@ export async function buildIntent(intent: Intent, options: RunBuildOptions, stat
   const [context, checker, guard] = await Promise.all([state.context(), ports.checker(), ports.guard()]);
   const usedApis = await Promise.all(intent.uses.map((id) => usedApi(id, options.intents, checker)));
   const shown = tests.filter((file) => !options.isSecretPath?.(file.path));
-  const tooLarge = promptSizeProblem({ templates: options.templates, intent, usedApis, tests: shown, maxAttempts: options.maxAttempts }, options.maxPromptTokens);
+  const tooLarge = promptSizeProblem(
+    { templates: options.templates, intent, usedApis, tests: shown, maxAttempts: options.maxAttempts },
+    options.maxPromptTokens,
+  );
   if (tooLarge) throw new InputError(tooLarge);
   const holdoutSources = await Promise.all(intent.holdout.map(async (path) => (await workspace.read(path)) ?? ''));
   const loop = await runBuildLoop({
@@ -68,25 +79,37 @@ export async function buildIntent(intent: Intent, options: RunBuildOptions, stat
     module: intent.module,
     ...(regressions.length > 0 ? { regressions } : {}),
     inputs,
-    output: { sha256: contentHash(loop.content), api: sha256(api), tests: loop.collected, replies: [...new Set([...state.bugReplies, ...loop.replies])] },
+    output: {
+      sha256: contentHash(loop.content),
+      api: sha256(api),
+      tests: loop.collected,
+      replies: [...new Set([...state.bugReplies, ...loop.replies])],
+    },
   };
   return { ...result, status: 'built' };
 }
 
 /** A stale module may be replaced when ainative wrote it, when git can give it back, or when the user said --force. */
-async function refuseUnsafeOverwrite(intent: Intent, options: RunBuildOptions, entry: LockEntry | undefined, original: string | undefined): Promise<void> {
+async function refuseUnsafeOverwrite(
+  intent: Intent,
+  options: RunBuildOptions,
+  entry: LockEntry | undefined,
+  original: string | undefined,
+): Promise<void> {
   if (options.force || original === undefined) return;
   const hash = contentHash(original);
   if (entry && entry.module === intent.module && entry.output.sha256 === hash) return;
   const reason = await options.guardOverwrite(intent.module);
-  if (entry && entry.module === intent.module && moduleEditedSinceBuild(entry, hash)) throw new RefusalError(handEditAdvice(intent, reason !== undefined));
+  if (entry && entry.module === intent.module && moduleEditedSinceBuild(entry, hash))
+    throw new RefusalError(handEditAdvice(intent, reason !== undefined));
   if (reason) throw new RefusalError(`${intent.module}: ${reason}; commit or discard it, or use --force`);
 }
 
 /** What to do about a hand edit: committing it would not help (the module would still differ from the lock). */
 function handEditAdvice(intent: Intent, uncommitted: boolean): string {
   const edited = `${intent.module}: edited since ainative generated it (its hash differs from ainative.lock)`;
-  if (uncommitted) return `${edited}, and the edit is not committed; undo the edit to let ainative regenerate the module, or use --force to regenerate over it`;
+  if (uncommitted)
+    return `${edited}, and the edit is not committed; undo the edit to let ainative regenerate the module, or use --force to regenerate over it`;
   return `${edited}, and the edit is committed, so git would not bring ainative's version back; use --force to regenerate over the edit, or keep the change by describing it in ${intent.file} (or its tests) and then building with --force`;
 }
 

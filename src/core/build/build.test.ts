@@ -42,7 +42,9 @@ function harness(script: Array<ModelReply | Error> = [], files: Record<string, s
   const model = new ScriptedModel(script);
   const checker = new ScriptedChecker(workspace);
   const runner = new ContentRunner(workspace, (repo, { files: tests, changed: [module] }) =>
-    repo.get(module!)?.includes('// works') ? passingRun(1) : failingRun([{ name: `${module} works`, file: tests[0]!, message: 'expected 0 to be 1' }]),
+    repo.get(module!)?.includes('// works')
+      ? passingRun(1)
+      : failingRun([{ name: `${module} works`, file: tests[0]!, message: 'expected 0 to be 1' }]),
   );
   const calls = { model: 0, checker: 0, runner: 0 };
   const events: string[] = [];
@@ -105,7 +107,10 @@ describe('runBuild', () => {
     const result = await build([A, B], undefined);
     expect(result.ok).toBe(true);
     expect(result.lockChanged).toBe(true);
-    expect(result.modules.map((module) => [module.id, module.status, module.attempts])).toEqual([['a', 'built', 1], ['b', 'built', 1]]);
+    expect(result.modules.map((module) => [module.id, module.status, module.attempts])).toEqual([
+      ['a', 'built', 1],
+      ['b', 'built', 1],
+    ]);
     expect(events).toEqual(['start a', 'end a built', 'start b', 'end b built']);
     expect(model.lastUserMessage(1)).toContain('export function a(): number {');
     const written = workspace.files.get('src/a.ts')!;
@@ -241,12 +246,14 @@ describe('runBuild', () => {
     expect(workspace.files.has('src/c.ts')).toBe(false);
   });
 
-  it('stops with an input error, asking nothing for it, when an intent\'s first prompt with the API it uses is over maxPromptTokens', async () => {
+  it("stops with an input error, asking nothing for it, when an intent's first prompt with the API it uses is over maxPromptTokens", async () => {
     const bigApi = `${works('a')}\nexport const table = '${'x'.repeat(2000)}';`;
     const { workspace, model, build } = harness([reply(A, bigApi), reply(B, works('b'))]);
     const failure = build([A, B], undefined, { maxPromptTokens: 400 });
     await expect(failure).rejects.toThrow(InputError);
-    await expect(failure).rejects.toThrow(/^intents\/b\.intent\.md: the prompt for intent 'b' is ~\d+ tokens, over maxPromptTokens \(400\); shorten/);
+    await expect(failure).rejects.toThrow(
+      /^intents\/b\.intent\.md: the prompt for intent 'b' is ~\d+ tokens, over maxPromptTokens \(400\); shorten/,
+    );
     expect(model.requests).toHaveLength(1);
     expect(workspace.files.has('src/a.ts')).toBe(false);
   });

@@ -106,7 +106,9 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   const clock = ports.clock ?? (() => 0);
   // Stops the other intents in flight when one of them hits an error that ends the build.
   const stopOthers = new AbortController();
-  const signal = AbortSignal.any([options.signal, options.deadline, stopOthers.signal].filter((one): one is AbortSignal => one !== undefined));
+  const signal = AbortSignal.any(
+    [options.signal, options.deadline, stopOthers.signal].filter((one): one is AbortSignal => one !== undefined),
+  );
   let budgetExhausted: string | undefined;
   const bugResults: BugResult[] = [];
 
@@ -119,9 +121,13 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
     let prepared: PreparedBugs | undefined;
     try {
       options.signal?.throwIfAborted();
-      const context = loopContext(declared, options, ports, meter, signal);
+      const context = loopContext(options, ports, meter, signal);
       prepared = await withRegressions(declared, options, ports.workspace, lock, context);
-      const result = await buildIntent(prepared.intent, { ...options, signal }, { ports, lock, originals, context, bugReplies: prepared.replies });
+      const result = await buildIntent(
+        prepared.intent,
+        { ...options, signal },
+        { ports, lock, originals, context, bugReplies: prepared.replies },
+      );
       bugResults.push(...settleBugs(prepared.bugs, result, lock));
       return { ...result, tokens: { ...meter.spent }, ms: result.status === 'fresh' ? 0 : clock() - started };
     } catch (error) {
@@ -152,7 +158,8 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
   } catch (error) {
     // Provider failure, refusal or interruption: leave every module exactly as it was before the build.
     await restoreAll(ports.workspace, originals);
-    if (options.signal?.aborted) throw new InterruptedError('interrupted: every file was restored to what it was before the build', { cause: error });
+    if (options.signal?.aborted)
+      throw new InterruptedError('interrupted: every file was restored to what it was before the build', { cause: error });
     throw error;
   }
   const lockChanged = results.some((result) => result.status === 'built');
@@ -160,7 +167,7 @@ export async function runBuild(options: RunBuildOptions, ports: BuildPorts): Pro
 }
 
 /** What an intent's loops run with; the model and test host are started on first use, at most once. */
-function loopContext(intent: Intent, options: RunBuildOptions, ports: BuildPorts, budget: TokenBudget, signal: AbortSignal): () => Promise<LoopContext> {
+function loopContext(options: RunBuildOptions, ports: BuildPorts, budget: TokenBudget, signal: AbortSignal): () => Promise<LoopContext> {
   let context: Promise<LoopContext> | undefined;
   const { maxAttempts, samples } = options;
   return () =>
@@ -213,7 +220,14 @@ function namingIntent(error: unknown, intent: Intent): unknown {
 
 function notBuilt(intent: Intent, failure: string): ModuleResult {
   return {
-    id: intent.id, module: intent.module, status: 'failed', attempts: 0,
-    tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: [], ms: 0, failure,
+    id: intent.id,
+    module: intent.module,
+    status: 'failed',
+    attempts: 0,
+    tests: { passed: 0, failed: 0 },
+    tokens: { prompt: 0, completion: 0 },
+    reasons: [],
+    ms: 0,
+    failure,
   };
 }

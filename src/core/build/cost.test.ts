@@ -15,7 +15,9 @@ describe('cost', () => {
   });
 
   it('takes a price only when both halves are set, and says which half is missing', () => {
-    expect(configuredPrice({ ...none, promptPricePerMillion: 1, completionPricePerMillion: 0 })).toEqual({ price: { promptPerMillion: 1, completionPerMillion: 0 } });
+    expect(configuredPrice({ ...none, promptPricePerMillion: 1, completionPricePerMillion: 0 })).toEqual({
+      price: { promptPerMillion: 1, completionPerMillion: 0 },
+    });
     expect(configuredPrice(none)).toEqual({});
     expect(configuredPrice({ ...none, promptPricePerMillion: 1 }).problem).toBe(
       'a price needs both halves: completionPricePerMillion is not set (add it to ainative.config.json or pass --completion-price <amount>)',
@@ -23,7 +25,9 @@ describe('cost', () => {
   });
 
   it('refuses --max-cost without a price, naming both settings', () => {
-    expect(configuredPrice({ ...none, maxCost: 1 }).problem).toMatch(/^--max-cost needs a price: set promptPricePerMillion and completionPricePerMillion/);
+    expect(configuredPrice({ ...none, maxCost: 1 }).problem).toMatch(
+      /^--max-cost needs a price: set promptPricePerMillion and completionPricePerMillion/,
+    );
   });
 });
 

@@ -32,11 +32,15 @@ export function configuredPrice(config: PriceSettings): { price?: Price; problem
   const { promptPricePerMillion: prompt, completionPricePerMillion: completion } = config;
   if (prompt !== undefined && completion !== undefined) return { price: { promptPerMillion: prompt, completionPerMillion: completion } };
   if (prompt !== undefined || completion !== undefined) {
-    const [missing, flag] = prompt === undefined ? ['promptPricePerMillion', '--prompt-price'] : ['completionPricePerMillion', '--completion-price'];
+    const [missing, flag] =
+      prompt === undefined ? ['promptPricePerMillion', '--prompt-price'] : ['completionPricePerMillion', '--completion-price'];
     return { problem: `a price needs both halves: ${missing} is not set (add it to ainative.config.json or pass ${flag} <amount>)` };
   }
   if (config.maxCost !== undefined) {
-    return { problem: '--max-cost needs a price: set promptPricePerMillion and completionPricePerMillion in ainative.config.json, or pass --prompt-price <amount> and --completion-price <amount> (per million tokens)' };
+    return {
+      problem:
+        '--max-cost needs a price: set promptPricePerMillion and completionPricePerMillion in ainative.config.json, or pass --prompt-price <amount> and --completion-price <amount> (per million tokens)',
+    };
   }
   return {};
 }

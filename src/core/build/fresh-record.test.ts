@@ -7,7 +7,11 @@ const CONTEXT = { version: '1.0.0', root: '/repo', intentsDir: 'intents', model:
 const RECORD: FreshRecord = {
   ...CONTEXT,
   intentFiles: ['intents/sum.intent.md'],
-  files: [stampedFile('intents/sum.intent.md', STAT), stampedFile('test/sum.test.ts', { ...STAT, ino: 11 }), stampedFile('test/gone.test.ts', undefined)],
+  files: [
+    stampedFile('intents/sum.intent.md', STAT),
+    stampedFile('test/sum.test.ts', { ...STAT, ino: 11 }),
+    stampedFile('test/gone.test.ts', undefined),
+  ],
   intents: [{ id: 'sum', module: 'src/sum.ts' }],
 };
 const DISK: Record<string, FileStat> = { 'intents/sum.intent.md': STAT, 'test/sum.test.ts': { ...STAT, ino: 11 } };
@@ -19,7 +23,14 @@ describe('stillFresh', () => {
   });
 
   it('fails when any file changed, even keeping its size and mtime', () => {
-    expect(stillFresh(RECORD, CONTEXT, RECORD.intentFiles, statOf({ ...DISK, 'test/sum.test.ts': { ...STAT, ino: 11, ctimeMs: STAT.ctimeMs + 1 } }))).toBe(false);
+    expect(
+      stillFresh(
+        RECORD,
+        CONTEXT,
+        RECORD.intentFiles,
+        statOf({ ...DISK, 'test/sum.test.ts': { ...STAT, ino: 11, ctimeMs: STAT.ctimeMs + 1 } }),
+      ),
+    ).toBe(false);
   });
 
   it('fails when a file that was missing appears, or one that existed is gone', () => {

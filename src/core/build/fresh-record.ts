@@ -30,12 +30,17 @@ export interface FreshRecord extends FreshContext {
 }
 
 /** Bumped when the file's layout or meaning changes; a file of another format is ignored. */
-export const FRESH_RECORD_FORMAT = 1;
+const FRESH_RECORD_FORMAT = 1;
 
 const CONTEXT_KEYS = ['version', 'root', 'intentsDir', 'model', 'promptHash'] as const;
 
 /** Whether every intent is still fresh: the same context and intent files, and every file with its recorded stamp (or still missing). */
-export function stillFresh(record: FreshRecord, context: FreshContext, intentFiles: string[], statOf: (path: string) => FileStat | undefined): boolean {
+export function stillFresh(
+  record: FreshRecord,
+  context: FreshContext,
+  intentFiles: string[],
+  statOf: (path: string) => FileStat | undefined,
+): boolean {
   if (CONTEXT_KEYS.some((key) => record[key] !== context[key])) return false;
   if (record.intentFiles.length !== intentFiles.length || record.intentFiles.some((file, i) => file !== intentFiles[i])) return false;
   for (const row of record.files) if (!rowHolds(row, statOf)) return false;
@@ -60,7 +65,13 @@ function rowHolds(row: StampedFile, statOf: (path: string) => FileStat | undefin
 /** The record file's text; intents as [id, module]. */
 export function serializeFreshRecord(record: FreshRecord): string {
   const context = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, record[key]]));
-  return JSON.stringify({ format: FRESH_RECORD_FORMAT, ...context, intentFiles: record.intentFiles, files: record.files, intents: record.intents.map((intent) => [intent.id, intent.module]) });
+  return JSON.stringify({
+    format: FRESH_RECORD_FORMAT,
+    ...context,
+    intentFiles: record.intentFiles,
+    files: record.files,
+    intents: record.intents.map((intent) => [intent.id, intent.module]),
+  });
 }
 
 /** Parses a record file; undefined when it is of another format or damaged (a damaged file row is found by stillFresh). */

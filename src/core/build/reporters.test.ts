@@ -16,8 +16,16 @@ function recorder(streaming = false) {
 }
 
 const report: AttemptReport = {
-  id: 'a', task: 'module', target: 'src/a.ts', attempt: 1, maxAttempts: 2, stage: 'tests', green: false,
-  tests: { passed: 0, failed: 1 }, tokens: { prompt: 1, completion: 1 }, usage: { prompt: 1, completion: 1 },
+  id: 'a',
+  task: 'module',
+  target: 'src/a.ts',
+  attempt: 1,
+  maxAttempts: 2,
+  stage: 'tests',
+  green: false,
+  tests: { passed: 0, failed: 1 },
+  tokens: { prompt: 1, completion: 1 },
+  usage: { prompt: 1, completion: 1 },
   messages: [{ role: 'user', content: 'key SECRET-VALUE here' }],
   replies: [{ content: 'uses SECRET-VALUE', finishReason: 'stop', refusal: 'no SECRET-VALUE', usage: { prompt: 1, completion: 1 } }],
   kept: 0,
@@ -29,7 +37,11 @@ describe('redactingReporter', () => {
     const { reporter, seen } = recorder();
     redactingReporter(reporter, (text) => text.replaceAll('SECRET-VALUE', '[REDACTED]')).attempt(report);
     expect(JSON.stringify(seen)).not.toContain('SECRET-VALUE');
-    expect(seen[0]).toMatchObject({ messages: [{ content: 'key [REDACTED] here' }], replies: [{ content: 'uses [REDACTED]', refusal: 'no [REDACTED]' }], feedback: 'expected [REDACTED]' });
+    expect(seen[0]).toMatchObject({
+      messages: [{ content: 'key [REDACTED] here' }],
+      replies: [{ content: 'uses [REDACTED]', refusal: 'no [REDACTED]' }],
+      feedback: 'expected [REDACTED]',
+    });
   });
 });
 

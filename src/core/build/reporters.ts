@@ -18,7 +18,11 @@ export function teeReporters(...reporters: BuildReporter[]): BuildReporter {
 /** A reporter that passes everything on with `redact` applied to every text a model or a test could have put a secret in. */
 export function redactingReporter(inner: BuildReporter, redact: (text: string) => string): BuildReporter {
   const messages = (sent: ChatMessage[]) => sent.map((message) => ({ ...message, content: redact(message.content) }));
-  const reply = (one: ModelReply): ModelReply => ({ ...one, content: redact(one.content), refusal: one.refusal === null ? null : redact(one.refusal) });
+  const reply = (one: ModelReply): ModelReply => ({
+    ...one,
+    content: redact(one.content),
+    refusal: one.refusal === null ? null : redact(one.refusal),
+  });
   const start = (one: AttemptStart): AttemptStart => ({ ...one, messages: messages(one.messages) });
   const report = (one: AttemptReport): AttemptReport => ({
     ...one,

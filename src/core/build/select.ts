@@ -36,7 +36,7 @@ export function selectForBuild(changed: readonly string[], intents: readonly Int
 }
 
 /** The shard (1-based) that owns an intent: a hash of its id, so adding an intent never moves the others. */
-export function shardOf(id: string, count: number): number {
+function shardOf(id: string, count: number): number {
   let hash = 2166136261; // FNV-1a: small, stable across platforms and Node versions
   for (const char of id) hash = Math.imul(hash ^ char.codePointAt(0)!, 16777619) >>> 0;
   return (hash % count) + 1;

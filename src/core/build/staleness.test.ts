@@ -30,11 +30,16 @@ describe('assessStaleness', () => {
   });
 
   it('is stale when the module file is missing', () => {
-    expect(assessStaleness(INPUTS, ENTRY, { path: 'src/auth.ts', sha256: undefined })).toEqual({ stale: true, reasons: ['src/auth.ts is missing'] });
+    expect(assessStaleness(INPUTS, ENTRY, { path: 'src/auth.ts', sha256: undefined })).toEqual({
+      stale: true,
+      reasons: ['src/auth.ts is missing'],
+    });
   });
 
   it('is stale when the intent now names another module', () => {
-    expect(assessStaleness(INPUTS, ENTRY, { path: 'src/login.ts', sha256: 'm1' }).reasons).toEqual(['module moved (src/auth.ts -> src/login.ts)']);
+    expect(assessStaleness(INPUTS, ENTRY, { path: 'src/login.ts', sha256: 'm1' }).reasons).toEqual([
+      'module moved (src/auth.ts -> src/login.ts)',
+    ]);
   });
 
   it('lists every reason when several inputs changed', () => {

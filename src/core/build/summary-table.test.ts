@@ -3,11 +3,36 @@ import type { ModuleResult } from './build.js';
 import { summaryTable } from './summary-table.js';
 
 const modules: ModuleResult[] = [
-  { id: 'base', module: 'src/base.ts', status: 'fresh', attempts: 0, tests: { passed: 0, failed: 0 }, tokens: { prompt: 0, completion: 0 }, reasons: [], ms: 0 },
-  { id: 'cart', module: 'src/cart.ts', status: 'built', attempts: 2, tests: { passed: 5, failed: 0 }, tokens: { prompt: 2_000, completion: 500 }, reasons: [], ms: 4_210 },
   {
-    id: 'pay', module: 'src/pay.ts', status: 'failed', attempts: 4, tests: { passed: 1, failed: 2 },
-    tokens: { prompt: 8_000, completion: 1_000, estimated: true }, reasons: [], ms: 61_000, failure: 'expected 1 | 2',
+    id: 'base',
+    module: 'src/base.ts',
+    status: 'fresh',
+    attempts: 0,
+    tests: { passed: 0, failed: 0 },
+    tokens: { prompt: 0, completion: 0 },
+    reasons: [],
+    ms: 0,
+  },
+  {
+    id: 'cart',
+    module: 'src/cart.ts',
+    status: 'built',
+    attempts: 2,
+    tests: { passed: 5, failed: 0 },
+    tokens: { prompt: 2_000, completion: 500 },
+    reasons: [],
+    ms: 4_210,
+  },
+  {
+    id: 'pay',
+    module: 'src/pay.ts',
+    status: 'failed',
+    attempts: 4,
+    tests: { passed: 1, failed: 2 },
+    tokens: { prompt: 8_000, completion: 1_000, estimated: true },
+    reasons: [],
+    ms: 61_000,
+    failure: 'expected 1 | 2',
   },
 ];
 

@@ -21,7 +21,11 @@ export function summaryTable(modules: readonly ModuleResult[], price: Price | un
   const attempts = modules.reduce((sum, module) => sum + module.attempts, 0);
   const ms = modules.reduce((sum, module) => sum + module.ms, 0);
   rows.push(['**total**', '', String(attempts), '', tokens(total), formatDuration(ms), price ? formatCost(costOf(total, price)) : '—']);
-  const lines = [['intent', 'status', 'attempts', 'tests', 'tokens', 'time', 'cost'], ['---', '---', '---:', '---', '---:', '---:', '---:'], ...rows];
+  const lines = [
+    ['intent', 'status', 'attempts', 'tests', 'tokens', 'time', 'cost'],
+    ['---', '---', '---:', '---', '---:', '---:', '---:'],
+    ...rows,
+  ];
   return `${lines.map((cells) => `| ${cells.map(escapeCell).join(' | ')} |`).join('\n')}\n`;
 }
 

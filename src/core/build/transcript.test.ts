@@ -3,9 +3,21 @@ import { gatherTranscript, lastFailureLine, type TranscriptAttempt, type Transcr
 
 function attempt(intent: string, n: number, overrides: Partial<TranscriptAttempt> = {}): TranscriptAttempt {
   return {
-    type: 'attempt', intent, task: 'module', target: `src/${intent}.ts`, attempt: n, maxAttempts: 2, stage: 'tests', green: false,
-    tests: { passed: 0, failed: 1 }, usage: { prompt: 1, completion: 1 }, messages: [], replies: [], kept: 0,
-    feedback: `\nattempt ${n}: sum > adds fails\nexpected 5`, ...overrides,
+    type: 'attempt',
+    intent,
+    task: 'module',
+    target: `src/${intent}.ts`,
+    attempt: n,
+    maxAttempts: 2,
+    stage: 'tests',
+    green: false,
+    tests: { passed: 0, failed: 1 },
+    usage: { prompt: 1, completion: 1 },
+    messages: [],
+    replies: [],
+    kept: 0,
+    feedback: `\nattempt ${n}: sum > adds fails\nexpected 5`,
+    ...overrides,
   };
 }
 
@@ -30,7 +42,10 @@ describe('lastFailureLine', () => {
   });
 
   it('falls back to why the intent was not built when it made no attempt', () => {
-    const blocked = gatherTranscript([header, { type: 'intent', intent: 'top', status: 'failed', attempts: 0, failure: "not built: it uses 'sum', which failed" }])!;
+    const blocked = gatherTranscript([
+      header,
+      { type: 'intent', intent: 'top', status: 'failed', attempts: 0, failure: "not built: it uses 'sum', which failed" },
+    ])!;
     expect(lastFailureLine(blocked, 'top')).toBe("not built: it uses 'sum', which failed");
   });
 });

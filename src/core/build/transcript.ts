@@ -59,8 +59,28 @@ export interface BuildTranscript {
 /** The record of one attempt report. */
 export function attemptRecord(report: AttemptReport): TranscriptAttempt {
   const { id, task, target, attempt, maxAttempts, stage, green, tests, usage, messages, kept, feedback } = report;
-  const replies = report.replies.map(({ content, finishReason, refusal, usage: used }) => ({ content, finishReason, refusal, usage: used }));
-  return { type: 'attempt', intent: id, task, target, attempt, maxAttempts, stage, green, tests, usage, messages, replies, kept, ...(feedback === undefined ? {} : { feedback }) };
+  const replies = report.replies.map(({ content, finishReason, refusal, usage: used }) => ({
+    content,
+    finishReason,
+    refusal,
+    usage: used,
+  }));
+  return {
+    type: 'attempt',
+    intent: id,
+    task,
+    target,
+    attempt,
+    maxAttempts,
+    stage,
+    green,
+    tests,
+    usage,
+    messages,
+    replies,
+    kept,
+    ...(feedback === undefined ? {} : { feedback }),
+  };
 }
 
 /** The record of how an intent ended. */
@@ -91,5 +111,8 @@ export function lastFailureLine(transcript: BuildTranscript, id: string): string
   const end = transcript.ends.findLast((record) => record.intent === id);
   if (!end || (end.status !== 'failed' && end.status !== 'overfit')) return undefined;
   const feedback = transcript.attempts.findLast((record) => record.intent === id && record.task === 'module')?.feedback ?? end.failure;
-  return feedback?.split('\n').find((line) => line.trim() !== '')?.trim();
+  return feedback
+    ?.split('\n')
+    .find((line) => line.trim() !== '')
+    ?.trim();
 }

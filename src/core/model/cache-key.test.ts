@@ -65,8 +65,20 @@ describe('requestKey', () => {
   });
 
   it('does not let a message boundary move unnoticed', () => {
-    const split: CacheableRequest = { ...BASE, messages: [{ role: 'user', content: 'ab' }, { role: 'user', content: 'c' }] };
-    const moved: CacheableRequest = { ...BASE, messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 'bc' }] };
+    const split: CacheableRequest = {
+      ...BASE,
+      messages: [
+        { role: 'user', content: 'ab' },
+        { role: 'user', content: 'c' },
+      ],
+    };
+    const moved: CacheableRequest = {
+      ...BASE,
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'bc' },
+      ],
+    };
     expect(requestKey(split)).not.toBe(requestKey(moved));
   });
 

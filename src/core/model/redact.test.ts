@@ -28,9 +28,7 @@ describe('redactSecrets: known values', () => {
   });
 
   it('ignores values shorter than 6 characters', () => {
-    expect(redactSecrets('port 8080 and abcde', [{ name: 'PORT', value: '8080' }, { value: 'abcde' }])).toBe(
-      'port 8080 and abcde',
-    );
+    expect(redactSecrets('port 8080 and abcde', [{ name: 'PORT', value: '8080' }, { value: 'abcde' }])).toBe('port 8080 and abcde');
   });
 
   it('treats regex metacharacters in a value literally', () => {
@@ -135,9 +133,7 @@ describe('redactSecrets: key-shaped strings', () => {
 
   it('redacts known values and key shapes together', () => {
     const key = `ghp_${tail(36)}`;
-    expect(redactSecrets(`pw=correct-horse ${key}`, [{ name: 'PW', value: 'correct-horse' }])).toBe(
-      `pw=[REDACTED:PW] ${REDACTED_MARK}`,
-    );
+    expect(redactSecrets(`pw=correct-horse ${key}`, [{ name: 'PW', value: 'correct-horse' }])).toBe(`pw=[REDACTED:PW] ${REDACTED_MARK}`);
   });
 });
 

@@ -5,7 +5,7 @@ export interface KnownSecret {
 }
 
 /** What a redacted key-shaped string becomes. */
-export const REDACTED = '[REDACTED]';
+const REDACTED = '[REDACTED]';
 
 /** Known values shorter than this are left alone: they would match ordinary words and numbers. */
 export const MIN_SECRET_LENGTH = 6;

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../ports.js';
  * Characters per token in ainative's estimate: close to what OpenAI's tokenizers give for English and code, and
  * what the usage figures fall back to when a server sends none, so limits and budgets count alike.
  */
-export const CHARS_PER_TOKEN = 4;
+const CHARS_PER_TOKEN = 4;
 
 /** Estimated tokens of a text. */
 export function estimateTokens(text: string): number {

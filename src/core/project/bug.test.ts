@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { bugFileName, intentOfIssue, issueReport, issueSource, parseBug, parseIssueExport, regressionTestPath, serializeBug, slugify, type Bug } from './bug.js';
+import {
+  bugFileName,
+  intentOfIssue,
+  issueReport,
+  issueSource,
+  parseBug,
+  parseIssueExport,
+  regressionTestPath,
+  serializeBug,
+  slugify,
+  type Bug,
+} from './bug.js';
 
 const FILE = 'bugs/2026-11-23-empty-upload.md';
 const NOW = new Date('2026-11-23T23:59:59Z');
@@ -69,7 +80,9 @@ describe('parseBug', () => {
   it('reads every key, an unquoted date and the body', () => {
     const text = bugText(
       'intent: upload\nstatus: fixed\ncreated: 2026-11-23\nsource: https://github.com/o/r/issues/12\n' +
-        'regressionTest: ./test/regressions/2026-11-23-empty-upload.test.ts\nmoduleHash: ' + 'ab'.repeat(32) + '\nnote: "flaky: only on Tuesdays"',
+        'regressionTest: ./test/regressions/2026-11-23-empty-upload.test.ts\nmoduleHash: ' +
+        'ab'.repeat(32) +
+        '\nnote: "flaky: only on Tuesdays"',
       '\n\nuploads of an empty file return 500\n\nsteps: upload 0 bytes\n\n',
     );
     expect(parseBug(FILE, text)).toEqual({
@@ -90,7 +103,16 @@ describe('parseBug', () => {
 
   it('accepts a quoted date and leaves optional keys out', () => {
     const result = parseBug(FILE, bugText("intent: upload\nstatus: open\ncreated: '2026-02-28'"));
-    expect(result).toEqual({ ok: true, bug: { file: FILE, intent: 'upload', status: 'open', created: '2026-02-28', body: 'uploads of an empty file return 500 instead of 400' } });
+    expect(result).toEqual({
+      ok: true,
+      bug: {
+        file: FILE,
+        intent: 'upload',
+        status: 'open',
+        created: '2026-02-28',
+        body: 'uploads of an empty file return 500 instead of 400',
+      },
+    });
   });
 
   it('gives one line naming the file and the key for each problem', () => {
@@ -98,15 +120,21 @@ describe('parseBug', () => {
       ['status: open\ncreated: 2026-11-23', "missing required key 'intent'"],
       ['intent: 42\nstatus: open\ncreated: 2026-11-23', "key 'intent' must be an intent id"],
       ['intent: upload\ncreated: 2026-11-23', "missing required key 'status'"],
-      ['intent: upload\nstatus: closed\ncreated: 2026-11-23', "key 'status' must be one of open, unreproduced, fixed, not \"closed\""],
+      ['intent: upload\nstatus: closed\ncreated: 2026-11-23', 'key \'status\' must be one of open, unreproduced, fixed, not "closed"'],
       ['intent: upload\nstatus: open', "key 'created' must be a date YYYY-MM-DD"],
       ['intent: upload\nstatus: open\ncreated: 2026-02-31', "key 'created' must be a date YYYY-MM-DD"],
       ['intent: upload\nstatus: open\ncreated: 2026-11-23T10:00:00Z', "key 'created' must be a date YYYY-MM-DD"],
       ['intent: upload\nstatus: open\ncreated: 23.11.2026', "key 'created' must be a date YYYY-MM-DD"],
       ['intent: upload\nstatus: open\ncreated: 2026-11-23\nsource: [a, b]', "key 'source' must be a non-empty string"],
-      ['intent: upload\nstatus: open\ncreated: 2026-11-23\nregressionTest: ../outside.test.ts', "key 'regressionTest' must stay inside the repo"],
+      [
+        'intent: upload\nstatus: open\ncreated: 2026-11-23\nregressionTest: ../outside.test.ts',
+        "key 'regressionTest' must stay inside the repo",
+      ],
       ['intent: upload\nstatus: open\ncreated: 2026-11-23\nmoduleHash: a b', "key 'moduleHash' must be a single hash"],
-      ['intent: upload\nstatus: open\ncreated: 2026-11-23\nseverity: high', "unknown key 'severity' (known keys: intent, status, created, source, regressionTest, moduleHash, note)"],
+      [
+        'intent: upload\nstatus: open\ncreated: 2026-11-23\nseverity: high',
+        "unknown key 'severity' (known keys: intent, status, created, source, regressionTest, moduleHash, note)",
+      ],
       ['intent: [upload', 'invalid YAML frontmatter'],
       ['- upload', 'frontmatter must be a mapping of keys'],
     ];
@@ -119,12 +147,18 @@ describe('parseBug', () => {
   });
 
   it('reads a file with Windows line endings', () => {
-    const result = parseBug(FILE, '---\r\nintent: upload\r\nstatus: open\r\ncreated: 2026-11-23 # the day it was seen\r\n---\r\nbroken\r\n');
+    const result = parseBug(
+      FILE,
+      '---\r\nintent: upload\r\nstatus: open\r\ncreated: 2026-11-23 # the day it was seen\r\n---\r\nbroken\r\n',
+    );
     expect(result).toMatchObject({ ok: true, bug: { intent: 'upload', created: '2026-11-23', body: 'broken' } });
   });
 
   it('refuses a file without frontmatter or without a report', () => {
-    expect(parseBug(FILE, 'just text')).toEqual({ ok: false, error: `${FILE}: missing YAML frontmatter (start the file with '---' and an 'intent:' key)` });
+    expect(parseBug(FILE, 'just text')).toEqual({
+      ok: false,
+      error: `${FILE}: missing YAML frontmatter (start the file with '---' and an 'intent:' key)`,
+    });
     expect(parseError('intent: upload\nstatus: open\ncreated: 2026-11-23', '\n  \n')).toContain('empty report');
   });
 });
@@ -143,7 +177,15 @@ describe('serializeBug', () => {
   };
 
   it('writes the keys in a stable order, then the body', () => {
-    const text = serializeBug({ ...full, status: 'open', regressionTest: undefined, moduleHash: undefined, note: undefined, source: '#12', body: 'short' });
+    const text = serializeBug({
+      ...full,
+      status: 'open',
+      regressionTest: undefined,
+      moduleHash: undefined,
+      note: undefined,
+      source: '#12',
+      body: 'short',
+    });
     expect(text).toBe('---\nintent: upload\nstatus: open\ncreated: 2026-11-23\nsource: "#12"\n---\nshort\n');
   });
 
@@ -158,7 +200,9 @@ describe('serializeBug', () => {
 
 describe('regressionTestPath', () => {
   it('maps a bug file to its regression test', () => {
-    expect(regressionTestPath('bugs/2026-11-23-empty-upload-returns-500.md')).toBe('test/regressions/2026-11-23-empty-upload-returns-500.test.ts');
+    expect(regressionTestPath('bugs/2026-11-23-empty-upload-returns-500.md')).toBe(
+      'test/regressions/2026-11-23-empty-upload-returns-500.test.ts',
+    );
     expect(regressionTestPath('bugs/team/2026-11-23-x.md')).toBe('test/regressions/team/2026-11-23-x.test.ts');
   });
 });
@@ -196,10 +240,19 @@ describe('intentOfIssue', () => {
 });
 
 describe('parseIssueExport', () => {
-  const issue = { number: 12, title: ' Empty upload ', body: 'steps', labels: [{ name: 'upload' }], url: 'https://github.com/o/r/issues/12' };
+  const issue = {
+    number: 12,
+    title: ' Empty upload ',
+    body: 'steps',
+    labels: [{ name: 'upload' }],
+    url: 'https://github.com/o/r/issues/12',
+  };
 
   it('reads an array or { issues: [...] }', () => {
-    const expected = { ok: true, issues: [{ number: 12, title: 'Empty upload', body: 'steps', labels: ['upload'], url: 'https://github.com/o/r/issues/12' }] };
+    const expected = {
+      ok: true,
+      issues: [{ number: 12, title: 'Empty upload', body: 'steps', labels: ['upload'], url: 'https://github.com/o/r/issues/12' }],
+    };
     expect(parseIssueExport('issues.json', JSON.stringify([issue]))).toEqual(expected);
     expect(parseIssueExport('issues.json', JSON.stringify({ issues: [issue] }))).toEqual(expected);
   });
@@ -207,9 +260,18 @@ describe('parseIssueExport', () => {
   it('names the file for malformed JSON and the issue for a bad shape', () => {
     const bad = parseIssueExport('issues.json', '[{"title": ');
     expect(bad.ok === false && bad.error).toMatch(/^issues\.json: not valid JSON: /);
-    expect(parseIssueExport('issues.json', '{"data": []}')).toMatchObject({ ok: false, error: expect.stringMatching(/^issues\.json: expected an array of issues/) });
-    expect(parseIssueExport('issues.json', '[{"title": ""}]')).toEqual({ ok: false, error: "issues.json: issue 1: 'title' must be a non-empty string" });
-    expect(parseIssueExport('issues.json', '[{"title": "x", "labels": [1]}]')).toMatchObject({ ok: false, error: expect.stringContaining("issue 1: 'labels'") });
+    expect(parseIssueExport('issues.json', '{"data": []}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^issues\.json: expected an array of issues/),
+    });
+    expect(parseIssueExport('issues.json', '[{"title": ""}]')).toEqual({
+      ok: false,
+      error: "issues.json: issue 1: 'title' must be a non-empty string",
+    });
+    expect(parseIssueExport('issues.json', '[{"title": "x", "labels": [1]}]')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("issue 1: 'labels'"),
+    });
   });
 
   it('derives the source and the report text of an issue', () => {

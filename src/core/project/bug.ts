@@ -36,7 +36,10 @@ const INTENT_ID = /^[A-Za-z0-9][\w.-]*$/;
 /** ASCII lowercase words joined by '-', cut at a word boundary within maxLength; 'bug' when nothing is left. */
 export function slugify(text: string, maxLength = 50): string {
   // NFKD splits 'é' into 'e' + a combining accent, so accented Latin keeps its letters.
-  const ascii = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const ascii = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   const words = ascii.split(/[^a-z0-9]+/).filter((word) => word !== '');
   let slug = '';
   for (const word of words) {
@@ -84,9 +87,11 @@ type Fields = Omit<Bug, 'file' | 'body'>;
 function readFields(record: Record<string, unknown>, frontmatter: string): { value: Fields } | { error: string } {
   const { intent, status } = record;
   if (intent === undefined || intent === null) return { error: `missing required key 'intent' (the id of the intent the bug is about)` };
-  if (typeof intent !== 'string' || !INTENT_ID.test(intent)) return { error: `key 'intent' must be an intent id, not ${JSON.stringify(intent)}` };
+  if (typeof intent !== 'string' || !INTENT_ID.test(intent))
+    return { error: `key 'intent' must be an intent id, not ${JSON.stringify(intent)}` };
   if (status === undefined || status === null) return { error: `missing required key 'status' (one of ${STATUSES.join(', ')})` };
-  if (!STATUSES.includes(status as BugStatus)) return { error: `key 'status' must be one of ${STATUSES.join(', ')}, not ${JSON.stringify(status)}` };
+  if (!STATUSES.includes(status as BugStatus))
+    return { error: `key 'status' must be one of ${STATUSES.join(', ')}, not ${JSON.stringify(status)}` };
   const created = readDate(record.created, frontmatter);
   if (created === undefined) return { error: `key 'created' must be a date YYYY-MM-DD` };
   const value: Fields = { intent, status: status as BugStatus, created };
@@ -96,7 +101,8 @@ function readFields(record: Record<string, unknown>, frontmatter: string): { val
     if (typeof text !== 'string' || text.trim() === '') return { error: `key '${key}' must be a non-empty string` };
     value[key] = text.trim();
   }
-  if (value.moduleHash !== undefined && /\s/.test(value.moduleHash)) return { error: `key 'moduleHash' must be a single hash, not '${value.moduleHash}'` };
+  if (value.moduleHash !== undefined && /\s/.test(value.moduleHash))
+    return { error: `key 'moduleHash' must be a single hash, not '${value.moduleHash}'` };
   if (record.regressionTest !== undefined && record.regressionTest !== null) {
     const path = typeof record.regressionTest === 'string' ? checkRepoPath(record.regressionTest) : { error: 'must be a path string' };
     if (typeof path !== 'string') return { error: `key 'regressionTest' ${path.error}` };
@@ -159,7 +165,10 @@ export interface IssueExport {
 export function intentOfIssue(issue: IssueExport, intentIds: readonly string[]): string | undefined {
   const byLower = new Map(intentIds.map((id) => [id.toLowerCase(), id]));
   const labelNames = (issue.labels ?? []).map((label) => (typeof label === 'string' ? label : label.name));
-  const fromLabels = matchIds(labelNames.map((name) => name.trim().replace(/^(intent|ainative):\s*/i, '')), byLower);
+  const fromLabels = matchIds(
+    labelNames.map((name) => name.trim().replace(/^(intent|ainative):\s*/i, '')),
+    byLower,
+  );
   // A label is a deliberate choice, so when labels name any intent the title is not consulted.
   if (fromLabels.size > 0) return only(fromLabels);
   // Ids may hold '.', '_' and '-', so those stay inside a word; a sentence's trailing '.' or '-' does not.
@@ -189,7 +198,11 @@ export function parseIssueExport(file: string, text: string): { ok: true; issues
     return { ok: false, error: `${file}: not valid JSON: ${errorLine(error)}` };
   }
   const list = Array.isArray(data) ? data : (data as { issues?: unknown } | null)?.issues;
-  if (!Array.isArray(list)) return { ok: false, error: `${file}: expected an array of issues (gh issue list --json number,title,body,labels,url) or { "issues": [...] }` };
+  if (!Array.isArray(list))
+    return {
+      ok: false,
+      error: `${file}: expected an array of issues (gh issue list --json number,title,body,labels,url) or { "issues": [...] }`,
+    };
   const issues: IssueExport[] = [];
   for (const [index, item] of list.entries()) {
     const issue = readIssue(item);
@@ -210,7 +223,8 @@ function readIssue(item: unknown): IssueExport | string {
   if (raw.labels !== undefined && raw.labels !== null) {
     if (!Array.isArray(raw.labels)) return `'labels' must be a list`;
     const labels = raw.labels.map((label: unknown) => (typeof label === 'string' ? label : (label as { name?: unknown } | null)?.name));
-    if (!labels.every((label): label is string => typeof label === 'string')) return `'labels' must hold strings or { "name": ... } objects`;
+    if (!labels.every((label): label is string => typeof label === 'string'))
+      return `'labels' must hold strings or { "name": ... } objects`;
     issue.labels = labels;
   }
   return issue;

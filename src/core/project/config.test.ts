@@ -3,7 +3,14 @@ import { DEFAULT_CONFIG, resolveConfig, settingsFromEnv, validateConfigFile } fr
 
 describe('validateConfigFile', () => {
   it('accepts every known key and drops $schema', () => {
-    const data = { $schema: './schema.json', model: 'gpt-4.1', baseUrl: 'http://localhost:11434/v1', maxAttempts: 6, intentsDir: 'specs', requestTimeoutMs: 1_000 };
+    const data = {
+      $schema: './schema.json',
+      model: 'gpt-4.1',
+      baseUrl: 'http://localhost:11434/v1',
+      maxAttempts: 6,
+      intentsDir: 'specs',
+      requestTimeoutMs: 1_000,
+    };
     expect(validateConfigFile(data)).toEqual({
       values: { model: 'gpt-4.1', baseUrl: 'http://localhost:11434/v1', maxAttempts: 6, intentsDir: 'specs', requestTimeoutMs: 1_000 },
       errors: [],
@@ -57,7 +64,9 @@ describe('validateConfigFile', () => {
 
 describe('settingsFromEnv', () => {
   it('reads the variables SETTINGS names, ignoring empty ones and everything else', () => {
-    expect(settingsFromEnv({ AINATIVE_MODEL: 'gpt-env', OPENAI_BASE_URL: '', OPENAI_API_KEY: 'sk-1', AINATIVE_MAX_ATTEMPTS: '9' })).toEqual({ model: 'gpt-env', apiKey: 'sk-1' });
+    expect(settingsFromEnv({ AINATIVE_MODEL: 'gpt-env', OPENAI_BASE_URL: '', OPENAI_API_KEY: 'sk-1', AINATIVE_MAX_ATTEMPTS: '9' })).toEqual(
+      { model: 'gpt-env', apiKey: 'sk-1' },
+    );
   });
 });
 

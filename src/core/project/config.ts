@@ -1,6 +1,6 @@
 import { SETTINGS, settingOf, type Config, type SettingKey } from './settings.js';
 
-export { SANDBOX_MODES, type CacheMode, type Config, type SandboxMode, type Selection } from './settings.js';
+export type { Config } from './settings.js';
 
 export const CONFIG_FILE = 'ainative.config.json';
 
@@ -26,7 +26,10 @@ export function validateConfigFile(data: unknown): { values: Partial<Config>; er
     }
     const setting = settingOf(key as SettingKey);
     const parsed = 'type' in setting ? setting.type.fromJson(raw) : undefined;
-    if (parsed === undefined) errors.push(`${CONFIG_FILE}: key '${key}' must be ${'type' in setting ? (setting.type.expectedJson ?? setting.type.expected) : 'set by a flag'}`);
+    if (parsed === undefined)
+      errors.push(
+        `${CONFIG_FILE}: key '${key}' must be ${'type' in setting ? (setting.type.expectedJson ?? setting.type.expected) : 'set by a flag'}`,
+      );
     else values[key] = parsed;
   }
   return { values: values as Partial<Config>, errors };

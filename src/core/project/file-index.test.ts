@@ -68,9 +68,13 @@ describe('the index file', () => {
     expect(parseFileIndex('garbage', OWNER)).toBeUndefined();
     expect(parseFileIndex(text.slice(0, text.length / 2), OWNER)).toBeUndefined();
     const data = JSON.parse(text);
-    expect(parseFileIndex(JSON.stringify({ ...data, files: { ...data.files, 'x.ts': [1, 2, 3, 4, 5, 'short-sha'] } }), OWNER)).toBeUndefined();
+    expect(
+      parseFileIndex(JSON.stringify({ ...data, files: { ...data.files, 'x.ts': [1, 2, 3, 4, 5, 'short-sha'] } }), OWNER),
+    ).toBeUndefined();
     const badIntent = { ...INTENT, tests: 'test/sum.test.ts' };
-    expect(parseFileIndex(JSON.stringify({ ...data, files: { 'intents/sum.intent.md': [1, 2, 3, 4, 5, SHA, badIntent] } }), OWNER)).toBeUndefined();
+    expect(
+      parseFileIndex(JSON.stringify({ ...data, files: { 'intents/sum.intent.md': [1, 2, 3, 4, 5, SHA, badIntent] } }), OWNER),
+    ).toBeUndefined();
   });
 
   it('refuses an intent filed under another path than its own file', () => {

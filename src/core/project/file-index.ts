@@ -21,7 +21,7 @@ export interface IndexEntry extends FileStat {
 }
 
 /** Bumped when the file's layout or what an entry means changes; a file of another format is ignored. */
-export const FILE_INDEX_FORMAT = 1;
+const FILE_INDEX_FORMAT = 1;
 
 /** Whose entries these are: an index written by another ainative version or for another project root is ignored. */
 export interface FileIndexOwner {
@@ -35,7 +35,13 @@ export interface FileIndexOwner {
  * changes the stamp; a file replaced by a rename changes its inode.
  */
 export function sameStamp(entry: FileStat, stat: FileStat): boolean {
-  return entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs && entry.size === stat.size && entry.ino === stat.ino && entry.dev === stat.dev;
+  return (
+    entry.mtimeMs === stat.mtimeMs &&
+    entry.ctimeMs === stat.ctimeMs &&
+    entry.size === stat.size &&
+    entry.ino === stat.ino &&
+    entry.dev === stat.dev
+  );
 }
 
 /**
@@ -83,7 +89,14 @@ export function parseFileIndex(text: string, owner: FileIndexOwner): Map<string,
 function toEntry(value: unknown): IndexEntry | undefined {
   if (!Array.isArray(value) || value.length < 6 || value.length > 7) return undefined;
   const [dev, ino, size, mtimeMs, ctimeMs, sha256, intent] = value as unknown[];
-  if (typeof dev !== 'number' || typeof ino !== 'number' || typeof size !== 'number' || typeof mtimeMs !== 'number' || typeof ctimeMs !== 'number') return undefined;
+  if (
+    typeof dev !== 'number' ||
+    typeof ino !== 'number' ||
+    typeof size !== 'number' ||
+    typeof mtimeMs !== 'number' ||
+    typeof ctimeMs !== 'number'
+  )
+    return undefined;
   if (typeof sha256 !== 'string' || sha256.length !== 64) return undefined;
   const entry: IndexEntry = { dev, ino, size, mtimeMs, ctimeMs, sha256 };
   if (value.length === 6) return entry;

@@ -28,7 +28,8 @@ export function readFrontmatter(text: string, known: readonly string[], firstKey
   } catch (error) {
     return { ok: false, error: `invalid YAML frontmatter: ${errorLine(error)}` };
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, error: 'frontmatter must be a mapping of keys' };
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return { ok: false, error: 'frontmatter must be a mapping of keys' };
   const record = data as Record<string, unknown>;
   const unknown = Object.keys(record).find((key) => !known.includes(key));
   if (unknown !== undefined) return { ok: false, error: `unknown key '${unknown}' (known keys: ${known.join(', ')})` };

@@ -11,9 +11,12 @@ describe('mergeGitignore', () => {
     expect(mergeGitignore(mine)).toEqual({ text: `${mine}node_modules/\n`, added: ['node_modules/'] });
   });
 
-  it.each(['node_modules', '/node_modules', '/node_modules/', 'node_modules/**', '  node_modules/  '])('counts %j as node_modules/ already there', (line) => {
-    expect(mergeGitignore(`${line}\n.env\n`).added).toEqual([]);
-  });
+  it.each(['node_modules', '/node_modules', '/node_modules/', 'node_modules/**', '  node_modules/  '])(
+    'counts %j as node_modules/ already there',
+    (line) => {
+      expect(mergeGitignore(`${line}\n.env\n`).added).toEqual([]);
+    },
+  );
 
   it('adds a line break before its lines when the file lacks a final one, and keeps CRLF files CRLF', () => {
     expect(mergeGitignore('dist/').text).toBe('dist/\nnode_modules/\n.env\n');

@@ -23,5 +23,8 @@ export function mergeGitignore(existing: string | undefined, wanted: readonly st
 
 /** `node_modules`, `/node_modules/` and `node_modules/` ignore the same top-level folder for our purpose. */
 function patternKey(line: string): string {
-  return line.trim().replace(/^\//, '').replace(/\/(?:\*\*)?$/, '');
+  return line
+    .trim()
+    .replace(/^\//, '')
+    .replace(/\/(?:\*\*)?$/, '');
 }

@@ -12,10 +12,10 @@ describe('validateIntentSet', () => {
 
   it('reports two intents owning one module, naming both files', () => {
     const errors = validateIntentSet([makeIntent('a'), makeIntent('b', { module: 'src/a.ts' })], allExist);
-    expect(errors).toEqual(['intents/b.intent.md: key \'module\' names src/a.ts, which intents/a.intent.md already owns']);
+    expect(errors).toEqual(["intents/b.intent.md: key 'module' names src/a.ts, which intents/a.intent.md already owns"]);
   });
 
-  it('reports a module that is another intent\'s test file', () => {
+  it("reports a module that is another intent's test file", () => {
     const intents = [makeIntent('a', { tests: ['test/a.test.ts', 'test/shared.ts'] }), makeIntent('b', { module: 'test/shared.ts' })];
     const errors = validateIntentSet(intents, allExist);
     expect(errors).toEqual([expect.stringMatching(/^intents\/b\.intent\.md: key 'module' .*test file/)]);

@@ -10,7 +10,8 @@ export function validateIntentSet(intents: Intent[], fileExists: (path: string) 
     const owner = owners.get(intent.module);
     if (owner) errors.push(`${intent.file}: key 'module' names ${intent.module}, which ${owner.file} already owns`);
     else owners.set(intent.module, intent);
-    if (allTests.has(intent.module)) errors.push(`${intent.file}: key 'module' names ${intent.module}, which is a test file of another intent`);
+    if (allTests.has(intent.module))
+      errors.push(`${intent.file}: key 'module' names ${intent.module}, which is a test file of another intent`);
     for (const used of intent.uses) {
       if (used === intent.id) errors.push(`${intent.file}: key 'uses' names the intent itself ('${used}')`);
       else if (!byId.has(used)) errors.push(`${intent.file}: key 'uses' names '${used}', but there is no intents/${used}.intent.md`);

@@ -33,12 +33,18 @@ describe('parseIntent', () => {
   });
 
   it('reads a file checked out with CRLF line endings as the same intent', () => {
-    const text = frontmatter('module: src/slug.ts\nexports:\n  - "slugify(text: string): string"', '\n# Slugify\n\nTurns a title\ninto a URL slug.\n');
+    const text = frontmatter(
+      'module: src/slug.ts\nexports:\n  - "slugify(text: string): string"',
+      '\n# Slugify\n\nTurns a title\ninto a URL slug.\n',
+    );
     expect(parseIntent(FILE, text.replace(/\n/g, '\r\n'))).toEqual(parseIntent(FILE, text));
   });
 
   it('accepts a single string for exports, uses and tests, and normalises ./ paths', () => {
-    const result = parseIntent(FILE, frontmatter('module: ./src/slug.ts\ntests: ./test/slug-cases.test.ts\nuses: text\nexports: "slugify(text: string): string"'));
+    const result = parseIntent(
+      FILE,
+      frontmatter('module: ./src/slug.ts\ntests: ./test/slug-cases.test.ts\nuses: text\nexports: "slugify(text: string): string"'),
+    );
     expect(result.ok && result.intent).toMatchObject({
       module: 'src/slug.ts',
       tests: ['test/slug-cases.test.ts'],
@@ -64,7 +70,11 @@ describe('parseIntent', () => {
     ['invalid YAML', frontmatter('module: [src/slug.ts'), ['invalid YAML frontmatter']],
     ['no closing fence', '---\nmodule: src/slug.ts\n# Slug\n', ['unterminated YAML frontmatter', "'---'"]],
     ['a YAML tag that runs code', frontmatter('module: !!js/function "function () {}"'), ['invalid YAML frontmatter', 'js/function']],
-    ['an unknown key', frontmatter('module: src/slug.ts\nmodul: src/x.ts'), ["unknown key 'modul'", 'known keys: module, tests, uses, exports']],
+    [
+      'an unknown key',
+      frontmatter('module: src/slug.ts\nmodul: src/x.ts'),
+      ["unknown key 'modul'", 'known keys: module, tests, uses, exports'],
+    ],
     ['no module', frontmatter('tests: [test/slug.test.ts]'), ["missing required key 'module'", 'module: src/slug.ts']],
     ['a number as module', frontmatter('module: 42'), ["key 'module'", 'path string']],
     ['a list as module', frontmatter('module: [src/a.ts, src/b.ts]'), ["key 'module'", 'path string']],
@@ -73,7 +83,11 @@ describe('parseIntent', () => {
     ['a test file as module', frontmatter('module: src/slug.test.ts'), ["key 'module'", 'src/slug.test.ts']],
     ['a non-TypeScript module', frontmatter('module: src/slug.js'), ["key 'module'", '.ts']],
     ['tests that are not strings', frontmatter('module: src/slug.ts\ntests: [1, 2]'), ["key 'tests'", 'string']],
-    ['tests naming the module', frontmatter('module: src/slug.ts\ntests: [test/slug.test.ts, ./src/slug.ts]'), ["key 'tests'", 'module itself', 'src/slug.ts']],
+    [
+      'tests naming the module',
+      frontmatter('module: src/slug.ts\ntests: [test/slug.test.ts, ./src/slug.ts]'),
+      ["key 'tests'", 'module itself', 'src/slug.ts'],
+    ],
     ['tests outside the repo', frontmatter('module: src/slug.ts\ntests: ../other/slug.test.ts'), ["key 'tests'", 'inside the repo']],
     ['an empty uses entry', frontmatter('module: src/slug.ts\nuses: [text, ""]'), ["key 'uses'"]],
   ];

@@ -78,7 +78,8 @@ export function parseIntent(file: string, raw: string): ParseIntentResult {
   const allow = readStringList(record.allow, 'allow');
   if ('error' in allow) return fail(allow.error);
   const isolation = record.isolation ?? 'confined';
-  if (!ISOLATIONS.includes(isolation as Isolation)) return fail(`key 'isolation' must be one of ${ISOLATIONS.join(', ')}, not ${JSON.stringify(isolation)}`);
+  if (!ISOLATIONS.includes(isolation as Isolation))
+    return fail(`key 'isolation' must be one of ${ISOLATIONS.join(', ')}, not ${JSON.stringify(isolation)}`);
   const intent: Intent = {
     id,
     file,
@@ -121,7 +122,10 @@ function readPathList(value: unknown, key: string, fallback: string[]): ListResu
 
 /** Normalises a repo-relative path, refusing absolute paths, `..` and `.git`. */
 export function checkRepoPath(raw: string): string | { error: string } {
-  const path = raw.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  const path = raw
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '');
   if (path === '') return { error: 'is empty' };
   if (/[\u0000-\u001f]/.test(path)) return { error: `must not contain control characters (${JSON.stringify(raw)})` };
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return { error: `must be a repo-relative path, not '${raw}'` };

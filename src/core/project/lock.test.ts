@@ -52,11 +52,15 @@ describe('parseLock', () => {
   const restore = 'restore the committed one with `git checkout HEAD -- ainative.lock`, or delete it to rebuild every intent';
 
   it('names the file, the JSON error and how to recover when the JSON is broken', () => {
-    expect(errorOf('{"version": 1,')).toMatch(/^ainative\.lock: not valid JSON \(.+\); restore the committed one with `git checkout HEAD -- ainative\.lock`, or delete it to rebuild every intent$/);
+    expect(errorOf('{"version": 1,')).toMatch(
+      /^ainative\.lock: not valid JSON \(.+\); restore the committed one with `git checkout HEAD -- ainative\.lock`, or delete it to rebuild every intent$/,
+    );
   });
 
   it('names the file by the path it is given, in the recovery command too', () => {
-    expect(errorOf('nope', '../ainative.lock')).toMatch(/^\.\.\/ainative\.lock: not valid JSON .*`git checkout HEAD -- \.\.\/ainative\.lock`/);
+    expect(errorOf('nope', '../ainative.lock')).toMatch(
+      /^\.\.\/ainative\.lock: not valid JSON .*`git checkout HEAD -- \.\.\/ainative\.lock`/,
+    );
   });
 
   it('recognises a merge conflict left in the lock and says how to settle it', () => {
@@ -89,7 +93,9 @@ describe('parseLock', () => {
 
 describe('hashNamedTexts', () => {
   it('does not depend on key order', () => {
-    expect(hashNamedTexts({ 'test/a.test.ts': 'A', 'test/b.test.ts': 'B' })).toBe(hashNamedTexts({ 'test/b.test.ts': 'B', 'test/a.test.ts': 'A' }));
+    expect(hashNamedTexts({ 'test/a.test.ts': 'A', 'test/b.test.ts': 'B' })).toBe(
+      hashNamedTexts({ 'test/b.test.ts': 'B', 'test/a.test.ts': 'A' }),
+    );
   });
 
   it('changes when a content or a name changes', () => {

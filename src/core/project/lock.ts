@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 export const LOCK_FILE = 'ainative.lock';
-export const LOCK_VERSION = 1;
+const LOCK_VERSION = 1;
 
 /** What an intent was built from; any change makes it stale. */
 export interface IntentInputs {
@@ -70,7 +70,10 @@ export function parseLock(text: string, file = LOCK_FILE): { ok: true; lock: Loc
   const fail = (problem: string, recovery = restore) => ({ ok: false as const, error: `${file}: ${problem}; ${recovery}` });
   // The substring test first: the line regex over a lock of a thousand intents costs a no-op build milliseconds.
   if ((text.includes('<<<<<<<') || text.includes('>>>>>>>')) && /^(?:<{7}|>{7})(?: |$)/m.test(text)) {
-    return fail('has unresolved merge conflict markers', `keep one side (\`git checkout --ours ${file}\`) and run ainative build, which rebuilds what the other side changed, or delete it to rebuild every intent`);
+    return fail(
+      'has unresolved merge conflict markers',
+      `keep one side (\`git checkout --ours ${file}\`) and run ainative build, which rebuilds what the other side changed, or delete it to rebuild every intent`,
+    );
   }
   let data: unknown;
   try {

@@ -48,7 +48,7 @@ export const positiveAmount: ValueType<number> = {
 
 /** One of a few words. */
 export function oneOf<T extends string>(choices: readonly T[]): ValueType<T> {
-  const pick = (value: unknown) => (choices as readonly unknown[]).includes(value) ? (value as T) : undefined;
+  const pick = (value: unknown) => ((choices as readonly unknown[]).includes(value) ? (value as T) : undefined);
   return { expected: `one of ${choices.join(', ')}`, fromText: pick, fromJson: pick, choices };
 }
 

@@ -1,4 +1,14 @@
-import { amount, duration, nonEmptyText, oneOf, positiveAmount, positiveInteger, shardSpec, type Shard, type ValueType } from './setting-values.js';
+import {
+  amount,
+  duration,
+  nonEmptyText,
+  oneOf,
+  positiveAmount,
+  positiveInteger,
+  shardSpec,
+  type Shard,
+  type ValueType,
+} from './setting-values.js';
 
 // Every setting of ainative declared once: its flag, config-file key and environment variable, type, default and
 // description. The commander options, the config-file validation, the help text and the Config type all derive
@@ -41,13 +51,14 @@ function onOff(flag: string, description: string) {
 }
 
 export type SandboxMode = 'auto' | 'required' | 'off';
-export const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'required', 'off'];
+const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'required', 'off'];
 /** Response cache: read-write (default), frozen (cache only; a miss is an error) or off. */
 export type CacheMode = 'read-write' | 'frozen' | 'off';
 /** Which intents a build takes on: all, or those touched by changes since HEAD, or by staged changes. */
 export type Selection = 'all' | 'changed' | 'staged';
 
 /** The table, in the order `ainative build --help` lists the flags. */
+// biome-ignore format: a table, one setting a line.
 export const SETTINGS = {
   model: value({ type: nonEmptyText, flag: '--model <name>', description: 'model name', default: 'gpt-4o-mini', file: true, env: 'AINATIVE_MODEL' }),
   baseUrl: value({ type: nonEmptyText, description: 'OpenAI-compatible endpoint (default: OpenAI)', file: true, env: 'OPENAI_BASE_URL' }),
@@ -103,7 +114,9 @@ export type SettingKey = keyof Table;
 type ValueOf<S> = S extends ValueSetting<infer T> ? T : S extends SwitchSetting<infer T> ? T : never;
 
 /** Every setting after flags, environment, file and defaults were applied; a setting without a default may be unset. */
-export type Config = { -readonly [K in SettingKey]: Table[K] extends { default: unknown } ? ValueOf<Table[K]> : ValueOf<Table[K]> | undefined };
+export type Config = {
+  -readonly [K in SettingKey]: Table[K] extends { default: unknown } ? ValueOf<Table[K]> : ValueOf<Table[K]> | undefined;
+};
 
 /** One setting's declaration. */
 export function settingOf(key: SettingKey): ValueSetting<unknown> | SwitchSetting<unknown> {
@@ -120,6 +133,7 @@ export const FLAG_SETTINGS: readonly SettingKey[] = (Object.keys(SETTINGS) as Se
 export function flagHelp(key: SettingKey, description?: string): string {
   const setting = settingOf(key);
   const text = description ?? setting.description;
-  if (setting.env) return `${text} (default: ${[setting.env, setting.file ? 'config' : undefined, setting.default].filter(Boolean).join(', ')})`;
+  if (setting.env)
+    return `${text} (default: ${[setting.env, setting.file ? 'config' : undefined, setting.default].filter(Boolean).join(', ')})`;
   return setting.default === undefined || 'switches' in setting ? text : `${text} (default ${String(setting.default)})`;
 }

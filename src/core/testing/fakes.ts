@@ -128,7 +128,10 @@ export class ScriptedChecker implements TypeChecker {
   async extractApi(modulePath: string): Promise<string> {
     this.apiRequests.push(modulePath);
     const content = (await this.workspace.read(modulePath)) ?? '';
-    return content.split('\n').filter((line) => line.startsWith('export')).join('\n');
+    return content
+      .split('\n')
+      .filter((line) => line.startsWith('export'))
+      .join('\n');
   }
 }
 

@@ -1,7 +1,7 @@
 // The vite plugin that hands vitest the confined form of each generated module (module-wrapper.ts) instead of its
 // source. Runs in the test host's main thread, where vite transforms modules before worker threads evaluate them.
 import path from 'node:path';
-import type { Plugin } from 'vite';
+import type { Plugin } from 'vitest/config';
 import type { FsPolicy } from '../worker/fs-facade.js';
 import { wrapModule } from './module-wrapper.js';
 

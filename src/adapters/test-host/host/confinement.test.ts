@@ -107,7 +107,10 @@ beforeAll(async () => {
     fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
   }
-  const modules = ['clock', 'auth', 'upload', 'shapes', 'forbidden'].map((name) => ({ file: path.join(root, `src/${name}.ts`), allow: [] }));
+  const modules = ['clock', 'auth', 'upload', 'shapes', 'forbidden'].map((name) => ({
+    file: path.join(root, `src/${name}.ts`),
+    allow: [],
+  }));
   runner = await createVitestRunner({
     root,
     setupFiles: [runtimeGuardFile()],

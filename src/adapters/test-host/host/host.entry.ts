@@ -134,7 +134,7 @@ function describe(error: unknown): string {
 
 /** Exits once pending answers are flushed; vitest may leave handles open that would keep the process alive. */
 function exitSoon(code: number, out?: NodeJS.WritableStream): void {
-  if (!out) return process.exit(code);
+  if (!out) process.exit(code);
   out.end(() => process.exit(code));
 }
 

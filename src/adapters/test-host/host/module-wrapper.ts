@@ -68,7 +68,9 @@ export function wrapModule(request: WrapRequest): string {
 function refusal(specifier: string, request: WrapRequest): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/')) {
     const target = path.resolve(path.dirname(request.file), specifier);
-    const denied = request.fsPolicy.denied.some((entry) => target === entry || target.startsWith(`${entry}${path.sep}`) || stripExtension(entry) === stripExtension(target));
+    const denied = request.fsPolicy.denied.some(
+      (entry) => target === entry || target.startsWith(`${entry}${path.sep}`) || stripExtension(entry) === stripExtension(target),
+    );
     return denied ? `Cannot load '${specifier}': tests and ainative's files are not modules a generated module may import` : undefined;
   }
   const builtin = isBuiltin(specifier) ? specifier.replace(/^node:/, '') : undefined;
@@ -143,7 +145,8 @@ function readModuleShape(file: ts.SourceFile): ModuleShape {
 
 function readStatement(statement: ts.Statement, shape: ModuleShape): void {
   if (ts.isImportDeclaration(statement)) {
-    if (!statement.importClause?.isTypeOnly && ts.isStringLiteral(statement.moduleSpecifier)) shape.specifiers.add(statement.moduleSpecifier.text);
+    if (!statement.importClause?.isTypeOnly && ts.isStringLiteral(statement.moduleSpecifier))
+      shape.specifiers.add(statement.moduleSpecifier.text);
     return;
   }
   if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) {
@@ -151,7 +154,10 @@ function readStatement(statement: ts.Statement, shape: ModuleShape): void {
     if (!statement.isTypeOnly && ts.isStringLiteral(expression)) shape.specifiers.add(expression.text);
     return;
   }
-  if (ts.isExportDeclaration(statement)) return readExportDeclaration(statement, shape);
+  if (ts.isExportDeclaration(statement)) {
+    readExportDeclaration(statement, shape);
+    return;
+  }
   if (ts.isExportAssignment(statement)) {
     if (!statement.isExportEquals) shape.exportNames.add('default');
     return;

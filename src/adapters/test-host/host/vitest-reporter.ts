@@ -38,11 +38,7 @@ export class RunCollector implements Reporter {
     return this.outcome;
   }
 
-  onTestRunEnd(
-    modules: ReadonlyArray<TestModule>,
-    unhandledErrors: ReadonlyArray<SerializedError>,
-    _reason: TestRunEndReason,
-  ): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, _reason: TestRunEndReason): void {
     this.outcome = { modules, unhandledErrors };
   }
 
@@ -78,7 +74,8 @@ export function summarize(outcome: RunOutcome, files: string[], root: string): T
 
 /** Bounded in size, whatever the code under test throws or prints: the host's answer must stay small. */
 function capped(result: TestRunResult): TestRunResult {
-  const cut = (text: string | undefined) => (text !== undefined && text.length > FIELD_CHARS ? `${text.slice(0, FIELD_CHARS)}… (cut)` : text);
+  const cut = (text: string | undefined) =>
+    text !== undefined && text.length > FIELD_CHARS ? `${text.slice(0, FIELD_CHARS)}… (cut)` : text;
   const failures = result.failures.slice(0, MAX_LISTED).map((failure) => {
     const kept: TestFailure = { ...failure, name: cut(failure.name)!, message: cut(failure.message)! };
     for (const key of ['expected', 'actual', 'source'] as const) if (failure[key] !== undefined) kept[key] = cut(failure[key]);

@@ -76,7 +76,11 @@ describe('createVitestRunner', () => {
   });
 
   it('runs several groups as one run and gives each group only its own files', async () => {
-    const root = makeRepo({ 'src/sum.ts': BAD_SUM, 'test/sum.test.ts': SUM_TEST, 'test/other.test.ts': "import { expect, it } from 'vitest';\nit('holds', () => expect(1).toBe(1));\n" });
+    const root = makeRepo({
+      'src/sum.ts': BAD_SUM,
+      'test/sum.test.ts': SUM_TEST,
+      'test/other.test.ts': "import { expect, it } from 'vitest';\nit('holds', () => expect(1).toBe(1));\n",
+    });
     const runner = await start(root);
     const [red, green] = await runner.runGroups([['test/sum.test.ts'], ['test/other.test.ts']], []);
     expect(red).toMatchObject({ collected: 2, passed: 0, failed: 2, fileErrors: [] });
@@ -86,7 +90,8 @@ describe('createVitestRunner', () => {
 
   it('gives every test file a fresh thread, also with threads booted ahead of the run', async () => {
     // Each file leaves a global behind and fails if it finds one: a reused thread would show.
-    const leaky = "import { expect, it } from 'vitest';\nit('finds a clean global scope', () => { expect((globalThis as any).leftOver).toBeUndefined(); (globalThis as any).leftOver = 1; });\n";
+    const leaky =
+      "import { expect, it } from 'vitest';\nit('finds a clean global scope', () => { expect((globalThis as any).leftOver).toBeUndefined(); (globalThis as any).leftOver = 1; });\n";
     const files = ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts'];
     const runner = await start(makeRepo(Object.fromEntries(files.map((file) => [file, leaky]))), { spareWorkers: 2 });
     for (let round = 0; round < 3; round++) {
@@ -106,7 +111,8 @@ describe('createVitestRunner', () => {
   });
 
   it('still gives every test file a fresh thread when runs are announced ahead, or taken back', async () => {
-    const leaky = "import { expect, it } from 'vitest';\nit('finds a clean global scope', () => { expect((globalThis as any).leftOver).toBeUndefined(); (globalThis as any).leftOver = 1; });\n";
+    const leaky =
+      "import { expect, it } from 'vitest';\nit('finds a clean global scope', () => { expect((globalThis as any).leftOver).toBeUndefined(); (globalThis as any).leftOver = 1; });\n";
     const files = ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts'];
     const runner = await start(makeRepo(Object.fromEntries(files.map((file) => [file, leaky]))), { spareWorkers: 4 });
     for (const announced of [3, 5, -2, 0]) {
@@ -194,7 +200,8 @@ describe('createVitestRunner', () => {
 
   it('keeps vitest and test output off stdout and leaves process.exitCode alone', async () => {
     const root = makeRepo({
-      'test/noisy.test.ts': "import { it, expect } from 'vitest';\nit('logs', () => { console.log('hello from test'); process.stdout.write('raw write\\n'); expect(1).toBe(2); });\n",
+      'test/noisy.test.ts':
+        "import { it, expect } from 'vitest';\nit('logs', () => { console.log('hello from test'); process.stdout.write('raw write\\n'); expect(1).toBe(2); });\n",
     });
     const lines: string[] = [];
     const stdout = vi.spyOn(process.stdout, 'write');
@@ -215,21 +222,25 @@ describe('createVitestRunner', () => {
   it('injects setup files next to those of the user config, and runs test files created later', async () => {
     const root = makeRepo({
       'vitest.config.ts': "export default { test: { setupFiles: ['./user-setup.ts'] } };\n",
-      'user-setup.ts': "(globalThis as any).userSetup = true;\n",
-      'guard.ts': "(globalThis as any).guard = true;\n",
+      'user-setup.ts': '(globalThis as any).userSetup = true;\n',
+      'guard.ts': '(globalThis as any).guard = true;\n',
     });
     const runner = await start(root, {
       configFile: path.join(root, 'vitest.config.ts'),
       setupFiles: [path.join(root, 'guard.ts')],
     });
-    write(root, 'test/setup.test.ts', [
-      "import { it, expect } from 'vitest';",
-      "it('sees both setups', () => {",
-      '  expect((globalThis as any).userSetup).toBe(true);',
-      '  expect((globalThis as any).guard).toBe(true);',
-      '});',
-      '',
-    ].join('\n'));
+    write(
+      root,
+      'test/setup.test.ts',
+      [
+        "import { it, expect } from 'vitest';",
+        "it('sees both setups', () => {",
+        '  expect((globalThis as any).userSetup).toBe(true);',
+        '  expect((globalThis as any).guard).toBe(true);',
+        '});',
+        '',
+      ].join('\n'),
+    );
     const result = await runner.run(['test/setup.test.ts'], []);
     expect(result).toEqual({ collected: 1, passed: 1, failed: 0, skipped: 0, failures: [], fileErrors: [] });
   });

@@ -109,7 +109,12 @@ export async function createVitestRunner(options: VitestRunnerOptions): Promise<
   };
 }
 
-async function startVitest(options: VitestRunnerOptions, collector: RunCollector, log: (line: string) => void, warm: WarmPool): Promise<Vitest> {
+async function startVitest(
+  options: VitestRunnerOptions,
+  collector: RunCollector,
+  log: (line: string) => void,
+  warm: WarmPool,
+): Promise<Vitest> {
   const exitCode = process.exitCode;
   const streams = { stdout: lineSink(log), stderr: lineSink(log) };
   const viteOverrides: ViteOverrides = {
@@ -132,15 +137,16 @@ async function startVitest(options: VitestRunnerOptions, collector: RunCollector
 
 const OWNED_EVENTS = ['SIGINT', 'SIGTERM', 'exit', 'unhandledRejection'] as const;
 
-function snapshotListeners(): Map<string, Set<Function>> {
-  return new Map(OWNED_EVENTS.map((event) => [event, new Set<Function>(process.listeners(event as NodeJS.Signals))]));
+// The listeners are only compared by identity.
+function snapshotListeners(): Map<string, Set<unknown>> {
+  return new Map(OWNED_EVENTS.map((event) => [event, new Set<unknown>(process.listeners(event as NodeJS.Signals))]));
 }
 
 /**
  * vitest's logger installs SIGINT/SIGTERM/exit/unhandledRejection handlers that call process.exit(). Inside ainative
  * the host owns those events: an interrupted build must restore the user's files before it exits.
  */
-function removeListenersAddedSince(before: Map<string, Set<Function>>): void {
+function removeListenersAddedSince(before: Map<string, Set<unknown>>): void {
   for (const event of OWNED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)!.has(listener)) process.off(event, listener as (...args: unknown[]) => void);

@@ -25,7 +25,20 @@ export interface ConfineSpec {
 }
 
 /** Node built-ins a confined module may be granted that hold no mutable state worth protecting once frozen. */
-const FREEZABLE_BUILTINS = new Set(['path', 'url', 'util', 'events', 'assert', 'string_decoder', 'querystring', 'buffer', 'crypto', 'os', 'zlib', 'punycode']);
+const FREEZABLE_BUILTINS = new Set([
+  'path',
+  'url',
+  'util',
+  'events',
+  'assert',
+  'string_decoder',
+  'querystring',
+  'buffer',
+  'crypto',
+  'os',
+  'zlib',
+  'punycode',
+]);
 
 /** Evaluates the module in a fresh compartment and resolves once its top level has run. */
 export async function confineModule(spec: ConfineSpec): Promise<void> {
@@ -34,8 +47,10 @@ export async function confineModule(spec: ConfineSpec): Promise<void> {
   scope.global = scope;
   const modules = exposedModules(spec);
   const require = (specifier: string): unknown => {
-    if (Object.prototype.hasOwnProperty.call(modules, specifier)) return modules[specifier];
-    throw new Error(spec.refused[specifier] ?? `Cannot load '${specifier}' here: a generated module may import only what its intent grants`);
+    if (Object.hasOwn(modules, specifier)) return modules[specifier];
+    throw new Error(
+      spec.refused[specifier] ?? `Cannot load '${specifier}' here: a generated module may import only what its intent grants`,
+    );
   };
   const exports = exportsObject(spec.setters);
   const meta = harden({ url: spec.url, filename: new URL(spec.url).pathname, dirname: new URL('.', spec.url).pathname.replace(/\/$/, '') });
@@ -67,9 +82,9 @@ function exposedModules(spec: ConfineSpec): Record<string, unknown> {
 }
 
 /** The namespace object as Node's CommonJS view of it (its default export for built-ins). */
-function namespaceOf(namespace: unknown): Record<string, any> {
-  const record = namespace as Record<string, any>;
-  return record.default ?? record;
+function namespaceOf(namespace: unknown): Record<string, unknown> {
+  const record = namespace as Record<string, unknown>;
+  return (record.default ?? record) as Record<string, unknown>;
 }
 
 /** A frozen, live view of another module's exports, marked so TypeScript's interop helpers read its `default`. */

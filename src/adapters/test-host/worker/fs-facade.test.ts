@@ -6,20 +6,27 @@ import { fsFacades } from './fs-facade.js';
 
 let root: string;
 let scratch: string;
-let facade: Record<string, any>;
-let promises: Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the facades are called by name, as a confined module calls them.
+type Facade = Record<string, any>;
+let facade: Facade;
+let promises: Facade;
 
 beforeAll(() => {
   root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ainative-fs-facade-')));
   scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ainative-fs-scratch-')));
-  for (const [file, text] of Object.entries({ 'src/data.json': '{"a":1}', 'test/a.test.ts': 'secret test', '.env': 'KEY=v', '.git/config': '[core]' })) {
+  for (const [file, text] of Object.entries({
+    'src/data.json': '{"a":1}',
+    'test/a.test.ts': 'secret test',
+    '.env': 'KEY=v',
+    '.git/config': '[core]',
+  })) {
     fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
   }
   fs.symlinkSync(path.join(root, 'test/a.test.ts'), path.join(root, 'src/link.ts'));
   const made = fsFacades(fs, fs.promises, { root, writable: [scratch], denied: [path.join(root, 'test'), path.join(root, '.git')] });
-  facade = made.fs as Record<string, any>;
-  promises = made.promises as Record<string, any>;
+  facade = made.fs as Facade;
+  promises = made.promises as Facade;
 });
 
 afterAll(() => {

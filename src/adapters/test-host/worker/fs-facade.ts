@@ -22,6 +22,7 @@ type Access = 'read' | 'write';
 /** How a function's arguments are checked: a path to read or write, a file or descriptor, a tree, or nothing. */
 type ArgRule = 'read' | 'write' | 'read-or-fd' | 'write-or-fd' | 'open' | 'fd' | 'tree-read' | 'tree-write';
 
+// biome-ignore format: a table, several functions to a line.
 const RULES: Record<string, ArgRule[]> = {
   access: ['read'], exists: ['read'], stat: ['read'], lstat: ['read'], statfs: ['read'], readdir: ['read'],
   opendir: ['tree-read'], realpath: ['read'], readlink: ['read'], readFile: ['read-or-fd'],
@@ -37,6 +38,7 @@ const STREAMS: Record<string, Access> = { createReadStream: 'read', createWriteS
 const HARMLESS_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/random', '/dev/urandom']);
 const CLOSED_TREES = ['/proc', '/sys', '/dev'];
 
+// biome-ignore lint/suspicious/noExplicitAny: Node's fs functions are reached by name, each with its own signature.
 type Fs = Record<string, any>;
 
 /** The facades for `fs` and `fs/promises` over the realm's modules, sharing one set of descriptors they opened. */
@@ -69,9 +71,16 @@ function facade(module: Fs, guard: PathGuard, style: 'callback' | 'promise'): Fs
   return result;
 }
 
-function guarded(real: (...args: unknown[]) => unknown, rules: ArgRule[], guard: PathGuard, style: 'sync' | 'callback' | 'promise', name = '') {
+function guarded(
+  real: (...args: unknown[]) => unknown,
+  rules: ArgRule[],
+  guard: PathGuard,
+  style: 'sync' | 'callback' | 'promise',
+  name = '',
+) {
   return (...args: unknown[]) => {
-    const callback = style === 'callback' && typeof args.at(-1) === 'function' ? (args.pop() as (...results: unknown[]) => void) : undefined;
+    const callback =
+      style === 'callback' && typeof args.at(-1) === 'function' ? (args.pop() as (...results: unknown[]) => void) : undefined;
     try {
       // The real call gets the absolute path that was checked, not one relative to whatever its working folder is.
       rules.forEach((rule, i) => (args[i] = guard.check(rule, args[i], args[i + 1])));
@@ -101,7 +110,12 @@ function guarded(real: (...args: unknown[]) => unknown, rules: ArgRule[], guard:
 }
 
 /** readdir in any style, without the entries the module may not open. */
-function listing(real: (...args: unknown[]) => unknown, args: unknown[], guard: PathGuard, style: 'sync' | 'callback' | 'promise'): unknown {
+function listing(
+  real: (...args: unknown[]) => unknown,
+  args: unknown[],
+  guard: PathGuard,
+  style: 'sync' | 'callback' | 'promise',
+): unknown {
   const dir = args[0];
   const keep = (entries: unknown) => guard.visibleEntries(dir, entries as Array<string | { name: string; parentPath?: string }>);
   if (style === 'callback' && typeof args.at(-1) === 'function') {

@@ -6,6 +6,7 @@
 import { HARDENED_GLOBALS, NATIVE_DATE } from './host-realm.js';
 import { recordConfinedProxy } from './provenance.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the realm's globals, read and replaced by name.
 type Host = Record<string, any>;
 const host = globalThis as Host;
 const NativeProxy = Proxy;
@@ -20,7 +21,12 @@ export function confinedGlobals(allow: readonly string[]): Record<string, unknow
     Math: delegatingNamespace(() => host.Math),
     JSON: delegatingNamespace(() => host.JSON),
     console: delegatingNamespace(() => host.console),
-    performance: harden({ now: () => host.performance.now(), get timeOrigin(): number { return host.performance.timeOrigin; } }),
+    performance: harden({
+      now: () => host.performance.now(),
+      get timeOrigin(): number {
+        return host.performance.timeOrigin;
+      },
+    }),
     crypto: harden({
       randomUUID: () => host.crypto.randomUUID(),
       getRandomValues: <T extends ArrayBufferView>(array: T): T => host.crypto.getRandomValues(array),
@@ -34,6 +40,7 @@ export function confinedGlobals(allow: readonly string[]): Record<string, unknow
 
 /** `Date` for the module: constructs through the realm's current Date (fake or mocked), always with frozen prototypes. */
 function confinedDate(): DateConstructor {
+  // biome-ignore lint/suspicious/noShadowRestrictedNames: the module sees this function as its Date, name included.
   function Date(this: unknown, ...args: unknown[]): unknown {
     const current = host.Date as DateConstructor;
     if (!new.target) return Reflect.apply(current, undefined, []);
@@ -84,11 +91,13 @@ function timerFacades(): Record<string, unknown> {
     realOf.set(handle, real);
     return handle;
   };
-  const schedule = (name: string) => (callback: unknown, ...rest: unknown[]) => {
-    // Node calls a timer's callback with the Timeout as `this`, which links to every other timer of the realm.
-    const bare = typeof callback === 'function' ? (...args: unknown[]) => Reflect.apply(callback, undefined, args) : callback;
-    return handleFor(Reflect.apply(host[name], undefined, [bare, ...rest]));
-  };
+  const schedule =
+    (name: string) =>
+    (callback: unknown, ...rest: unknown[]) => {
+      // Node calls a timer's callback with the Timeout as `this`, which links to every other timer of the realm.
+      const bare = typeof callback === 'function' ? (...args: unknown[]) => Reflect.apply(callback, undefined, args) : callback;
+      return handleFor(Reflect.apply(host[name], undefined, [bare, ...rest]));
+    };
   const cancel = (name: string) => (handle: unknown) => {
     const real = typeof handle === 'object' && handle !== null ? (realOf.get(handle) ?? handle) : handle;
     Reflect.apply(host[name], undefined, [real]);
@@ -106,6 +115,7 @@ function timerFacades(): Record<string, unknown> {
 
 /** `Proxy`, recording every proxy the module makes: a proxy can answer differently each time an assertion reads it. */
 function recordingProxy(): ProxyConstructor {
+  // biome-ignore lint/suspicious/noShadowRestrictedNames: the module sees this function as its Proxy, name included.
   function Proxy(this: unknown, target: object, handler: ProxyHandler<object>): object {
     if (!new.target) throw new TypeError("Constructor Proxy requires 'new'");
     return recordConfinedProxy(new NativeProxy(target, handler));

@@ -25,6 +25,7 @@ const LOCKDOWN_OPTIONS = {
  * Host globals handed to compartments as they are: frozen here so no module can change them for the tests. Not
  * WebAssembly: its error classes inherit from the realm's original Error, whose freezing would break stack traces.
  */
+// biome-ignore format: a word list, several to a line.
 export const HARDENED_GLOBALS = [
   'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal', 'Event', 'EventTarget',
   'Blob', 'Headers', 'Request', 'Response', 'FormData', 'structuredClone', 'atob', 'btoa', 'Buffer', 'Intl',
@@ -57,6 +58,7 @@ export function prepareRealm(): void {
  * `now`, `parse` and `UTC`, which the frozen original forbids. Instances are the realm's own dates.
  */
 function writableDate(native: DateConstructor): DateConstructor {
+  // biome-ignore lint/suspicious/noShadowRestrictedNames: the realm's Date from now on, name included.
   function Date(this: unknown, ...args: unknown[]): unknown {
     return new.target ? Reflect.construct(native, args, new.target) : native();
   }

@@ -13,8 +13,15 @@ type Matcher = (this: object, ...args: unknown[]) => unknown;
 type Kind = 'copy' | 'spy' | 'throw' | 'instance' | 'inspect';
 
 const COPY = new Set([
-  'toEqual', 'toStrictEqual', 'toMatchObject', 'toContainEqual', 'toHaveProperty', 'toBeOneOf',
-  'toMatchSnapshot', 'toMatchInlineSnapshot', 'toMatchFileSnapshot',
+  'toEqual',
+  'toStrictEqual',
+  'toMatchObject',
+  'toContainEqual',
+  'toHaveProperty',
+  'toBeOneOf',
+  'toMatchSnapshot',
+  'toMatchInlineSnapshot',
+  'toMatchFileSnapshot',
 ]);
 const THROW = new Set(['toThrow', 'toThrowError', 'toThrowErrorMatchingSnapshot', 'toThrowErrorMatchingInlineSnapshot']);
 const wrapped = new WeakSet<Matcher>();
@@ -82,6 +89,7 @@ function checkedThrow(assertion: object, received: unknown, args: unknown[], ori
   try {
     result = Reflect.apply(original, assertion, args);
   } finally {
+    // biome-ignore lint/correctness/noUnsafeFinally: an untrusted thrown value fails the test whatever the matcher decided.
     if (untrusted) throw untrusted;
   }
   return result;

@@ -23,7 +23,12 @@ describe('received values', () => {
 
   it('copies a getter that would change its answer as the value it gave the first time', () => {
     let reads = 0;
-    const lying = { get left() { reads++; return reads > 1 ? { [MATCHER]: () => true } : 1; } };
+    const lying = {
+      get left() {
+        reads++;
+        return reads > 1 ? { [MATCHER]: () => true } : 1;
+      },
+    };
     const copy = materialize(lying) as { left: unknown };
     expect(copy.left).toBe(1);
     expect(copy.left).toBe(1);
@@ -38,10 +43,26 @@ describe('received values', () => {
   });
 
   it('keeps what equality looks at: prototypes, arrays with holes, maps, sets, dates, errors and replayed iteration', () => {
-    class Money { constructor(readonly cents: number) {} }
-    class Bag { #items = [1, 2]; *[Symbol.iterator]() { yield* this.#items; } }
+    class Money {
+      constructor(readonly cents: number) {}
+    }
+    class Bag {
+      #items = [1, 2];
+      *[Symbol.iterator]() {
+        yield* this.#items;
+      }
+    }
+    // biome-ignore lint/suspicious/noSparseArray: the hole is what is being copied.
     const sparse = [1, , 3];
-    const value = { money: new Money(5), sparse, map: new Map([[{ k: 1 }, 'v']]), set: new Set([1]), at: new Date(7), error: new RangeError('bad'), bag: new Bag() };
+    const value = {
+      money: new Money(5),
+      sparse,
+      map: new Map([[{ k: 1 }, 'v']]),
+      set: new Set([1]),
+      at: new Date(7),
+      error: new RangeError('bad'),
+      bag: new Bag(),
+    };
     const copy = materialize(value) as typeof value;
     expect(copy).not.toBe(value);
     expect(copy.money).toBeInstanceOf(Money);
@@ -53,7 +74,12 @@ describe('received values', () => {
   });
 
   it('refuses an expected class that answers instanceof itself', () => {
-    class Lenient { static [Symbol.hasInstance]() { return true; } }
+    // biome-ignore lint/complexity/noStaticOnlyClass: the class under test is one whose only member is static.
+    class Lenient {
+      static [Symbol.hasInstance]() {
+        return true;
+      }
+    }
     expect(() => refuseOwnInstanceCheck(Lenient)).toThrow(/defines Symbol.hasInstance/);
     expect(() => refuseOwnInstanceCheck(RangeError)).not.toThrow();
   });

@@ -28,7 +28,8 @@ export function inspectReceived(value: unknown): void {
     if (!isObject(current) || seen.has(current)) continue;
     seen.add(current);
     if (seen.size > MAX_NODES) throw new UntrustedValueError(`the received value has more than ${MAX_NODES} objects`);
-    if (types.isProxy(current) && isConfinedProxy(current)) throw new UntrustedValueError('the received value holds a Proxy made by the module');
+    if (types.isProxy(current) && isConfinedProxy(current))
+      throw new UntrustedValueError('the received value holds a Proxy made by the module');
     refuseMatcherShape(current);
     for (const key of Reflect.ownKeys(current)) {
       const descriptor = Reflect.getOwnPropertyDescriptor(current, key)!;
@@ -83,7 +84,10 @@ class Copier {
       return this.withOwn(value, copy);
     }
     if (isKeptAsIs(value)) return this.keep(value, refuseGetters(value));
-    const copy = this.keep(value, Array.isArray(value) ? withProto([], proto) : types.isNativeError(value) ? nativeErrorWith(proto) : Object.create(proto));
+    const copy = this.keep(
+      value,
+      Array.isArray(value) ? withProto([], proto) : types.isNativeError(value) ? nativeErrorWith(proto) : Object.create(proto),
+    );
     this.withOwn(value, copy);
     if (!Array.isArray(value) && !types.isNativeError(value) && hasIterator(value)) this.freezeIteration(value, copy);
     return copy;
@@ -129,15 +133,21 @@ function refuseMatcherShape(value: object): void {
 /** Objects compared by identity or by internal slots a copy cannot have: kept, when no getter of theirs can lie. */
 function isKeptAsIs(value: object): boolean {
   return (
-    types.isPromise(value) || types.isWeakMap(value) || types.isWeakSet(value) || types.isBoxedPrimitive(value) ||
-    types.isModuleNamespaceObject(value) || ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)
+    types.isPromise(value) ||
+    types.isWeakMap(value) ||
+    types.isWeakSet(value) ||
+    types.isBoxedPrimitive(value) ||
+    types.isModuleNamespaceObject(value) ||
+    ArrayBuffer.isView(value) ||
+    types.isAnyArrayBuffer(value)
   );
 }
 
 function refuseGetters<T extends object>(value: T): T {
   if (types.isModuleNamespaceObject(value)) return value;
   for (const key of Reflect.ownKeys(value)) {
-    if (!('value' in Reflect.getOwnPropertyDescriptor(value, key)!)) throw new UntrustedValueError(`the received value has a getter '${String(key)}'`);
+    if (!('value' in Reflect.getOwnPropertyDescriptor(value, key)!))
+      throw new UntrustedValueError(`the received value has a getter '${String(key)}'`);
   }
   return value;
 }

@@ -36,6 +36,7 @@ interface Watched {
 const watched: Watched[] = [];
 
 /** Built-ins the matchers and their diffs rely on; Math.random, Date and timers stay writable for vi's fakes. */
+// biome-ignore format: a table, one object and its members a line.
 const BUILTINS: Array<[object, PropertyKey[], string]> = [
   [globalThis, ['Object', 'Array', 'Function', 'Reflect', 'JSON', 'Number', 'String', 'Boolean', 'Symbol', 'Math', 'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'Error', 'Proxy'], 'globalThis'],
   [Object, ['is', 'keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertySymbols', 'getOwnPropertyDescriptor', 'getOwnPropertyDescriptors', 'getPrototypeOf', 'setPrototypeOf', 'defineProperty', 'defineProperties', 'hasOwn', 'assign', 'create', 'freeze', 'isFrozen', 'fromEntries'], 'Object'],
@@ -74,9 +75,7 @@ function lockBuiltins(): void {
  * setup files. vitest installs its own again whenever it creates a test context's `expect`, so these stay writable
  * and are checked by behaviour (`EXTENDED_PROBES`) instead of identity.
  */
-const reinstalled = new Set<PropertyKey>(
-  ownKeys((globalThis as Record<symbol, object | undefined>)[MATCHER_SYMBOLS[2]] ?? {}),
-);
+const reinstalled = new Set<PropertyKey>(ownKeys((globalThis as Record<symbol, object | undefined>)[MATCHER_SYMBOLS[2]] ?? {}));
 
 /** Locks the matchers: vitest's registry, chai's Assertion.prototype (where `expect(x).toBe` is looked up), expect and vi. */
 function lockAssertionMachinery(): void {
@@ -173,7 +172,9 @@ function checkEqualityTesters(): void {
   for (const tester of testerRegistry()) {
     if (trustedTesters.has(tester)) continue;
     if (UNEQUAL_PAIRS.some(([a, b]) => saysEqual(tester, a, b))) {
-      throw new ErrorCtor(`${PREFIX}: a custom equality tester that calls different values equal was registered — tampering with the assertion machinery is not allowed`);
+      throw new ErrorCtor(
+        `${PREFIX}: a custom equality tester that calls different values equal was registered — tampering with the assertion machinery is not allowed`,
+      );
     }
     trustedTesters.add(tester);
   }
@@ -214,12 +215,19 @@ function guardExits(): void {
     reallyExit: (code?: number) => refuse(`process.reallyExit(${code ?? ''})`),
     abort: () => refuse('process.abort()'),
     kill: (pid: number, signal?: string | number) =>
-      isOwnProcess(Number(pid)) ? refuse(`process.kill(${pid}${signal === undefined ? '' : `, ${String(signal)}`})`) : realKill(pid, signal),
+      isOwnProcess(Number(pid))
+        ? refuse(`process.kill(${pid}${signal === undefined ? '' : `, ${String(signal)}`})`)
+        : realKill(pid, signal),
   };
   for (const [name, replacement] of Object.entries(replacements)) {
     const descriptor = getOwnPropertyDescriptor(process, name);
     if (descriptor && !descriptor.configurable) continue;
-    defineProperty(process, name, { value: replacement, writable: false, enumerable: descriptor?.enumerable ?? false, configurable: false });
+    defineProperty(process, name, {
+      value: replacement,
+      writable: false,
+      enumerable: descriptor?.enumerable ?? false,
+      configurable: false,
+    });
     watch(process, name, 'process');
   }
 }

@@ -115,7 +115,8 @@ const CHEATS: Cheat[] = [
   },
   {
     name: 'the test given retries',
-    module: 'let calls = 0;\nexport function f() { (globalThis as any).__vitest_worker__.current.retry = 3; return ++calls === 1 ? 1 : 2; }\n',
+    module:
+      'let calls = 0;\nexport function f() { (globalThis as any).__vitest_worker__.current.retry = 3; return ++calls === 1 ? 1 : 2; }\n',
     message: /"retry" flag was replaced/,
   },
   {
@@ -155,10 +156,10 @@ const LEGIT_TEST = [
   '',
   'expect.extend({',
   '  toBeEven(received: number) {',
-  "    return { pass: received % 2 === 0, message: () => `expected ${received} to be even` };",
+  '    return { pass: received % 2 === 0, message: () => `expected ${received} to be even` };',
   '  },',
   '});',
-  "expect.addEqualityTesters([(a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : undefined)]);",
+  'expect.addEqualityTesters([(a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : undefined)]);',
   'afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });',
   '',
   "it('uses a matcher added with expect.extend', () => {",
@@ -175,7 +176,7 @@ const LEGIT_TEST = [
   '  expect(fired).toBe(true);',
   '});',
   "it('assigns toString on an object and subclasses Array', () => {",
-  "  const o: any = { a: 1 };",
+  '  const o: any = { a: 1 };',
   "  o.toString = () => 'custom';",
   "  expect(String(o)).toBe('custom');",
   '  class Stack extends Array<number> {}',
@@ -219,7 +220,7 @@ const LEGIT_TEST = [
 ].join('\n');
 const LEGIT_TESTS = 7;
 
-let roots: string[] = [];
+const roots: string[] = [];
 
 afterAll(() => {
   for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
@@ -254,7 +255,14 @@ describe.each(MODES)('the runtime guard with sandbox %s', (mode) => {
       files[`test/cheat${index}.test.ts`] = (cheat.test ?? HONEST_TEST).replace("'../src/cheat.ts'", `'../src/cheat${index}.ts'`);
     });
     root = makeRepo(files);
-    runner = await createSandboxedRunner({ root, configFile: false, sandbox: mode, runTimeoutMs: RUN_TIMEOUT_MS, env: process.env, hiddenPaths: [] });
+    runner = await createSandboxedRunner({
+      root,
+      configFile: false,
+      sandbox: mode,
+      runTimeoutMs: RUN_TIMEOUT_MS,
+      env: process.env,
+      hiddenPaths: [],
+    });
     // Wherever bwrap is installed it must work (CI installs it); 'auto' then sandboxes too.
     if (mode !== 'off') expect(runner.tier).toBe(BWRAP_WORKS ? 'bwrap' : 'permission');
   });

@@ -14,7 +14,12 @@ export const WORKER_RUNTIME_KEY = 'ainative.worker-runtime';
 
 /** Installs the runtime once, read-only. */
 export function installWorkerRuntime(runtime: WorkerRuntime): void {
-  Object.defineProperty(globalThis, Symbol.for(WORKER_RUNTIME_KEY), { value: Object.freeze({ ...runtime }), enumerable: false, writable: false, configurable: false });
+  Object.defineProperty(globalThis, Symbol.for(WORKER_RUNTIME_KEY), {
+    value: Object.freeze({ ...runtime }),
+    enumerable: false,
+    writable: false,
+    configurable: false,
+  });
 }
 
 /** The runtime of this thread; throws when the thread was not started through ainative's entry. */
