@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { EXIT, EXIT_CODES } from '../core/errors.js';
 import { OTHER_ENVIRONMENT, SETTINGS } from '../core/project/settings.js';
-import { BUILD_EXAMPLES, environmentHelp, exitCodesMarkdown, readmeWithExitCodes, withHelpSections } from './help-text.js';
-
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+import { BUILD_EXAMPLES, environmentHelp, withHelpSections } from './help-text.js';
 
 describe('help sections', () => {
   it('list every environment variable the settings table declares, and the others ainative reads', () => {
@@ -41,17 +38,5 @@ describe('help sections', () => {
     const codes = Object.values(EXIT_CODES).map(({ code }) => code);
     expect(codes).toEqual([...codes].sort((a, b) => a - b));
     expect(new Set(Object.values(EXIT)).size).toBe(codes.length);
-  });
-});
-
-describe("the README's exit-code table", () => {
-  it('is the one EXIT_CODES gives (npm run readme rewrites it)', () => {
-    expect(README).toContain(`## Exit codes\n\n${exitCodesMarkdown()}\n\n`);
-    expect(readmeWithExitCodes(README)).toBe(README);
-  });
-
-  it('is rewritten in place, leaving the rest of the README as it was', () => {
-    const stale = '# t\n\n## Exit codes\n\n| code | meaning |\n|---|---|\n| 0 | old |\n\n## Next\n';
-    expect(readmeWithExitCodes(stale)).toBe(`# t\n\n## Exit codes\n\n${exitCodesMarkdown()}\n\n## Next\n`);
   });
 });

@@ -1,5 +1,5 @@
 // The sections ainative adds below commander's help: the environment variables it reads (from the settings table),
-// its exit codes (from EXIT_CODES) and examples. The README's exit-code table is rendered here too.
+// its exit codes (from EXIT_CODES) and examples.
 import { Help, type Command } from 'commander';
 import { EXIT_CODES } from '../core/errors.js';
 import { OTHER_ENVIRONMENT, SETTINGS, settingOf, type SettingKey } from '../core/project/settings.js';
@@ -65,20 +65,6 @@ export function environmentHelp(): Array<[string, string]> {
     return [[setting.env, `${setting.description}${flag}${file}`]];
   });
   return [...settings, ...Object.entries(OTHER_ENVIRONMENT)];
-}
-
-/** The README's exit-code table (Markdown). */
-export function exitCodesMarkdown(): string {
-  const rows = Object.values(EXIT_CODES).map(({ code, meaning }) => `| ${code} | ${meaning} |`);
-  return ['| code | meaning |', '|---|---|', ...rows].join('\n');
-}
-
-/** `readme` with the table under its `## Exit codes` heading replaced by exitCodesMarkdown(). */
-export function readmeWithExitCodes(readme: string): string {
-  return readme.replace(
-    /(^## Exit codes\n\n)\| code \| meaning \|\n(?:\|.*\n)+/m,
-    (_table, heading: string) => `${heading}${exitCodesMarkdown()}\n`,
-  );
 }
 
 /** Markdown's backticks do not belong on a terminal. */
