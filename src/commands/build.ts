@@ -69,7 +69,7 @@ export async function buildCommand(options: BuildCommandOptions): Promise<BuildC
   if (options.intents?.length && location.config.select !== 'all')
     throw new InputError(`name intents or pass --${location.config.select}, not both`);
   const result = await freshOrBuilt(location, options, price);
-  if (location.config.summary) await writeBuildSummary(options.cwd, location.config.summary, result);
+  await writeBuildSummary(options.cwd, location.config.summary, result);
   return result;
 }
 

@@ -103,7 +103,7 @@ export const SETTINGS = {
   force: onOff('--force', 'overwrite generated modules that were edited by hand'),
   json: onOff('--json', 'print one JSON document on stdout instead of progress'),
   verbose: onOff('--verbose', 'stream every attempt (messages sent, reply, feedback) to stderr'),
-  summary: value({ type: nonEmptyText, flag: '--summary <file>', description: 'write a Markdown table of the build to <file> (and append it to $GITHUB_STEP_SUMMARY when set)' }),
+  summary: value({ type: nonEmptyText, flag: '--summary <file>', description: 'write a Markdown table of the build to <file>; in GitHub Actions every build also appends it to the job summary' }),
 } as const;
 
 /** Environment variables ainative reads that set no setting, with what they do; `--help` lists them after the settings' own. */
