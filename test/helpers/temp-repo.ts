@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
-/** A throwaway git repo for one test. */
+/** A throwaway git repo for one test (or one bench scenario). */
 export interface TempRepo {
   root: string;
   git: SimpleGit;
@@ -17,15 +17,50 @@ export interface TempRepo {
   cleanup(): void;
 }
 
+export interface TempRepoOptions {
+  /** Commit the files (message: "test fixture"). */
+  commit?: boolean;
+  /** The folder to make the repo in, created when missing, instead of a new one under the temp dir. */
+  root?: string;
+}
+
 /** Creates `git init -b main` in a temp dir with the given files (not committed unless asked). Kept when AINATIVE_KEEP_TMP=1. */
-export async function createTempRepo(files: Record<string, string> = {}, options: { commit?: boolean } = {}): Promise<TempRepo> {
-  const root = mkdtempSync(join(tmpdir(), 'ainative-e2e-'));
+export async function createTempRepo(files: Record<string, string> = {}, options: TempRepoOptions = {}): Promise<TempRepo> {
+  const root = options.root ?? newTempDir('ainative-e2e-');
+  if (options.root) mkdirSync(root, { recursive: true });
+  const repo = openTempRepo(root);
+  await repo.git.init(['-b', 'main']);
+  // A local identity and no signing: the machine's git setup can neither be required nor get in the way.
+  await repo.git.addConfig('user.name', 'ainative tests');
+  await repo.git.addConfig('user.email', 'tests@ainative.invalid');
+  await repo.git.addConfig('commit.gpgsign', 'false');
+  for (const [path, content] of Object.entries(files)) await repo.write(path, content);
+  if (options.commit) await repo.commit();
+  return repo;
+}
+
+/** A `git clone` of `source` in a new temp dir: what a fresh checkout (a teammate, CI) gets, with no local git identity. */
+export async function cloneTempRepo(source: TempRepo): Promise<TempRepo> {
+  const root = newTempDir('ainative-clone-');
+  await simpleGit().clone(source.root, root);
+  return openTempRepo(root);
+}
+
+/** A byte-for-byte copy of `source`'s folder (its .git, untracked and ignored files included) in a new temp dir. */
+export function copyTempRepo(source: TempRepo): TempRepo {
+  const root = newTempDir('ainative-copy-');
+  cpSync(source.root, root, { recursive: true });
+  return openTempRepo(root);
+}
+
+function newTempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The TempRepo view of the repo at `root`. */
+function openTempRepo(root: string): TempRepo {
   const git = simpleGit({ baseDir: root });
-  await git.init(['-b', 'main']);
-  await git.addConfig('user.name', 'ainative tests');
-  await git.addConfig('user.email', 'tests@ainative.invalid');
-  await git.addConfig('commit.gpgsign', 'false');
-  const repo: TempRepo = {
+  return {
     root,
     git,
     async write(path, content) {
@@ -50,7 +85,4 @@ export async function createTempRepo(files: Record<string, string> = {}, options
       rmSync(root, { recursive: true, force: true });
     },
   };
-  for (const [path, content] of Object.entries(files)) await repo.write(path, content);
-  if (options.commit) await repo.commit();
-  return repo;
 }
