@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { encodedForms } from '../../src/core/model/redact.js';
-import { codeReply, startFakeModelServer, type FakeRequest } from './fake-model-server.js';
+import { codeReply, type FakeRequest } from './fake-model-server.js';
 import { processesMentioning } from './processes.js';
-import { runCli } from './run-cli.js';
+import { runWithModel } from './scenario.js';
 import { createTempRepo, type TempRepo } from './temp-repo.js';
 
 /** The tiers an attack is tried in; bwrap only where it works here. */
@@ -86,23 +86,20 @@ export interface TierSettings {
 }
 
 async function build(repo: TempRepo, replies: string[], tier: TierSettings, attempts: number) {
-  const server = await startFakeModelServer({ replies: replies.map((content) => ({ content })) });
+  const result = await runWithModel(
+    repo,
+    replies.map((content) => ({ content })),
+    ['build', '--json', '--no-cache', '--max-attempts', String(attempts), ...tier.args],
+    { OPENAI_API_KEY: SECRETS.apiKey, ...tier.env },
+    { timeoutMs: 120_000 },
+  );
+  let failure = '';
   try {
-    const result = await runCli(['build', '--json', '--no-cache', '--max-attempts', String(attempts), ...tier.args], {
-      cwd: repo.root,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: SECRETS.apiKey, ...tier.env },
-      timeoutMs: 120_000,
-    });
-    let failure = '';
-    try {
-      failure = (JSON.parse(result.stdout) as { modules: Array<{ failure?: string }> }).modules[0]?.failure ?? '';
-    } catch {
-      // Not JSON: the exit code and stderr tell the story.
-    }
-    return { ...result, failure, requests: server.requests };
-  } finally {
-    await server.close();
+    failure = (JSON.parse(result.stdout) as { modules: Array<{ failure?: string }> }).modules[0]?.failure ?? '';
+  } catch {
+    // Not JSON: the exit code and stderr tell the story.
   }
+  return { ...result, failure };
 }
 
 /** What puts the build in a tier: the permission model is what `--sandbox auto` falls back to without bwrap on PATH. */
