@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { execa } from 'execa';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 /** A throwaway git repo for one test (or one bench scenario). */
@@ -51,6 +52,24 @@ export function copyTempRepo(source: TempRepo): TempRepo {
   const root = newTempDir('ainative-copy-');
   cpSync(source.root, root, { recursive: true });
   return openTempRepo(root);
+}
+
+/** What a user's `git commit` did. */
+export interface UserCommitResult {
+  exitCode: number | undefined;
+  stderr: string;
+  /** stdout and stderr interleaved, as the user's terminal shows them. */
+  all: string;
+}
+
+/**
+ * `git commit -m <message>` in `repo` as a user runs it, hooks and all, with the outer environment plus `env`. execa,
+ * not simple-git: the hooks need that environment, which may hold EDITOR, PAGER or GIT_* settings that simple-git
+ * refuses to spawn with, and the tests judge git's own exit code and output rather than a thrown GitError.
+ */
+export async function commitAsUser(repo: TempRepo, message: string, env: Record<string, string>): Promise<UserCommitResult> {
+  const result = await execa('git', ['commit', '-m', message], { cwd: repo.root, env, reject: false, all: true });
+  return { exitCode: result.exitCode, stderr: result.stderr, all: result.all ?? '' };
 }
 
 function newTempDir(prefix: string): string {
