@@ -1,21 +1,26 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
-/** A throwaway git repo for one test (or one bench scenario). */
-export interface TempRepo {
+/** A throwaway folder for one test. */
+export interface TempDir {
   root: string;
-  git: SimpleGit;
   write(path: string, content: string): Promise<void>;
   /** File text, or undefined when it does not exist. */
   read(path: string): Promise<string | undefined>;
   remove(path: string): Promise<void>;
+  /** Removes the folder, unless AINATIVE_KEEP_TMP=1 asks to keep it. */
+  cleanup(): void;
+}
+
+/** A throwaway git repo for one test (or one bench scenario). */
+export interface TempRepo extends TempDir {
+  git: SimpleGit;
   /** Stages everything and commits. */
   commit(message?: string): Promise<void>;
-  cleanup(): void;
 }
 
 export interface TempRepoOptions {
@@ -72,6 +77,16 @@ export async function commitAsUser(repo: TempRepo, message: string, env: Record<
   return { exitCode: result.exitCode, stderr: result.stderr, all: result.all ?? '' };
 }
 
+/** A temp folder (no git) holding `files`: a project as the adapters that only read files see it. */
+export function createTempDir(files: Record<string, string> = {}): TempDir {
+  const root = newTempDir('ainative-dir-');
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return openTempDir(root);
+}
+
 function newTempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -80,8 +95,19 @@ function newTempDir(prefix: string): string {
 function openTempRepo(root: string): TempRepo {
   const git = simpleGit({ baseDir: root });
   return {
-    root,
+    ...openTempDir(root),
     git,
+    async commit(message = 'test fixture') {
+      await git.add(['-A']);
+      await git.commit(message);
+    },
+  };
+}
+
+/** The TempDir view of the folder at `root`. */
+function openTempDir(root: string): TempDir {
+  return {
+    root,
     async write(path, content) {
       await mkdir(dirname(join(root, path)), { recursive: true });
       await writeFile(join(root, path), content);
@@ -92,13 +118,9 @@ function openTempRepo(root: string): TempRepo {
     async remove(path) {
       await rm(join(root, path), { force: true });
     },
-    async commit(message = 'test fixture') {
-      await git.add(['-A']);
-      await git.commit(message);
-    },
     cleanup() {
       if (process.env.AINATIVE_KEEP_TMP === '1') {
-        process.stderr.write(`kept temp repo: ${root}\n`);
+        process.stderr.write(`kept temp folder: ${root}\n`);
         return;
       }
       rmSync(root, { recursive: true, force: true });
