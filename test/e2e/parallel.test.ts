@@ -7,7 +7,7 @@ import {
   type FakeRequest,
 } from '../helpers/fake-model-server.js';
 import { runCli } from '../helpers/run-cli.js';
-import { runWithModel } from '../helpers/scenario.js';
+import { modelEnv, runWithModel } from '../helpers/scenario.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
@@ -118,7 +118,7 @@ it('splits intents over shards so that every intent is owned by exactly one, eac
     for (const shard of ['1/3', '2/3', '3/3']) {
       const run = await runCli(['build', '--shard', shard, '--json', '--no-cache'], {
         cwd: repo.root,
-        env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+        env: modelEnv(server),
       });
       expect(run.exitCode).toBe(0);
       const report = JSON.parse(run.stdout);

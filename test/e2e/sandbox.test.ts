@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { lastUserMessage, runWithModel } from '../helpers/scenario.js';
-import { SUM_INTENT, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_RIGHT, sumIntentWith, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 import { processesMentioning } from '../helpers/processes.js';
 import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
@@ -16,7 +16,7 @@ let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
 const right = { content: codeReply('src/sum.ts', SUM_RIGHT) };
-const WITH_FS = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
+const WITH_FS = sumIntentWith('allow: [fs]');
 
 /** A correct sum whose body first runs `effect` (so only the sandbox can make the tests fail). */
 function sumWith(effect: string, imports = ''): { content: string } {
