@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 /** The ainative checkout this bench belongs to. */
 export const PACKAGE_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-/** The built CLI. */
-export const CLI = path.join(PACKAGE_DIR, 'dist', 'src', 'cli', 'index.js');
 
 const require = createRequire(import.meta.url);
 /** vitest's own CLI entry, as a `--test-cmd` would start it. */

@@ -1,7 +1,8 @@
 // The fake model server wired to a repo's correct modules, and the CLI run against it.
-import { CLI, loadFakeServer } from './dist.js';
+import { loadFakeServer } from './dist.js';
 import { intentOf } from './fixtures/graph.js';
-import { cliEnv, spawnOk, spawnTimed, type SpawnResult } from './spawn.js';
+import { spawnOk, spawnTimed, type SpawnResult } from './spawn.js';
+import { CLI_PATH, cliEnv } from '../test/helpers/run-cli.js';
 
 type FakeServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadFakeServer>>['startFakeModelServer']>>;
 type FakeRequest = FakeServer['requests'][number];
@@ -43,7 +44,7 @@ export async function buildJson(
   env: NodeJS.ProcessEnv,
   args: string[] = [],
 ): Promise<{ run: SpawnResult; modules: BuiltModule[] }> {
-  const run = await spawnOk(process.execPath, [CLI, 'build', ...args, '--json'], { cwd, env, timeoutMs: 600_000 });
+  const run = await spawnOk(process.execPath, [CLI_PATH, 'build', ...args, '--json'], { cwd, env, timeoutMs: 600_000 });
   return { run, modules: builtModules(run) };
 }
 
@@ -57,5 +58,5 @@ export function builtModules(run: SpawnResult): BuiltModule[] {
 
 /** Runs the CLI with `args`, timed, whatever its exit code. */
 export function runCli(cwd: string, env: NodeJS.ProcessEnv, args: string[]): Promise<SpawnResult> {
-  return spawnTimed(process.execPath, [CLI, ...args], { cwd, env, timeoutMs: 600_000 });
+  return spawnTimed(process.execPath, [CLI_PATH, ...args], { cwd, env, timeoutMs: 600_000 });
 }

@@ -1,9 +1,10 @@
-// Synthetic repos for the scenarios: a temp folder, `git init`, intents and tests, no package.json.
+// Synthetic repos for the scenarios: the test suite's temp repo (`git init -b main`, intents and tests, no
+// package.json, committed), made inside the bench's one temp folder.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawnOk } from './spawn.js';
+import { createTempRepo, type TempRepo } from '../test/helpers/temp-repo.js';
 
 /** One temp folder per bench run, removed at the end whatever happens. */
 export class TempSpace {
@@ -21,38 +22,13 @@ export class TempSpace {
   }
 }
 
-/** A git repo holding `files`, committed. */
-export async function createRepo(space: TempSpace, name: string, files: Record<string, string>): Promise<string> {
-  const root = await space.dir(name);
-  await git(root, 'init', '-q', '-b', 'main');
-  await git(root, 'config', 'user.name', 'ainative bench');
-  await git(root, 'config', 'user.email', 'bench@ainative.invalid');
-  await git(root, 'config', 'commit.gpgsign', 'false');
-  await writeFiles(root, files);
-  await commitAll(root, 'bench fixture');
-  return root;
-}
-
-/** Writes files under `root`, creating folders. */
-async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
-  for (const [file, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), content);
-  }
-}
-
-/** Stages everything and commits. */
-export async function commitAll(root: string, message: string): Promise<void> {
-  await git(root, 'add', '-A');
-  await git(root, 'commit', '-q', '-m', message);
+/** A git repo holding `files`, committed, in the sub-folder `name` of `space` (removed with it). */
+export async function createRepo(space: TempSpace, name: string, files: Record<string, string>): Promise<TempRepo> {
+  return createTempRepo(files, { root: await space.dir(name), commit: true });
 }
 
 /** Puts the work tree back to the last commit, removing everything untracked (built modules, lock, cache). */
-export async function resetRepo(root: string): Promise<void> {
-  await git(root, 'reset', '-q', '--hard');
-  await git(root, 'clean', '-q', '-fdx');
-}
-
-async function git(cwd: string, ...args: string[]): Promise<void> {
-  await spawnOk('git', args, { cwd, timeoutMs: 30_000 });
+export async function resetRepo(repo: TempRepo): Promise<void> {
+  await repo.git.raw(['reset', '-q', '--hard']);
+  await repo.git.raw(['clean', '-q', '-fdx']);
 }

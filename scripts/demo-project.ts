@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { createTempRepo } from '../test/helpers/temp-repo.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The ainative repo, found from this file's place in dist/scripts/ (or scripts/ when run from source). */
@@ -30,14 +31,10 @@ export async function createDemoProject(): Promise<DemoDirs> {
     filter: (source) => source === EXAMPLE || !GENERATED.has(source.slice(EXAMPLE.length + 1).split(/[\\/]/)[0]!),
   });
   await mkdir(dirs.runtime);
-  const git = (...args: string[]) => execa('git', args, { cwd: dirs.project });
-  await git('init', '-q', '-b', 'main');
-  // Local identity and no signing, so the user's global git setup can neither be required nor get in the way.
-  await git('config', 'user.name', 'ainative demo');
-  await git('config', 'user.email', 'demo@ainative.invalid');
-  await git('config', 'commit.gpgsign', 'false');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'upload-service: intents and tests');
+  // The test suite's temp repo, made in the copy: `git init -b main`, a local identity and no signing, so the user's
+  // global git setup can neither be required nor get in the way.
+  const repo = await createTempRepo({}, { root: dirs.project });
+  await repo.commit('upload-service: intents and tests');
   return dirs;
 }
 

@@ -6,7 +6,8 @@ import { loadAdapters, TSC_CLI, TYPE_ROOT, VITEST_CLI } from '../dist.js';
 import { CART_GREEN, CART_INTENT, CART_RED, CART_TEST } from '../fixtures/cart.js';
 import { createRepo, type TempSpace } from '../repos.js';
 import type { Scenario, ScenarioResult } from '../scenario.js';
-import { cliEnv, spawnTimed } from '../spawn.js';
+import { spawnTimed } from '../spawn.js';
+import { cliEnv } from '../../test/helpers/run-cli.js';
 import { msSince, sample, summarize, single } from '../stats.js';
 import { row } from '../table.js';
 
@@ -39,11 +40,11 @@ export const feedbackLoop: Scenario = {
       ['shared', 'auto', false],
       ['off', 'off', true],
     ] as const) {
-      const root = await createRepo(space, `loop-${key}`, files);
+      const { root } = await createRepo(space, `loop-${key}`, files);
       log(`  warm path, sandbox ${sandbox}, module ${confined ? 'confined' : 'shared'}`);
       warm[key] = await measureWarm(adapters, root, sandbox, confined);
     }
-    const baseRoot = await createRepo(space, 'loop-spawned', files);
+    const { root: baseRoot } = await createRepo(space, 'loop-spawned', files);
     log('  spawned vitest run + tsc --noEmit');
     const spawned = await measureSpawned(space, baseRoot);
     return report(warm, spawned);

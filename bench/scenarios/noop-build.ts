@@ -1,13 +1,13 @@
 // Scenarios 2 and 5: `ainative build` on a repo whose intents are all fresh must cost little more than starting
 // node, at 100 and at 1,000 intents. Both also give the peak memory of that no-op build and of the first build,
 // through the fake model, that made the intents fresh.
-import { CLI } from '../dist.js';
 import { flatGraph, graphFiles } from '../fixtures/graph.js';
 import { kbToMb, spawnNodeWithPeak, testHosts, type PeakRun } from '../memory.js';
 import { builtModules, buildJson, modelEnv, startModel } from '../model.js';
-import { commitAll, createRepo } from '../repos.js';
+import { createRepo } from '../repos.js';
 import type { Scenario } from '../scenario.js';
 import { spawnOk } from '../spawn.js';
+import { CLI_PATH } from '../../test/helpers/run-cli.js';
 import { summarize, single } from '../stats.js';
 import { row } from '../table.js';
 
@@ -43,12 +43,13 @@ function noopScenario(options: NoopOptions): Scenario {
     async run(space, log) {
       const nodes = flatGraph(options.intents);
       const { files, modules } = graphFiles(nodes);
-      const root = await createRepo(space, options.key, files);
+      const repo = await createRepo(space, options.key, files);
+      const { root } = repo;
       const server = await startModel((id) => ({ path: `src/${id}.ts`, code: modules.get(id)! }));
       try {
         const env = modelEnv(server);
         log(`  building the ${count} intents once against the fake model${concurrency.length > 0 ? ` (${concurrency.join(' ')})` : ''}`);
-        const first = await spawnNodeWithPeak([CLI, 'build', ...concurrency, '--json'], {
+        const first = await spawnNodeWithPeak([CLI_PATH, 'build', ...concurrency, '--json'], {
           cwd: root,
           env,
           timeoutMs: FIRST_BUILD_TIMEOUT_MS,
@@ -57,7 +58,7 @@ function noopScenario(options: NoopOptions): Scenario {
         if (built !== options.intents) throw new Error(`expected ${options.intents} built modules, got ${built}`);
         const hosts = testHosts(first);
         if (hosts.length === 0) throw new Error('no test host process was seen during the first build');
-        await commitAll(root, 'built by ainative');
+        await repo.commit('built by ainative');
         const before = server.requests.length;
         log(`  timing node -e 0 and the no-op build, interleaved, ${WARMUP} + ${COUNT} each`);
         const times = await timeNoop(root, env);
@@ -107,9 +108,9 @@ async function timeNoop(root: string, env: NodeJS.ProcessEnv): Promise<{ node: n
   const version: number[] = [];
   for (let i = 0; i < WARMUP + COUNT; i++) {
     const bare = await spawnOk(process.execPath, ['-e', '0'], { cwd: root, env });
-    const noop = await spawnOk(process.execPath, [CLI, 'build'], { cwd: root, env, timeoutMs: 60_000 });
+    const noop = await spawnOk(process.execPath, [CLI_PATH, 'build'], { cwd: root, env, timeoutMs: 60_000 });
     // The CLI entry alone (commander, no command module): separates process start from the build's own work.
-    const entry = await spawnOk(process.execPath, [CLI, '--version'], { cwd: root, env });
+    const entry = await spawnOk(process.execPath, [CLI_PATH, '--version'], { cwd: root, env });
     if (i >= WARMUP) {
       node.push(bare.ms);
       build.push(noop.ms);
@@ -125,7 +126,7 @@ async function noopMemory(root: string, env: NodeJS.ProcessEnv): Promise<{ node:
   const build: number[] = [];
   for (let i = 0; i < MEMORY_RUNS; i++) {
     node.push(succeeded(await spawnNodeWithPeak(['-e', '0'], { cwd: root, env })).selfKb);
-    const noop = succeeded(await spawnNodeWithPeak([CLI, 'build'], { cwd: root, env, timeoutMs: 60_000 }));
+    const noop = succeeded(await spawnNodeWithPeak([CLI_PATH, 'build'], { cwd: root, env, timeoutMs: 60_000 }));
     // The figure is the ainative process alone: a test host started here would be memory it leaves out.
     if (testHosts(noop).length > 0) throw new Error('the no-op build started a test host');
     build.push(noop.selfKb);

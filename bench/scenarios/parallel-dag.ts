@@ -8,8 +8,8 @@ import { graphFiles, layeredGraph, type GraphNode } from '../fixtures/graph.js';
 import { modelEnv, runCli, startModel, type BuiltModule } from '../model.js';
 import { createRepo, resetRepo } from '../repos.js';
 import type { Scenario } from '../scenario.js';
-import { cliEnv, spawnTimed } from '../spawn.js';
-import { CLI } from '../dist.js';
+import { spawnTimed } from '../spawn.js';
+import { CLI_PATH, cliEnv } from '../../test/helpers/run-cli.js';
 import { msSince, sample, summarize, single } from '../stats.js';
 import { row } from '../table.js';
 import { availableParallelism } from 'node:os';
@@ -41,14 +41,15 @@ export const parallelDag: Scenario = {
   async run(space, log) {
     const nodes = layeredGraph(DEPTH, WIDTH);
     const { files, modules } = graphFiles(nodes);
-    const root = await createRepo(space, 'dag', files);
+    const repo = await createRepo(space, 'dag', files);
+    const { root } = repo;
     const help = await runCli(root, cliEnv(), ['build', '--help']);
     const hasFlag = help.stdout.includes('--concurrency');
     const builds: BuildSample[] = [];
     log(`  building ${nodes.length} intents with --concurrency ${CONCURRENCY}, ${LATENCY_MS} ms per reply`);
     await sample(
       async (i) => {
-        await resetRepo(root);
+        await resetRepo(repo);
         const server = await startModel((id) => ({ path: `src/${id}.ts`, code: modules.get(id)! }), LATENCY_MS);
         try {
           const measured = await timedBuild(root, server, nodes.length);
@@ -116,11 +117,15 @@ type FakeServer = Awaited<ReturnType<typeof startModel>>;
 async function timedBuild(root: string, server: FakeServer, count: number): Promise<BuildSample> {
   const spawnedAt = Date.now();
   const script = '"$0" "$@"; code=$?; times >&2; exit $code';
-  const run = await spawnTimed('bash', ['-c', script, process.execPath, CLI, 'build', '--concurrency', String(CONCURRENCY), '--json'], {
-    cwd: root,
-    env: modelEnv(server),
-    timeoutMs: 600_000,
-  });
+  const run = await spawnTimed(
+    'bash',
+    ['-c', script, process.execPath, CLI_PATH, 'build', '--concurrency', String(CONCURRENCY), '--json'],
+    {
+      cwd: root,
+      env: modelEnv(server),
+      timeoutMs: 600_000,
+    },
+  );
   if (run.code !== 0) throw new Error(`build exited ${run.code}\n${run.stdout.slice(0, 2000)}\n${run.stderr.slice(-2000)}`);
   const report = JSON.parse(run.stdout) as { modules: BuiltModule[]; testHost?: { runs: number; ms: number; cpuMs?: number } };
   const built = report.modules;

@@ -14,7 +14,7 @@ export const promptSize: Scenario = {
   key: 'prompt',
   title: 'Prompt size for an intent that uses 5 others',
   async run(space, log) {
-    const root = await createRepo(space, 'shop', shopFiles());
+    const { root } = await createRepo(space, 'shop', shopFiles());
     const sources = new Map(USED.map((used) => [used.id, used.source]));
     const server = await startModel((id, attempt) => {
       if (id === 'report') return { path: 'src/report.ts', code: attempt === 1 ? REPORT_RED : REPORT_GREEN };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_CONSTRUCTOR_ESCAPE, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { FUNCTION_CONSTRUCTOR_ESCAPE, sumRepo } from '../helpers/attack-fixtures.js';
 import { runAttack, type Tier } from '../helpers/attack-harness.js';
 import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
+import { SUM_RIGHT } from '../helpers/sum-fixture.js';
 
 const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
 warnSkipped('attack-function-constructor under bubblewrap');
@@ -13,7 +14,7 @@ describe.each(TIERS)('a module escaping through the Function constructor (%s)', 
       files: sumRepo(),
       module: 'src/sum.ts',
       attacks: [FUNCTION_CONSTRUCTOR_ESCAPE],
-      honest: SUM_HONEST,
+      honest: SUM_RIGHT,
     });
     try {
       expect(outcome.exitCode).toBe(1);

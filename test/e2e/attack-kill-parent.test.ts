@@ -2,13 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { sumRepo } from '../helpers/attack-fixtures.js';
 import { tierSettings, type Tier } from '../helpers/attack-harness.js';
 import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 import { codeReply, startFakeModelServer } from '../helpers/fake-model-server.js';
 import { processesMentioning } from '../helpers/processes.js';
-import { runCli, startCli } from '../helpers/run-cli.js';
+import { startCli } from '../helpers/run-cli.js';
+import { modelEnv, runWithModel } from '../helpers/scenario.js';
 import { createTempRepo } from '../helpers/temp-repo.js';
+import { SUM_RIGHT } from '../helpers/sum-fixture.js';
 
 const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
 warnSkipped('attack-kill-parent under bubblewrap');
@@ -31,7 +33,7 @@ describe.each(TIERS)('ainative killed while a module spins forever in its tests 
     try {
       const cli = startCli(['build', ...settings.args], {
         cwd: repo.root,
-        env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test', ...settings.env },
+        env: { ...modelEnv(server), ...settings.env },
       });
       // The module is on disk and its test host runs: its tests are starting, and then spin.
       expect(await until(() => existsSync(join(repo.root, 'src/sum.ts')) && processesMentioning(repo.root).length > 0, 30_000)).toBe(true);
@@ -39,18 +41,10 @@ describe.each(TIERS)('ainative killed while a module spins forever in its tests 
       await cli.result;
       expect(await until(() => processesMentioning(repo.root).length === 0, 10_000)).toBe(true);
 
-      const honest = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', SUM_HONEST) }] });
-      try {
-        const next = await runCli(['build', ...settings.args], {
-          cwd: repo.root,
-          env: { OPENAI_BASE_URL: honest.baseUrl, OPENAI_API_KEY: 'sk-test', ...settings.env },
-        });
-        expect(next.exitCode, next.stderr).toBe(0);
-        expect(next.stderr).toMatch(/restored src\/sum\.ts left half-built by an earlier build/);
-        expect(await repo.read('src/sum.ts')).toContain('return a + b;');
-      } finally {
-        await honest.close();
-      }
+      const next = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_RIGHT) }], ['build', ...settings.args], settings.env);
+      expect(next.exitCode, next.stderr).toBe(0);
+      expect(next.stderr).toMatch(/restored src\/sum\.ts left half-built by an earlier build/);
+      expect(await repo.read('src/sum.ts')).toContain('return a + b;');
     } finally {
       await server.close();
       settings.cleanup();

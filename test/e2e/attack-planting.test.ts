@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { plantEverywhere, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { plantEverywhere, sumRepo } from '../helpers/attack-fixtures.js';
 import { runAttack, type Tier } from '../helpers/attack-harness.js';
 import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 import { CLI_PATH } from '../helpers/run-cli.js';
+import { SUM_RIGHT } from '../helpers/sum-fixture.js';
 
 const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
 warnSkipped('attack-planting under bubblewrap');
@@ -21,7 +22,7 @@ describe.each(TIERS)('a module granted fs planting files that would poison later
       files: sumRepo(['fs', 'process']),
       module: 'src/sum.ts',
       attacks: [plantEverywhere(CLI_PATH)],
-      honest: SUM_HONEST,
+      honest: SUM_RIGHT,
     });
     try {
       expect(outcome.exitCode).toBe(1);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { forkAway, SUM_HONEST, sumRepo } from '../helpers/attack-fixtures.js';
+import { forkAway, sumRepo } from '../helpers/attack-fixtures.js';
 import { runAttack, type Tier } from '../helpers/attack-harness.js';
 import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
 import { processesMentioning } from '../helpers/processes.js';
+import { SUM_RIGHT } from '../helpers/sum-fixture.js';
 
 const TIERS: Tier[] = BWRAP_WORKS ? ['bwrap', 'permission'] : ['permission'];
 warnSkipped('attack-processes under bubblewrap');
@@ -16,7 +17,7 @@ describe.each(TIERS)('a module granted child_process leaving a detached, double-
       files: sumRepo(['child_process']),
       module: 'src/sum.ts',
       attacks: [forkAway(marker)],
-      honest: SUM_HONEST,
+      honest: SUM_RIGHT,
     });
     try {
       expect(outcome.exitCode).toBe(1);

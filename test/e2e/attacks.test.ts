@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { lastUserMessage, runWithModel } from '../helpers/scenario.js';
-import { SUM_INTENT, SUM_RIGHT, SUM_TEST, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_RIGHT, SUM_TEST, sumIntentWith, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
@@ -9,7 +9,7 @@ afterEach(() => repo?.cleanup());
 
 const right = { content: codeReply('src/sum.ts', SUM_RIGHT) };
 /** A module the intent runs in the test realm itself: only the protected-file manifest stands behind its writes. */
-const SHARED_WITH_FS = SUM_INTENT.replace('module:', 'isolation: shared\nallow: [fs]\nmodule:');
+const SHARED_WITH_FS = sumIntentWith('isolation: shared', 'allow: [fs]');
 
 /** A sum that is wrong for the tests, plus some code run at import time. */
 function cheat(prelude: string, imports = ''): { content: string } {

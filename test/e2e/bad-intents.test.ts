@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { SUM_INTENT, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_INTENT, sumIntentWith, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
@@ -9,7 +9,7 @@ afterEach(() => repo?.cleanup());
 const cases: Array<{ name: string; files: Record<string, string>; error: RegExp }> = [
   {
     name: 'an unknown key',
-    files: { 'intents/sum.intent.md': SUM_INTENT.replace('module:', 'modul: src/x.ts\nmodule:') },
+    files: { 'intents/sum.intent.md': sumIntentWith('modul: src/x.ts') },
     error: /^ainative: intents\/sum\.intent\.md: unknown key 'modul'/m,
   },
   {
@@ -25,14 +25,14 @@ const cases: Array<{ name: string; files: Record<string, string>; error: RegExp 
   {
     name: 'a uses cycle',
     files: {
-      'intents/sum.intent.md': SUM_INTENT.replace('module:', 'uses: [total]\nmodule:'),
+      'intents/sum.intent.md': sumIntentWith('uses: [total]'),
       'intents/total.intent.md': '---\nmodule: src/total.ts\ntests: [test/sum.test.ts]\nuses: [sum]\n---\nTotals.\n',
     },
     error: /^ainative: intents\/sum\.intent\.md: key 'uses' forms a cycle: sum -> total -> sum/m,
   },
   {
     name: 'a test file that does not exist',
-    files: { 'intents/sum.intent.md': SUM_INTENT.replace('module:', 'tests: [test/missing.test.ts]\nmodule:') },
+    files: { 'intents/sum.intent.md': sumIntentWith('tests: [test/missing.test.ts]') },
     error: /^ainative: intents\/sum\.intent\.md: key 'tests' names test\/missing\.test\.ts, which does not exist/m,
   },
   {

@@ -2,14 +2,13 @@ import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { allMessages, lastUserMessage, runWithModel } from '../helpers/scenario.js';
 import { runCli } from '../helpers/run-cli.js';
-import { SUM_INTENT, SUM_RIGHT, SUM_TEST, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_BUGGY, SUM_INTENT, SUM_RIGHT, SUM_TEST, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
 /** Passes the visible tests but returns 0 whenever the first number is 0: the bug a user reports. */
-const BUGGY = 'export function sum(a: number, b: number): number {\n  if (a === 0) return 0;\n  return a + b;\n}\n';
 const BUG_FILE = 'bugs/2026-11-23-sum-with-zero.md';
 const REGRESSION = 'test/regressions/2026-11-23-sum-with-zero.test.ts';
 const REPRODUCING =
@@ -24,7 +23,7 @@ function bugFile(body: string): string {
 /** A repo whose sum module was built (buggy) and committed, with a bug report about it. */
 async function reportedRepo(body = 'sum(0, 5) returns 0 instead of 5'): Promise<TempRepo> {
   const created = await createTempRepo(sumRepoFiles(), { commit: true });
-  expect((await runWithModel(created, [{ content: codeReply('src/sum.ts', BUGGY) }])).exitCode).toBe(0);
+  expect((await runWithModel(created, [{ content: codeReply('src/sum.ts', SUM_BUGGY) }])).exitCode).toBe(0);
   await created.write(BUG_FILE, bugFile(body));
   await created.commit('built, and a bug report');
   return created;
@@ -128,7 +127,7 @@ it('keeps a fixed bug’s regression test judging later rebuilds: a reply that r
   ).toBe(0);
   await repo.write('intents/sum.intent.md', `${SUM_INTENT}Works for any safe integers.\n`);
 
-  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', BUGGY) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }]);
+  const run = await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_BUGGY) }, { content: codeReply('src/sum.ts', SUM_RIGHT) }]);
   expect(run.exitCode).toBe(0);
   expect(run.requests).toHaveLength(2);
   const feedback = lastUserMessage(run.requests[1]!);

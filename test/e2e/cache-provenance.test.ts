@@ -1,18 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { afterEach, expect, it } from 'vitest';
-import { codeReply, startFakeModelServer, type FakeReply, type FakeRequest } from '../helpers/fake-model-server.js';
+import { codeReply, type FakeReply, type FakeRequest } from '../helpers/fake-model-server.js';
 import { runCli } from '../helpers/run-cli.js';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+import { runWithModel, type ScenarioResult } from '../helpers/scenario.js';
+import { cloneTempRepo, createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
-const clones: string[] = [];
+const clones: TempRepo[] = [];
 afterEach(() => {
   repo?.cleanup();
-  for (const dir of clones.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const clone of clones.splice(0)) clone.cleanup();
 });
 
 const IDS = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7'];
@@ -42,18 +40,8 @@ function replyFor(neverRight: string[]): (request: FakeRequest) => FakeReply {
   };
 }
 
-async function build(
-  root: string,
-  args: string[],
-  neverRight: string[] = [],
-): Promise<{ exitCode: number; stdout: string; stderr: string; requests: number; maxConcurrent: number }> {
-  const server = await startFakeModelServer({ respond: replyFor(neverRight) });
-  try {
-    const run = await runCli(['build', ...args], { cwd: root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
-    return { ...run, requests: server.requests.length, maxConcurrent: server.maxConcurrent };
-  } finally {
-    await server.close();
-  }
+async function build(target: TempRepo, args: string[], neverRight: string[] = []): Promise<ScenarioResult> {
+  return runWithModel(target, { respond: replyFor(neverRight) }, ['build', ...args]);
 }
 
 function lockReplies(lockText: string | undefined): Record<string, string[]> {
@@ -63,7 +51,7 @@ function lockReplies(lockText: string | undefined): Record<string, string[]> {
 
 it('after a rebuild and cache prune, a fresh clone rebuilds --frozen offline, byte-identical, though the first build ran four intents at once', async () => {
   repo = await createTempRepo({ ...files(), '.gitignore': 'src/\n' }, { commit: true });
-  const first = await build(repo.root, ['--concurrency', '4']);
+  const first = await build(repo, ['--concurrency', '4']);
   expect(first.exitCode).toBe(0);
   expect(first.maxConcurrent).toBeGreaterThan(1);
   // Every intent's lock entry lists its own replies: two for the even ones (red, then green), one for the odd ones.
@@ -71,7 +59,7 @@ it('after a rebuild and cache prune, a fresh clone rebuilds --frozen offline, by
   await repo.commit('build');
 
   await repo.write('intents/n3.intent.md', `${files()['intents/n3.intent.md']}It never changes.\n`);
-  const rebuilt = await build(repo.root, ['--concurrency', '4', '--json']);
+  const rebuilt = await build(repo, ['--concurrency', '4', '--json']);
   expect(rebuilt.exitCode).toBe(0);
   expect(
     JSON.parse(rebuilt.stdout)
@@ -82,21 +70,20 @@ it('after a rebuild and cache prune, a fresh clone rebuilds --frozen offline, by
   expect(pruned).toMatchObject({ removed: 1, kept: 12 });
   await repo.commit('rebuild n3, prune the cache');
 
-  const clone = mkdtempSync(join(tmpdir(), 'ainative-clone-'));
+  const clone = await cloneTempRepo(repo);
   clones.push(clone);
-  await simpleGit().clone(repo.root, clone);
   const offline = await build(clone, ['--frozen', '--concurrency', '4', '--json']);
   // Where bubblewrap is missing ainative says so once; nothing else may be on stderr.
   expect(offline.stderr.split('\n').filter((line) => line !== '' && !line.includes('bubblewrap (bwrap)'))).toEqual([]);
   expect(offline.exitCode).toBe(0);
-  expect(offline.requests).toBe(0);
+  expect(offline.requests).toHaveLength(0);
   expect(JSON.parse(offline.stdout).replayed).toBe(12);
-  for (const id of IDS) expect(await readFile(join(clone, `src/${id}.ts`), 'utf8'), id).toBe(await repo.read(`src/${id}.ts`));
+  for (const id of IDS) expect(await readFile(join(clone.root, `src/${id}.ts`), 'utf8'), id).toBe(await repo.read(`src/${id}.ts`));
 });
 
 it('--commit at --concurrency 4 commits the cache entry of every reply of what it built, and writes none for what stayed red', async () => {
   repo = await createTempRepo(files(), { commit: true });
-  const run = await build(repo.root, ['--concurrency', '4', '--max-attempts', '2', '--commit', '--json'], ['n6']);
+  const run = await build(repo, ['--concurrency', '4', '--max-attempts', '2', '--commit', '--json'], ['n6']);
   expect(run.exitCode).toBe(1);
   expect(JSON.parse(run.stdout).modules.find((module: { id: string }) => module.id === 'n6')).toMatchObject({
     status: 'failed',

@@ -1,20 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { runWithModel } from '../helpers/scenario.js';
 import { SUM_INTENT, SUM_RIGHT, SUM_WRONG, sumRepoFiles } from '../helpers/sum-fixture.js';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+import { cloneTempRepo, createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
-const clones: string[] = [];
+const clones: TempRepo[] = [];
 afterEach(() => {
   repo?.cleanup();
-  for (const dir of clones.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const clone of clones.splice(0)) clone.cleanup();
 });
 
 /** Builds sum red-then-green, commits everything but the generated module (as a repo ignoring generated code would). */
@@ -29,11 +26,10 @@ async function builtRepoWithoutModule(): Promise<TempRepo> {
   return created;
 }
 
-async function cloneOf(source: TempRepo): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ainative-clone-'));
-  clones.push(dir);
-  await simpleGit().clone(source.root, dir);
-  return dir;
+async function cloneOf(source: TempRepo): Promise<TempRepo> {
+  const clone = await cloneTempRepo(source);
+  clones.push(clone);
+  return clone;
 }
 
 it('rebuilds a fresh clone offline from the committed cache, byte-identical, with zero requests', async () => {
@@ -41,14 +37,14 @@ it('rebuilds a fresh clone offline from the committed cache, byte-identical, wit
   const original = await repo.read('src/sum.ts');
   const clone = await cloneOf(repo);
 
-  const rebuilt = await runWithModel({ ...repo, root: clone }, [], ['build', '--frozen', '--json']);
+  const rebuilt = await runWithModel(clone, [], ['build', '--frozen', '--json']);
   expect(rebuilt.exitCode).toBe(0);
   expect(rebuilt.requests).toHaveLength(0);
   const report = JSON.parse(rebuilt.stdout);
   expect(report.replayed).toBe(2);
   expect(report.modules[0]).toMatchObject({ status: 'built', attempts: 2 });
-  expect(await readFile(join(clone, 'src/sum.ts'), 'utf8')).toBe(original);
-  expect(await readFile(join(clone, 'ainative.lock'), 'utf8')).toBe(await repo.read('ainative.lock'));
+  expect(await readFile(join(clone.root, 'src/sum.ts'), 'utf8')).toBe(original);
+  expect(await readFile(join(clone.root, 'ainative.lock'), 'utf8')).toBe(await repo.read('ainative.lock'));
 });
 
 it('fails a --frozen build on a cache miss with exit 7 naming the intent, and writes nothing', async () => {

@@ -2,6 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { startHeldModelServer } from '../helpers/held-model-server.js';
 import { runCli, startCli } from '../helpers/run-cli.js';
+import { modelEnv } from '../helpers/scenario.js';
 import { SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
@@ -12,7 +13,7 @@ it('lets only one build run per repo: a second one exits 5 naming the holder', a
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
   const { server, requestArrived, release } = await startHeldModelServer();
   try {
-    const env = { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' };
+    const env = modelEnv(server);
     const first = startCli(['build'], { cwd: repo.root, env });
     await requestArrived;
     const second = await runCli(['build'], { cwd: repo.root, env });

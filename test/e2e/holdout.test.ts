@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { allMessages, lastUserMessage, runWithModel } from '../helpers/scenario.js';
-import { SUM_INTENT, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_RIGHT, sumIntentWith, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
@@ -18,7 +18,7 @@ const HARD_CODED =
   'export function sum(a: number, b: number): number {\n  if (a === 2 && b === 3) return 5;\n  if (a === -4 && b === -6) return -10;\n  return 0;\n}\n';
 
 function holdoutRepo(): Promise<TempRepo> {
-  const intent = SUM_INTENT.replace('module:', 'holdout: [test/sum.holdout.test.ts]\nmodule:');
+  const intent = sumIntentWith('holdout: [test/sum.holdout.test.ts]');
   return createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': intent, 'test/sum.holdout.test.ts': HOLDOUT_TEST }, { commit: true });
 }
 

@@ -1,13 +1,12 @@
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterEach, expect, it } from 'vitest';
 import { codeReply, startFakeModelServer, type FakeReply } from '../helpers/fake-model-server.js';
 import { CLI_PATH, runCli } from '../helpers/run-cli.js';
-import { runWithModel } from '../helpers/scenario.js';
+import { modelEnv, runWithModel } from '../helpers/scenario.js';
 import { SUM_INTENT, SUM_RIGHT, SUM_WRONG, sumRepoFiles } from '../helpers/sum-fixture.js';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+import { createGitOnlyBin } from '../helpers/git-only-bin.js';
+import { commitAsUser, createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -16,11 +15,7 @@ afterEach(() => repo?.cleanup());
 async function commitWithHook(replies: FakeReply[], message: string, path?: string) {
   const server = await startFakeModelServer({ replies });
   try {
-    const result = await execa('git', ['commit', '-m', message], {
-      cwd: repo.root,
-      reject: false,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test', NO_COLOR: '1', ...(path ? { PATH: path } : {}) },
-    });
+    const result = await commitAsUser(repo, message, { ...modelEnv(server), NO_COLOR: '1', ...(path ? { PATH: path } : {}) });
     return { ...result, requests: server.requests };
   } finally {
     await server.close();
@@ -33,12 +28,8 @@ async function repoWithHook(): Promise<TempRepo> {
   expect(install.exitCode).toBe(0);
   expect(install.stdout).toContain('ainative build --staged');
   // The hook looks for a local install first: point node_modules/.bin/ainative at the built CLI.
-  const bin = `${created.root}/node_modules/.bin`;
-  await execa('mkdir', ['-p', bin]);
-  await execa('sh', [
-    '-c',
-    `printf '#!/bin/sh\\nexec "${process.execPath}" "${CLI_PATH}" "$@"\\n' > ${bin}/ainative && chmod +x ${bin}/ainative`,
-  ]);
+  await created.write('node_modules/.bin/ainative', `#!/bin/sh\nexec "${process.execPath}" "${CLI_PATH}" "$@"\n`);
+  await chmod(join(created.root, 'node_modules/.bin/ainative'), 0o755);
   return created;
 }
 
@@ -60,12 +51,11 @@ it('the hook runs the ainative that installed it when neither node_modules/.bin 
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
   expect((await runCli(['hook', 'install'], { cwd: repo.root })).exitCode).toBe(0);
   // A PATH with git alone, as a git GUI might pass: no node, no npx, no ainative.
-  const onlyGit = await mkdtemp(join(tmpdir(), 'ainative-path-'));
+  const onlyGit = createGitOnlyBin();
   try {
-    await symlink((await execa('sh', ['-c', 'command -v git'])).stdout, join(onlyGit, 'git'));
     await repo.write('intents/sum.intent.md', `${SUM_INTENT}Handles big numbers.\n`);
     await repo.git.add('intents/sum.intent.md');
-    const commit = await commitWithHook([{ content: codeReply('src/sum.ts', SUM_RIGHT) }], 'no ainative on PATH', onlyGit);
+    const commit = await commitWithHook([{ content: codeReply('src/sum.ts', SUM_RIGHT) }], 'no ainative on PATH', onlyGit.dir);
 
     expect(commit.stderr).not.toContain('cannot find the ainative CLI');
     expect(commit.exitCode).toBe(0);
@@ -73,7 +63,7 @@ it('the hook runs the ainative that installed it when neither node_modules/.bin 
     const files = (await repo.git.raw(['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n');
     expect(files).toEqual(expect.arrayContaining(['intents/sum.intent.md', 'src/sum.ts', 'ainative.lock']));
   } finally {
-    await rm(onlyGit, { recursive: true, force: true });
+    onlyGit.cleanup();
   }
 });
 

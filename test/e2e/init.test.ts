@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { runWithModel } from '../helpers/scenario.js';
@@ -16,8 +15,8 @@ const GREET = `export function greet(name: string): string {
 
 /** The paths of `paths` that git would ignore in the repo. */
 async function ignored(paths: string[]): Promise<string[]> {
-  const result = await execa('git', ['check-ignore', '--no-index', ...paths], { cwd: repo.root, reject: false });
-  return result.stdout.split('\n').filter(Boolean);
+  // check-ignore exits 1 when it ignores none of them, which simple-git takes as an empty answer.
+  return (await repo.git.raw(['check-ignore', '--no-index', ...paths])).split('\n').filter(Boolean);
 }
 
 it('scaffolds a project with an example intent that ainative builds, and never overwrites on a second init', async () => {

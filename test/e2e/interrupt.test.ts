@@ -3,7 +3,8 @@ import { afterEach, expect, it } from 'vitest';
 import { codeReply, startFakeModelServer } from '../helpers/fake-model-server.js';
 import { startHeldModelServer } from '../helpers/held-model-server.js';
 import { runCli, startCli } from '../helpers/run-cli.js';
-import { SUM_INTENT, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { modelEnv } from '../helpers/scenario.js';
+import { SUM_INTENT, SUM_RIGHT, sumIntentWith, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
@@ -14,7 +15,7 @@ it('exits 130 on SIGINT during the model call and leaves every file as it was', 
   repo = await createTempRepo({ ...sumRepoFiles(), 'src/sum.ts': committed }, { commit: true });
   const { server, requestArrived, release } = await startHeldModelServer();
   try {
-    const cli = startCli(['build'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const cli = startCli(['build'], { cwd: repo.root, env: modelEnv(server) });
     await requestArrived;
     cli.kill('SIGINT');
     const result = await cli.result;
@@ -55,14 +56,14 @@ async function waitForFile(path: string): Promise<void> {
 
 it('exits 130 on SIGINT during the test run, stops the test process and restores the module', async () => {
   // Shared isolation: the marker is written outside the repo, which a confined module may not do.
-  const intent = SUM_INTENT.replace('module:', 'isolation: shared\nallow: [fs]\nmodule:');
+  const intent = sumIntentWith('isolation: shared', 'allow: [fs]');
   repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': intent }, { commit: true });
   const marker = `${repo.root}-tests-started`;
   const server = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', spinningModule(marker)) }] });
   try {
     const cli = startCli(['build', '--sandbox', 'off'], {
       cwd: repo.root,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+      env: modelEnv(server),
     });
     await waitForFile(marker);
     cli.kill('SIGINT');
@@ -82,7 +83,7 @@ it('exits 130 on SIGINT right after the module was written and leaves the repo a
   const server = await startFakeModelServer({ replies: [{ content: codeReply('src/sum.ts', SUM_RIGHT) }] });
   try {
     mkdirSync(`${repo.root}/src`);
-    const cli = startCli(['build'], { cwd: repo.root, env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    const cli = startCli(['build'], { cwd: repo.root, env: modelEnv(server) });
     await waitForFile(`${repo.root}/src/sum.ts`);
     cli.kill('SIGINT');
     const result = await cli.result;
@@ -97,7 +98,7 @@ it('exits 130 on SIGINT right after the module was written and leaves the repo a
 
 it('after a hard kill mid-build, the next build restores what the dead one left half-done', async () => {
   // Shared isolation: the marker is written outside the repo, which a confined module may not do.
-  const intent = SUM_INTENT.replace('module:', 'isolation: shared\nallow: [fs]\nmodule:');
+  const intent = sumIntentWith('isolation: shared', 'allow: [fs]');
   const committed = '// committed by a person\nexport function sum(a: number, b: number): number {\n  return a - b;\n}\n';
   repo = await createTempRepo({ ...sumRepoFiles(), 'intents/sum.intent.md': intent, 'src/sum.ts': committed }, { commit: true });
   const marker = `${repo.root}-tests-started`;
@@ -105,7 +106,7 @@ it('after a hard kill mid-build, the next build restores what the dead one left 
   try {
     const cli = startCli(['build', '--sandbox', 'off'], {
       cwd: repo.root,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+      env: modelEnv(server),
     });
     await waitForFile(marker);
     cli.kill('SIGKILL');

@@ -2,13 +2,12 @@ import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { runWithModel } from '../helpers/scenario.js';
 import { runCli } from '../helpers/run-cli.js';
-import { SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_BUGGY, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
-const BUGGY = 'export function sum(a: number, b: number): number {\n  if (a === 0) return 0;\n  return a + b;\n}\n';
 const BUG_FILE = 'bugs/2026-11-23-sum-with-zero.md';
 const REGRESSION = 'test/regressions/2026-11-23-sum-with-zero.test.ts';
 const PASSING =
@@ -18,7 +17,7 @@ const REPRODUCING =
 
 it('records the attempts that turn a bug report into a regression test, before those that fix the module', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
-  expect((await runWithModel(repo, [{ content: codeReply('src/sum.ts', BUGGY) }])).exitCode).toBe(0);
+  expect((await runWithModel(repo, [{ content: codeReply('src/sum.ts', SUM_BUGGY) }])).exitCode).toBe(0);
   await repo.write(BUG_FILE, '---\nintent: sum\nstatus: open\ncreated: 2026-11-23\n---\nsum(0, 5) returns 0 instead of 5\n');
   await repo.commit('built, and a bug report');
   const replies = [

@@ -4,12 +4,10 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
-import { simpleGit } from 'simple-git';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { codeReply, startFakeModelServer, type FakeRequest } from '../helpers/fake-model-server.js';
+import { codeReply, type FakeRequest } from '../helpers/fake-model-server.js';
 import { runWithModel } from '../helpers/scenario.js';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+import { copyTempRepo, createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 import { CLI_PATH, runCli } from '../helpers/run-cli.js';
 
 const PRICE_INTENT = '---\nmodule: src/price.ts\nexports: ["priceOf(sku: string): number"]\n---\nLooks up the price of a SKU in cents.\n';
@@ -63,9 +61,8 @@ afterAll(() => {
 
 /** A copy of the built repo after two no-op builds: the first writes the index and the record, the second uses them. */
 async function afterCachedNoop(cli = CLI_PATH): Promise<TempRepo> {
-  const root = mkdtempSync(join(tmpdir(), 'ainative-noop-'));
-  cpSync(built.root, root, { recursive: true });
-  repo = { ...built, root, git: simpleGit({ baseDir: root }), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  repo = copyTempRepo(built);
+  const { root } = repo;
   // Whole-second mtimes, as an archive or a coarse file system gives: an edit can then put back the exact old mtime.
   const second = Math.floor(Date.now() / 1000) - 60;
   for (const dir of ['intents', 'test', 'src'])
@@ -79,30 +76,15 @@ async function afterCachedNoop(cli = CLI_PATH): Promise<TempRepo> {
 
 /** `ainative build <args>` against a fake model answering with the right modules; exits 0. */
 async function build(target: TempRepo, args: string[], cli = CLI_PATH): Promise<{ stdout: string; requests: FakeRequest[] }> {
-  const server = await startFakeModelServer({ respond: rightModule });
-  try {
-    const env = { ...cleanEnv(), NO_COLOR: '1', OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test-not-a-real-key' };
-    const run = await execa(process.execPath, [cli, 'build', '--concurrency', '1', ...args], {
-      cwd: target.root,
-      env,
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      timeout: 120_000,
-    });
-    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
-    return { stdout: String(run.stdout), requests: server.requests };
-  } finally {
-    await server.close();
-  }
-}
-
-function cleanEnv(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && !/^(OPENAI_|AINATIVE_|VITEST)/.test(entry[0]),
-    ),
+  const run = await runWithModel(
+    target,
+    { respond: rightModule },
+    ['build', '--concurrency', '1', ...args],
+    {},
+    { cli, timeoutMs: 120_000 },
   );
+  expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+  return { stdout: run.stdout, requests: run.requests };
 }
 
 function statuses(stdout: string): string[] {

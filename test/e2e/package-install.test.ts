@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { simpleGit } from 'simple-git';
 import { afterAll, expect, it } from 'vitest';
 import { codeReply, startFakeModelServer } from '../helpers/fake-model-server.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
@@ -50,8 +51,8 @@ async function run(command: string, args: string[], cwd: string, extra: Record<s
 /** This working tree as git would commit it (tracked and untracked, not ignored), with its installed node_modules. */
 async function copyOfWorkingTree(): Promise<string> {
   const copy = tempDir('ainative-pack-src-');
-  const listed = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT });
-  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+  const listed = await simpleGit({ baseDir: ROOT }).raw(['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  for (const file of listed.split('\0').filter(Boolean)) {
     if (file.startsWith('dist/') || !existsSync(join(ROOT, file))) continue;
     cpSync(join(ROOT, file), join(copy, file), { recursive: true });
   }

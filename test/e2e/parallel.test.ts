@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { codeReply, startFakeModelServer, type FakeModelServer, type FakeReply, type FakeRequest } from '../helpers/fake-model-server.js';
+import {
+  codeReply,
+  startFakeModelServer,
+  type FakeModelServerOptions,
+  type FakeReply,
+  type FakeRequest,
+} from '../helpers/fake-model-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import { modelEnv, runWithModel } from '../helpers/scenario.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
@@ -39,79 +46,67 @@ it('builds independent intents in parallel up to --concurrency, and a dependent 
   repo = await createTempRepo(files(), { commit: true });
   const waiting: Array<() => void> = [];
   // Hold each reply until two requests are in flight (or a second has passed), so overlap does not depend on timing luck.
-  const server = await startFakeModelServer({
-    respond: (request) =>
-      new Promise<FakeReply>((resolve) => {
-        const release = () => resolve(replyFor(request));
-        waiting.push(release);
-        if (waiting.length >= 2) waiting.splice(0).forEach((go) => go());
-        else setTimeout(() => waiting.splice(0).forEach((go) => go()), 1_000);
-      }),
-  });
-  try {
-    const run = await runCli(['build', '--concurrency', '2', '--json'], {
-      cwd: repo.root,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
-    });
+  const run = await runWithModel(
+    repo,
+    {
+      respond: (request) =>
+        new Promise<FakeReply>((resolve) => {
+          const release = () => resolve(replyFor(request));
+          waiting.push(release);
+          if (waiting.length >= 2) waiting.splice(0).forEach((go) => go());
+          else setTimeout(() => waiting.splice(0).forEach((go) => go()), 1_000);
+        }),
+    },
+    ['build', '--concurrency', '2', '--json'],
+  );
 
-    expect(run.exitCode).toBe(0);
-    expect(server.requests).toHaveLength(5);
-    expect(server.maxConcurrent).toBe(2);
-    const startOf = (id: string) => server.requests.find((request) => JSON.stringify(request.body.messages).includes(`intent \`${id}\``))!;
-    for (const used of ['alpha', 'beta']) expect(startOf('total').startedAt).toBeGreaterThanOrEqual(startOf(used).endedAt!);
-    expect(
-      JSON.parse(run.stdout)
-        .modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`)
-        .sort(),
-    ).toEqual(['alpha:built', 'beta:built', 'delta:built', 'gamma:built', 'total:built']);
-  } finally {
-    await server.close();
-  }
+  expect(run.exitCode).toBe(0);
+  expect(run.requests).toHaveLength(5);
+  expect(run.maxConcurrent).toBe(2);
+  const startOf = (id: string) => run.requests.find((request) => JSON.stringify(request.body.messages).includes(`intent \`${id}\``))!;
+  for (const used of ['alpha', 'beta']) expect(startOf('total').startedAt).toBeGreaterThanOrEqual(startOf(used).endedAt!);
+  expect(
+    JSON.parse(run.stdout)
+      .modules.map((module: { id: string; status: string }) => `${module.id}:${module.status}`)
+      .sort(),
+  ).toEqual(['alpha:built', 'beta:built', 'delta:built', 'gamma:built', 'total:built']);
 });
 
 it('runs the tests of intents whose replies arrive together in shared vitest runs', async () => {
   repo = await createTempRepo(files(), { commit: true });
   const waiting: Array<() => void> = [];
   // The four leaves answer at the same moment, once all four are asked.
-  const server = await startFakeModelServer({
-    respond: (request) =>
-      new Promise<FakeReply>((resolve) => {
-        waiting.push(() => resolve(replyFor(request)));
-        if (waiting.length >= LEAVES.length || JSON.stringify(request.body.messages).includes('intent `total`'))
-          waiting.splice(0).forEach((go) => go());
-      }),
-  });
-  try {
-    const run = await runCli(['build', '--concurrency', '4', '--json'], {
-      cwd: repo.root,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
-    });
-    expect(run.exitCode).toBe(0);
-    const report = JSON.parse(run.stdout);
-    expect(report.modules.every((module: { status: string; attempts: number }) => module.status === 'built' && module.attempts === 1)).toBe(
-      true,
-    );
-    // Five intents, one test run each: the leaves' runs queue up behind the first and go together.
-    expect(report.testHost.runs).toBeLessThan(5);
-    expect(report.testHost.runs).toBeGreaterThanOrEqual(2);
-  } finally {
-    await server.close();
-  }
+  const run = await runWithModel(
+    repo,
+    {
+      respond: (request) =>
+        new Promise<FakeReply>((resolve) => {
+          waiting.push(() => resolve(replyFor(request)));
+          if (waiting.length >= LEAVES.length || JSON.stringify(request.body.messages).includes('intent `total`'))
+            waiting.splice(0).forEach((go) => go());
+        }),
+    },
+    ['build', '--concurrency', '4', '--json'],
+  );
+  expect(run.exitCode).toBe(0);
+  const report = JSON.parse(run.stdout);
+  expect(report.modules.every((module: { status: string; attempts: number }) => module.status === 'built' && module.attempts === 1)).toBe(
+    true,
+  );
+  // Five intents, one test run each: the leaves' runs queue up behind the first and go together.
+  expect(report.testHost.runs).toBeLessThan(5);
+  expect(report.testHost.runs).toBeGreaterThanOrEqual(2);
 });
 
 it('never has more requests in flight than --concurrency 1 allows', async () => {
   repo = await createTempRepo(files(), { commit: true });
-  const server = await startFakeModelServer({ respond: (request) => ({ ...replyFor(request), latencyMs: 50 }) });
-  try {
-    const run = await runCli(['build', '--concurrency', '1'], {
-      cwd: repo.root,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
-    });
-    expect(run.exitCode).toBe(0);
-    expect(server.maxConcurrent).toBe(1);
-  } finally {
-    await server.close();
-  }
+  const run = await runWithModel(repo, { respond: (request) => ({ ...replyFor(request), latencyMs: 50 }) }, [
+    'build',
+    '--concurrency',
+    '1',
+  ]);
+  expect(run.exitCode).toBe(0);
+  expect(run.maxConcurrent).toBe(1);
 });
 
 it('splits intents over shards so that every intent is owned by exactly one, each shard building what its intents use', async () => {
@@ -123,7 +118,7 @@ it('splits intents over shards so that every intent is owned by exactly one, eac
     for (const shard of ['1/3', '2/3', '3/3']) {
       const run = await runCli(['build', '--shard', shard, '--json', '--no-cache'], {
         cwd: repo.root,
-        env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
+        env: modelEnv(server),
       });
       expect(run.exitCode).toBe(0);
       const report = JSON.parse(run.stdout);
@@ -150,82 +145,65 @@ async function alphaRepo(): Promise<TempRepo> {
 
 const alpha = (value: number) => codeReply('src/alpha.ts', `export const value = ${value};\n`);
 
-/** Builds alpha with `--samples 3` against `server`; the module must end up with the right candidate. */
 /**
  * Temperature and n of each request, in a fixed order: the first candidate's request and the one with n go out
  * together, so which the server sees first is up to the network.
  */
-function requestShapes(server: FakeModelServer): Array<[number, number | undefined]> {
-  const shapes = server.requests.map((request): [number, number | undefined] => [request.body.temperature, request.body.n]);
+function requestShapes(requests: FakeRequest[]): Array<[number, number | undefined]> {
+  const shapes = requests.map((request): [number, number | undefined] => [request.body.temperature, request.body.n]);
   return shapes.sort(([t1, n1], [t2, n2]) => t1 - t2 || (n2 ?? 0) - (n1 ?? 0));
 }
 
-async function buildWithSamples(server: FakeModelServer): Promise<void> {
-  const run = await runCli(['build', '--samples', '3', '--json'], {
-    cwd: repo.root,
-    env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' },
-  });
+/** Builds alpha with `--samples 3` against a fake model; the module must end up with the right candidate. */
+async function buildWithSamples(model: FakeModelServerOptions): Promise<FakeRequest[]> {
+  const run = await runWithModel(repo, model, ['build', '--samples', '3', '--json']);
   expect(run.exitCode).toBe(0);
   expect(JSON.parse(run.stdout).modules[0]).toMatchObject({ status: 'built', attempts: 1 });
   expect(await repo.read('src/alpha.ts')).toContain('export const value = 5;');
+  return run.requests;
 }
 
 describe('--samples (best-of-n)', () => {
   it("asks for the extra candidates with the API's n in one request and keeps the one that passes", async () => {
     repo = await alphaRepo();
     // Temperature 0 is wrong; of the two sampled choices, the second is right.
-    const server = await startFakeModelServer({
+    const requests = await buildWithSamples({
       respond: (request) => (request.body.temperature === 0 ? { content: alpha(0) } : { choices: [alpha(1), alpha(5)] }),
     });
-    try {
-      await buildWithSamples(server);
-      expect(requestShapes(server)).toEqual([
-        [0, undefined],
-        [0.8, 2],
-      ]);
-    } finally {
-      await server.close();
-    }
+    expect(requestShapes(requests)).toEqual([
+      [0, undefined],
+      [0.8, 2],
+    ]);
   });
 
   it('asks one by one for what a provider that ignores n did not send', async () => {
     repo = await alphaRepo();
-    const server = await startFakeModelServer({
+    const requests = await buildWithSamples({
       ignoresN: true,
       respond: (request) => ({ content: alpha(request.body.temperature === 0 ? 0 : request.body.n ? 1 : 5) }),
     });
-    try {
-      await buildWithSamples(server);
-      expect(requestShapes(server)).toEqual([
-        [0, undefined],
-        [0.8, 2],
-        [0.8, undefined],
-      ]);
-    } finally {
-      await server.close();
-    }
+    expect(requestShapes(requests)).toEqual([
+      [0, undefined],
+      [0.8, 2],
+      [0.8, undefined],
+    ]);
   });
 
   it('falls back to one request per candidate when the provider refuses n', async () => {
     repo = await alphaRepo();
     let singles = 0;
-    const server = await startFakeModelServer({
+    const requests = await buildWithSamples({
       respond: (request) => {
         if (request.body.n) return { status: 400, error: { message: "Unsupported value: 'n' must be 1" } };
         if (request.body.temperature === 0) return { content: alpha(0) };
         return { content: alpha(++singles === 2 ? 5 : 1) };
       },
     });
-    try {
-      await buildWithSamples(server);
-      expect(requestShapes(server)).toEqual([
-        [0, undefined],
-        [0.8, 2],
-        [0.8, undefined],
-        [0.8, undefined],
-      ]);
-    } finally {
-      await server.close();
-    }
+    expect(requestShapes(requests)).toEqual([
+      [0, undefined],
+      [0.8, 2],
+      [0.8, undefined],
+      [0.8, undefined],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
-import { codeReply, startFakeModelServer, type FakeModelServerOptions } from '../helpers/fake-model-server.js';
-import { runCli } from '../helpers/run-cli.js';
+import { codeReply, type FakeModelServerOptions } from '../helpers/fake-model-server.js';
+import { runWithModel } from '../helpers/scenario.js';
 import { SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
@@ -11,13 +11,8 @@ const right = { content: codeReply('src/sum.ts', SUM_RIGHT) };
 
 async function build(server: FakeModelServerOptions, args: string[]) {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
-  const fake = await startFakeModelServer(server);
-  try {
-    const run = await runCli(['build', ...args], { cwd: repo.root, env: { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test' } });
-    return { run, sent: fake.requests };
-  } finally {
-    await fake.close();
-  }
+  const { requests, ...run } = await runWithModel(repo, server, ['build', ...args]);
+  return { run, sent: requests };
 }
 
 it("counts the SDK's retries among the HTTP requests, in --json and in the closing line", async () => {

@@ -1,20 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { runWithModel } from '../helpers/scenario.js';
 import { SUM_RIGHT, SUM_WRONG, sumRepoFiles } from '../helpers/sum-fixture.js';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+import { cloneTempRepo, createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
-let clone: string | undefined;
+let clone: TempRepo | undefined;
 afterEach(() => {
   repo?.cleanup();
-  if (clone) rmSync(clone, { recursive: true, force: true });
+  clone?.cleanup();
   clone = undefined;
 });
 
@@ -40,11 +37,10 @@ it('replays a green build offline in a fresh clone with zero requests, even one 
   expect(green.requests).toHaveLength(2);
   await repo.commit('build');
 
-  clone = mkdtempSync(join(tmpdir(), 'ainative-clone-'));
-  await simpleGit().clone(repo.root, clone);
-  const offline = await runWithModel({ ...repo, root: clone }, [], ['build', '--frozen', '--json']);
+  clone = await cloneTempRepo(repo);
+  const offline = await runWithModel(clone, [], ['build', '--frozen', '--json']);
   expect(offline.exitCode).toBe(0);
   expect(offline.requests).toHaveLength(0);
   expect(JSON.parse(offline.stdout)).toMatchObject({ replayed: 2, modules: [{ id: 'sum', status: 'built', attempts: 2 }] });
-  expect(await readFile(join(clone, 'src/sum.ts'), 'utf8')).toBe(await repo.read('src/sum.ts'));
+  expect(await readFile(join(clone.root, 'src/sum.ts'), 'utf8')).toBe(await repo.read('src/sum.ts'));
 });

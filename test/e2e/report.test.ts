@@ -1,6 +1,5 @@
-import { execa } from 'execa';
 import { afterEach, expect, it } from 'vitest';
-import { CLI_PATH, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
@@ -59,11 +58,10 @@ it('takes the report from --body-file, with --source', async () => {
 
 it("reads the report from stdin when the text is '-'", async () => {
   repo = await reportRepo();
-  const run = await execa(process.execPath, [CLI_PATH, 'report', 'upload', '-'], {
+  const run = await runCli(['report', 'upload', '-'], {
     cwd: repo.root,
     input: 'Large uploads time out\nafter 30 seconds\n',
-    reject: false,
-    env: { NO_COLOR: '1', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+    env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
   });
   expect(run.exitCode).toBe(0);
   const file = `bugs/${today()}-large-uploads-time-out.md`;

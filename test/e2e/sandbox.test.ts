@@ -1,16 +1,14 @@
 import { createServer } from 'node:http';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { lastUserMessage, runWithModel } from '../helpers/scenario.js';
-import { SUM_INTENT, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_RIGHT, sumIntentWith, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 import { processesMentioning } from '../helpers/processes.js';
 import { BWRAP_WORKS, warnSkipped } from '../helpers/bwrap.js';
+import { createGitOnlyBin } from '../helpers/git-only-bin.js';
 
 warnSkipped('the e2e tests of writes and network under --sandbox required');
 
@@ -18,7 +16,7 @@ let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
 const right = { content: codeReply('src/sum.ts', SUM_RIGHT) };
-const WITH_FS = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
+const WITH_FS = sumIntentWith('allow: [fs]');
 
 /** A correct sum whose body first runs `effect` (so only the sandbox can make the tests fail). */
 function sumWith(effect: string, imports = ''): { content: string } {
@@ -79,10 +77,9 @@ it('kills an endless loop at the test-run timeout, leaves no process behind, and
 it('refuses to build with --sandbox required when bubblewrap is not usable, writing nothing', async () => {
   repo = await createTempRepo(sumRepoFiles(), { commit: true });
   // A PATH that has git but no bwrap.
-  const bin = mkdtempSync(join(tmpdir(), 'ainative-nobwrap-'));
-  symlinkSync(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(bin, 'git'));
-  const run = await runWithModel(repo, [right], ['build', '--sandbox', 'required'], { PATH: bin });
-  rmSync(bin, { recursive: true, force: true });
+  const bin = createGitOnlyBin();
+  const run = await runWithModel(repo, [right], ['build', '--sandbox', 'required'], { PATH: bin.dir });
+  bin.cleanup();
 
   expect(run.exitCode).toBe(4);
   expect(run.stderr).toMatch(/bwrap|bubblewrap/);

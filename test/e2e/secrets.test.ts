@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { codeReply } from '../helpers/fake-model-server.js';
 import { runWithModel } from '../helpers/scenario.js';
-import { SUM_INTENT, SUM_RIGHT, sumRepoFiles } from '../helpers/sum-fixture.js';
+import { SUM_RIGHT, sumIntentWith, sumRepoFiles } from '../helpers/sum-fixture.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 let repo: TempRepo;
@@ -45,7 +45,7 @@ for (const sandbox of ['off', 'auto'] as const) {
   });
 
   it(`keeps a .env secret out of every prompt and all output (sandbox ${sandbox})`, async () => {
-    const intent = SUM_INTENT.replace('module:', 'allow: [fs]\nmodule:');
+    const intent = sumIntentWith('allow: [fs]');
     repo = await createTempRepo(
       { ...sumRepoFiles(), 'intents/sum.intent.md': intent, '.env': `DB_PASSWORD=${DOTENV_CANARY}\n`, '.gitignore': '.env\n' },
       { commit: true },
@@ -65,7 +65,7 @@ for (const sandbox of ['off', 'auto'] as const) {
 }
 
 it('never puts a secret file in the prompt even when an intent lists it as a test', async () => {
-  const intent = SUM_INTENT.replace('module:', 'tests: [test/sum.test.ts, test/.env.test]\nmodule:');
+  const intent = sumIntentWith('tests: [test/sum.test.ts, test/.env.test]');
   repo = await createTempRepo(
     { ...sumRepoFiles(), 'intents/sum.intent.md': intent, 'test/.env.test': `TOKEN=${DOTENV_CANARY}\n` },
     { commit: true },

@@ -1,15 +1,15 @@
 // Runs a build whose every model reply cheats, in a chosen sandbox tier, and proves what the confinement promises:
 // the build fails, no module is left, the tests are byte-identical, nothing outside the repo changed, no secret
 // (raw or encoded) reached a request or the output, no process is left, and a later honest build still works.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { encodedForms } from '../../src/core/model/redact.js';
-import { codeReply, startFakeModelServer, type FakeRequest } from './fake-model-server.js';
+import { codeReply, type FakeRequest } from './fake-model-server.js';
+import { createGitOnlyBin } from './git-only-bin.js';
 import { processesMentioning } from './processes.js';
-import { runCli } from './run-cli.js';
+import { runWithModel } from './scenario.js';
 import { createTempRepo, type TempRepo } from './temp-repo.js';
 
 /** The tiers an attack is tried in; bwrap only where it works here. */
@@ -86,31 +86,27 @@ export interface TierSettings {
 }
 
 async function build(repo: TempRepo, replies: string[], tier: TierSettings, attempts: number) {
-  const server = await startFakeModelServer({ replies: replies.map((content) => ({ content })) });
+  const result = await runWithModel(
+    repo,
+    replies.map((content) => ({ content })),
+    ['build', '--json', '--no-cache', '--max-attempts', String(attempts), ...tier.args],
+    { OPENAI_API_KEY: SECRETS.apiKey, ...tier.env },
+    { timeoutMs: 120_000 },
+  );
+  let failure = '';
   try {
-    const result = await runCli(['build', '--json', '--no-cache', '--max-attempts', String(attempts), ...tier.args], {
-      cwd: repo.root,
-      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: SECRETS.apiKey, ...tier.env },
-      timeoutMs: 120_000,
-    });
-    let failure = '';
-    try {
-      failure = (JSON.parse(result.stdout) as { modules: Array<{ failure?: string }> }).modules[0]?.failure ?? '';
-    } catch {
-      // Not JSON: the exit code and stderr tell the story.
-    }
-    return { ...result, failure, requests: server.requests };
-  } finally {
-    await server.close();
+    failure = (JSON.parse(result.stdout) as { modules: Array<{ failure?: string }> }).modules[0]?.failure ?? '';
+  } catch {
+    // Not JSON: the exit code and stderr tell the story.
   }
+  return { ...result, failure };
 }
 
 /** What puts the build in a tier: the permission model is what `--sandbox auto` falls back to without bwrap on PATH. */
 export function tierSettings(tier: Tier): TierSettings {
   if (tier === 'bwrap') return { args: ['--sandbox', 'required'], env: {}, cleanup: () => {} };
-  const bin = mkdtempSync(join(tmpdir(), 'ainative-nobwrap-'));
-  symlinkSync(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(bin, 'git'));
-  return { args: ['--sandbox', 'auto'], env: { PATH: bin }, cleanup: () => rmSync(bin, { recursive: true, force: true }) };
+  const bin = createGitOnlyBin();
+  return { args: ['--sandbox', 'auto'], env: { PATH: bin.dir }, cleanup: bin.cleanup };
 }
 
 /** Every file of the repo (outside .git and ainative's cache) with its bytes, and .git/config and hooks. */

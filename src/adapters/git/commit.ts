@@ -119,7 +119,8 @@ async function runCommit(gitRoot: string, repoPaths: string[], message: string, 
   // -m, not -F -: git runs pre-commit before it reads the message, so a hook reading stdin would swallow it.
   const args = ['commit', '--only', '--cleanup=whitespace', '-m', message, ...(noVerify ? ['--no-verify'] : []), '--'];
   // execa, not simple-git: hooks need the user's environment plus one variable, and simple-git refuses to spawn
-  // with an environment that holds EDITOR, PAGER or GIT_* settings (its unsafe-operations plugin).
+  // with an environment that holds EDITOR, PAGER or GIT_* settings such as GIT_EDITOR or GIT_SSH (its unsafe-operations
+  // plugin, each category an opt-in of its own); and the error names git's exit code and its interleaved output.
   const result = await execa('git', [...args, ...literalPathspecs(repoPaths)], {
     cwd: gitRoot,
     stdin: 'ignore',

@@ -1,10 +1,12 @@
-import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { load } from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTempRepo, type TempRepo } from '../../../test/helpers/temp-repo.js';
+import { simpleGit } from 'simple-git';
+import { createGitOnlyBin, gitExecutable } from '../../../test/helpers/git-only-bin.js';
+import { commitAsUser, createTempRepo, type TempRepo } from '../../../test/helpers/temp-repo.js';
 import { commitGenerated } from './commit.js';
 import { HOOK_MARKER, hookSnippets, installPreCommitHook, renderPreCommitHook, type HookLauncher } from './hook.js';
 import { builtScript, packageRoot } from '../project/package-files.js';
@@ -43,8 +45,8 @@ describe('installPreCommitHook', () => {
 
   it('installs into core.hooksPath when it is set, creating the folder', async () => {
     const repo = await repoWith();
-    // simple-git refuses to set core.hooksPath (its unsafe-operations guard), so plain git.
-    await execa('git', ['config', 'core.hooksPath', '.githooks'], { cwd: repo.root });
+    // simple-git's unsafe-operations guard refuses core.hooksPath unless told that this is meant.
+    await simpleGit({ baseDir: repo.root, unsafe: { allowUnsafeHooksPath: true } }).addConfig('core.hooksPath', '.githooks');
     const path = await installPreCommitHook(repo.root);
     expect(path).toBe(join(repo.root, '.githooks', 'pre-commit'));
     expect(await isExecutable(path)).toBe(true);
@@ -102,9 +104,9 @@ describe('the installed hook', () => {
     await repo.write('intents/x.intent.md', `change ${Math.random()}`);
     await repo.git.add('intents/x.intent.md');
     const env = { PATH: path, FAKE_EXIT: String(fakeExit), npm_config_offline: 'true' };
-    const result = await execa('git', ['commit', '-m', 'user commit'], { cwd: repo.root, env, reject: false, all: true });
+    const result = await commitAsUser(repo, 'user commit', env);
     const log = (await repo.read('.git/fake-log')) ?? '';
-    return { exitCode: result.exitCode, output: result.all ?? '', log };
+    return { exitCode: result.exitCode, output: result.all, log };
   }
 
   const withBin = (repo: TempRepo): string => [join(repo.root, 'bin'), process.env.PATH].join(delimiter);
@@ -140,11 +142,10 @@ describe('the installed hook', () => {
   });
 
   /** A folder holding only git, for a PATH with no node, npx or ainative on it (as some GUI git clients pass). */
-  async function onlyGit(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'ainative-path-'));
-    dirs.push(dir);
-    await symlink((await execa('sh', ['-c', 'command -v git'])).stdout, join(dir, 'git'));
-    return dir;
+  function onlyGit(): string {
+    const bin = createGitOnlyBin();
+    dirs.push(bin.dir);
+    return bin.dir;
   }
 
   it('falls back to the node and CLI that installed it when neither node_modules/.bin nor PATH has ainative', async () => {
@@ -156,7 +157,7 @@ describe('the installed hook', () => {
     await writeFile(cli, "require('node:fs').appendFileSync('.git/fake-log', process.argv.slice(2).join(' ') + '\\n');\n");
     await installPreCommitHook(repo.root, { launcher: { node: process.execPath, cli } });
 
-    const result = await userCommit(repo, await onlyGit());
+    const result = await userCommit(repo, onlyGit());
     expect(result.output).not.toContain('cannot find the ainative CLI');
     expect(result.exitCode).toBe(0);
     expect(result.log).toBe('build --staged --stage\n');
@@ -166,7 +167,7 @@ describe('the installed hook', () => {
     const repo = await repoWith();
     const gone: HookLauncher = { node: process.execPath, cli: join(tmpdir(), 'ainative-uninstalled', 'dist', 'src', 'cli', 'index.js') };
     await installPreCommitHook(repo.root, { launcher: gone });
-    const bare = [...new Set(['/usr/bin', '/bin', dirname((await execa('sh', ['-c', 'command -v git'])).stdout)])].join(delimiter);
+    const bare = [...new Set(['/usr/bin', '/bin', dirname(gitExecutable())])].join(delimiter);
     const found = await execa('sh', ['-c', 'command -v ainative'], { env: { PATH: bare }, reject: false });
     if (found.exitCode === 0) context.skip('an ainative is installed in a system bin folder');
     const result = await userCommit(repo, bare);

@@ -5,18 +5,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { requestKey } from '../../core/model/cache-key.js';
 import { runBuild, type BuildPorts } from '../../core/build/build.js';
 import type { ChatMessage, ModelClient, ModelReply } from '../../core/ports.js';
-import {
-  ContentRunner,
-  MemoryProtectedFiles,
-  MemoryWorkspace,
-  ScriptedChecker,
-  ScriptedGuard,
-  TEST_TEMPLATES,
-  codeReply,
-  failingRun,
-  makeIntent,
-  passingRun,
-} from '../../core/testing/fakes.js';
+import { TEST_TEMPLATES, codeReply, failingRun, makeIntent, passingRun } from '../../core/testing/fakes.js';
+import { createMemoryLoop, memoryBuildPorts } from '../../core/testing/memory-loop.js';
 import { cacheStats, cachedModel } from './response-cache.js';
 
 const OPTIONS = { mode: 'read-write' as const, model: 'gpt-test', promptVersion: 'p1', sampling: { temperature: 0 } };
@@ -68,26 +58,20 @@ function interleavingModel(firstBatch: number) {
   return { model, keys, batches };
 }
 
-function ports(workspace: MemoryWorkspace, model: ModelClient): BuildPorts {
-  const runner = new ContentRunner(workspace, (repo, { files, changed }) =>
-    repo.get(changed[0]!)?.includes('// works')
-      ? passingRun(1)
-      : failingRun([{ name: 'works', file: files[0]!, message: 'expected 0 to be 1' }]),
-  );
-  const checker = new ScriptedChecker(workspace);
-  return {
-    workspace,
-    guard: async () => new ScriptedGuard(),
-    protectedFiles: new MemoryProtectedFiles(workspace, []),
-    model: async () => model,
-    checker: async () => checker,
-    runner: async () => runner,
-    reporter: { intentStart() {}, attemptStart() {}, attempt() {}, intentEnd() {} },
-  };
+/** A build over the intents' tests in memory, with `model`; a module passes its test when it `// works`. */
+function ports(model: ModelClient): BuildPorts {
+  const loop = createMemoryLoop({
+    files: Object.fromEntries(INTENTS.map((intent) => [intent.tests[0]!, `${intent.id} test`])),
+    judge: (repo, { files, changed }) =>
+      repo.get(changed[0]!)?.includes('// works')
+        ? passingRun(1)
+        : failingRun([{ name: 'works', file: files[0]!, message: 'expected 0 to be 1' }]),
+    protectedPaths: [],
+  });
+  return memoryBuildPorts({ ...loop, model }).ports;
 }
 
 it('records in each lock entry exactly the cache keys of its own replies when intents are built four at a time', async () => {
-  const workspace = new MemoryWorkspace(Object.fromEntries(INTENTS.map((intent) => [intent.tests[0]!, `${intent.id} test`])));
   const inner = interleavingModel(4);
   const cache = cachedModel(async () => inner.model, { dir, ...OPTIONS });
   const result = await runBuild(
@@ -102,7 +86,7 @@ it('records in each lock entry exactly the cache keys of its own replies when in
       concurrency: 4,
       guardOverwrite: async () => undefined,
     },
-    ports(workspace, cache),
+    ports(cache),
   );
 
   // Four requests were out at once: the intents really were built side by side.

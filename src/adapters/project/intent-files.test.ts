@@ -1,22 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTempDir, type TempDir } from '../../../test/helpers/temp-repo.js';
 import { exportSignatureErrors, loadIntents } from './intent-files.js';
 
-let root: string | undefined;
+let dir: TempDir | undefined;
 afterEach(() => {
-  if (root) rmSync(root, { recursive: true, force: true });
-  root = undefined;
+  dir?.cleanup();
+  dir = undefined;
 });
 
 function repoWith(files: Record<string, string>): string {
-  root = mkdtempSync(join(tmpdir(), 'ainative-intent-files-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  }
-  return root;
+  dir = createTempDir(files);
+  return dir.root;
 }
 
 const intent = (module: string) => `---\nmodule: ${module}\n---\nDoes a thing.\n`;

@@ -1,23 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTempDir, type TempDir } from '../../../test/helpers/temp-repo.js';
 import { parseIntent, type Intent } from '../../core/project/intent.js';
 import { testFileProblems } from './test-files-check.js';
 
-let root: string | undefined;
+let dir: TempDir | undefined;
 afterEach(() => {
-  if (root) rmSync(root, { recursive: true, force: true });
-  root = undefined;
+  dir?.cleanup();
+  dir = undefined;
 });
 
 function repoWith(files: Record<string, string>): string {
-  root = mkdtempSync(join(tmpdir(), 'ainative-test-files-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  }
-  return root;
+  dir = createTempDir(files);
+  return dir.root;
 }
 
 function intent(id: string, frontmatter: string): Intent {

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
 import { builtScript } from '../project/package-files.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { acquireBuildLock, BuildLockedError, type BuildLockHolder, type ReleaseBuildLock } from './build-lock.js';
@@ -46,9 +46,11 @@ async function plantLock(record: Record<string, unknown>, mtimeMs = T): Promise<
 
 const readHolder = async () => JSON.parse(await readFile(join(lockDir, 'build.lock', 'holder.json'), 'utf8'));
 
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', '0']);
-  return child.pid;
+/** The pid of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = execa(process.execPath, ['-e', '0']);
+  await child;
+  return child.pid!;
 }
 
 describe('acquireBuildLock', () => {
@@ -75,7 +77,7 @@ describe('acquireBuildLock', () => {
   });
 
   it('reclaims a lock whose holder process is dead', async () => {
-    await plantLock({ ...PLANTED, pid: deadPid() }, Date.now());
+    await plantLock({ ...PLANTED, pid: await deadPid() }, Date.now());
     await acquire();
     expect(await readHolder()).toMatchObject(HOLDER);
   });
@@ -96,7 +98,7 @@ describe('acquireBuildLock', () => {
   });
 
   it('trusts a fresh lock from another host even if its pid does not exist here', async () => {
-    await plantLock({ ...PLANTED, pid: deadPid(), host: 'elsewhere' }, T);
+    await plantLock({ ...PLANTED, pid: await deadPid(), host: 'elsewhere' }, T);
     await expect(acquire(HOLDER, { now: () => T })).rejects.toBeInstanceOf(BuildLockedError);
   });
 
@@ -158,9 +160,10 @@ describe('acquireBuildLock across processes', () => {
     return pathToFileURL(builtScript('adapters/repo/build-lock.js')).href;
   }
 
-  function startChild(env: NodeJS.ProcessEnv): { child: ChildProcessWithoutNullStreams; nextLine: () => Promise<string> } {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], { env: { ...process.env, ...env } });
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  /** A child racing for the lock, talked to line by line; `buffer: false` leaves its stdout to the line reader. */
+  function startChild(env: Record<string, string>): { child: ResultPromise; nextLine: () => Promise<string> } {
+    const child = execa(process.execPath, ['--input-type=module', '-e', CHILD], { env, buffer: false, reject: false });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const nextLine = async () => {
       const { value, done } = await lines.next();
       return done ? 'exited' : value;
@@ -171,17 +174,17 @@ describe('acquireBuildLock across processes', () => {
   it('lets exactly one of several processes racing for the lock win', async () => {
     const env = { LOCK_MODULE: lockModule(), LOCK_DIR: lockDir };
     const children = Array.from({ length: 4 }, () => startChild(env));
-    const exited = children.map(({ child }) => new Promise((resolve) => child.on('close', resolve)));
+    const exited = children.map(({ child }) => child.then((result) => result.exitCode));
     try {
       expect(await Promise.all(children.map(({ nextLine }) => nextLine()))).toEqual(['ready', 'ready', 'ready', 'ready']);
-      for (const { child } of children) child.stdin.write('go\n');
+      for (const { child } of children) child.stdin!.write('go\n');
       const results = await Promise.all(children.map(({ nextLine }) => nextLine()));
       expect(results.filter((r) => r === 'won')).toHaveLength(1);
       expect(results.filter((r) => r === 'locked')).toHaveLength(3);
       const winner = children[results.indexOf('won')].child.pid;
       await expect(acquire()).rejects.toThrow(`pid ${winner},`);
     } finally {
-      for (const { child } of children) child.stdin.end('done\n');
+      for (const { child } of children) child.stdin!.end('done\n');
     }
     expect(await Promise.all(exited)).toEqual([0, 0, 0, 0]);
     expect(await readdir(lockDir)).toEqual([]);

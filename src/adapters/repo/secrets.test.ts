@@ -1,24 +1,18 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTempDir, type TempDir } from '../../../test/helpers/temp-repo.js';
 import { collectSecrets, parseEnvFile } from './secrets.js';
 
-let roots: string[] = [];
+let dirs: TempDir[] = [];
 
-afterEach(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-  roots = [];
+afterEach(() => {
+  for (const dir of dirs) dir.cleanup();
+  dirs = [];
 });
 
 async function repo(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(os.tmpdir(), 'ainative-secrets-'));
-  roots.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  return root;
+  const dir = createTempDir(files);
+  dirs.push(dir);
+  return dir.root;
 }
 
 describe('collectSecrets: environment', () => {

@@ -1,28 +1,22 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTempDir, type TempDir } from '../../../test/helpers/temp-repo.js';
 import { createCompilerThread, type CompilerThread } from './compiler-thread.js';
 import { builtScript } from '../project/package-files.js';
 
-let root: string;
+let dir: TempDir;
 let thread: CompilerThread | undefined;
 
 afterEach(async () => {
   await thread?.close();
   thread = undefined;
-  fs.rmSync(root, { recursive: true, force: true });
+  dir.cleanup();
 });
 
 function start(files: Record<string, string> = {}): CompilerThread {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'ainative-ct-'));
-  for (const [file, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), text);
-  }
-  thread = createCompilerThread({ root });
+  dir = createTempDir(files);
+  thread = createCompilerThread({ root: dir.root });
   return thread;
 }
 
@@ -50,7 +44,7 @@ describe('the compiler thread', () => {
     // Top-level await in a process whose only pending work is the thread's answer: an unreferenced thread exits 13.
     const module = pathToFileURL(builtScript('adapters/typescript/compiler-thread.js')).href;
     const script = `import { createCompilerThread } from ${JSON.stringify(module)};
-const thread = createCompilerThread({ root: ${JSON.stringify(root)} });
+const thread = createCompilerThread({ root: ${JSON.stringify(dir.root)} });
 console.log(JSON.stringify(await thread.check('src/one.ts', 'export const one: string = 1;', [])));
 await thread.close();`;
     const child = await execa(process.execPath, ['--input-type=module', '-e', script], { reject: false });

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BudgetExceededError } from '../errors.js';
 import { runBuildLoop, type BuildLoopOptions } from './loop.js';
-import type { ModelReply, TestRunResult } from '../ports.js';
-import {
-  ContentRunner,
-  MemoryProtectedFiles,
-  MemoryWorkspace,
-  ScriptedChecker,
-  ScriptedGuard,
-  ScriptedModel,
-  TEST_TEMPLATES,
-  codeReply,
-  makeIntent,
-  passingRun,
-} from '../testing/fakes.js';
+import type { ModelReply } from '../ports.js';
+import { ScriptedGuard, TEST_TEMPLATES, codeReply, makeIntent, passingRun } from '../testing/fakes.js';
+import { createMemoryLoop, type Judge } from '../testing/memory-loop.js';
 
 const MODULE = 'src/add.ts';
 const TEST = { path: 'test/add.test.ts', content: "it('adds', () => expect(add(2, 3)).toBe(5));\n" };
@@ -21,12 +11,8 @@ const HOLDOUT = 'test/add.holdout.test.ts';
 const GOOD = 'export function add(a: number, b: number): number {\n  return a + b;\n}';
 const HARD_CODED = 'export function add(a: number, b: number): number {\n  return 5;\n}';
 
-type Judge = (repo: ReadonlyMap<string, string>, run: { files: string[] }) => TestRunResult;
-
 /** A loop whose visible tests pass for any module that returns 5 for (2, 3); hidden ones need real addition. */
 function setup(script: ModelReply[], options: { judge?: Judge; guard?: ScriptedGuard; holdout?: boolean } = {}) {
-  const workspace = new MemoryWorkspace({ [TEST.path]: TEST.content, [HOLDOUT]: 'hidden' });
-  const model = new ScriptedModel(script);
   const judge: Judge =
     options.judge ??
     ((repo, run) => {
@@ -35,7 +21,13 @@ function setup(script: ModelReply[], options: { judge?: Judge; guard?: ScriptedG
         return code.includes('a + b') ? passingRun(3) : { ...passingRun(3), passed: 1, failed: 2, failures: [] };
       return passingRun(2);
     });
-  const runner = new ContentRunner(workspace, judge);
+  const loop = createMemoryLoop({
+    files: { [TEST.path]: TEST.content, [HOLDOUT]: 'hidden' },
+    script,
+    judge,
+    protectedPaths: [TEST.path, HOLDOUT],
+    guard: options.guard,
+  });
   const run = (overrides: Partial<BuildLoopOptions> = {}) =>
     runBuildLoop({
       intent: makeIntent('add', { holdout: options.holdout ? [HOLDOUT] : [] }),
@@ -45,15 +37,10 @@ function setup(script: ModelReply[], options: { judge?: Judge; guard?: ScriptedG
       holdoutSources: ['hidden'],
       maxAttempts: 2,
       header: '// generated\n',
-      model,
-      checker: new ScriptedChecker(workspace),
-      guard: options.guard ?? new ScriptedGuard(),
-      protectedFiles: new MemoryProtectedFiles(workspace, [TEST.path, HOLDOUT]),
-      runner,
-      workspace,
+      ...loop,
       ...overrides,
     });
-  return { workspace, model, runner, run };
+  return { ...loop, run };
 }
 
 describe('runBuildLoop keeps the reward honest', () => {

@@ -2,20 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runBuildLoop, type BuildLoopOptions } from './loop.js';
 import type { AttemptReport } from './engine.js';
 import type { ModelClient, ModelReply, TestFailure, TypeProblem } from '../ports.js';
-import {
-  ContentRunner,
-  MemoryProtectedFiles,
-  MemoryWorkspace,
-  ScriptedChecker,
-  ScriptedGuard,
-  ScriptedModel,
-  TEST_TEMPLATES,
-  codeReply,
-  failingRun,
-  makeIntent,
-  modelReply,
-  passingRun,
-} from '../testing/fakes.js';
+import { TEST_TEMPLATES, codeReply, failingRun, makeIntent, modelReply, passingRun } from '../testing/fakes.js';
+import { createMemoryLoop } from '../testing/memory-loop.js';
 
 const MODULE = 'src/add.ts';
 const TEST_FILE = { path: 'test/add.test.ts', content: "it('adds two numbers', () => expect(add(2, 3)).toBe(5));\n" };
@@ -34,11 +22,13 @@ const FAILURE: TestFailure = {
 
 /** A loop over an in-memory repo whose test passes only when the module on disk adds. */
 function setup(script: Array<ModelReply | Error>, problemsFor?: (code: string) => TypeProblem[]) {
-  const workspace = new MemoryWorkspace({ [TEST_FILE.path]: TEST_FILE.content });
-  const model = new ScriptedModel(script);
-  const runner = new ContentRunner(workspace, (repo) => (repo.get(MODULE)?.includes('a + b') ? passingRun(2) : failingRun([FAILURE], 1)));
-  const checker = new ScriptedChecker(workspace, problemsFor);
-  const protectedFiles = new MemoryProtectedFiles(workspace, [TEST_FILE.path]);
+  const loop = createMemoryLoop({
+    files: { [TEST_FILE.path]: TEST_FILE.content },
+    script,
+    judge: (repo) => (repo.get(MODULE)?.includes('a + b') ? passingRun(2) : failingRun([FAILURE], 1)),
+    protectedPaths: [TEST_FILE.path],
+    problemsFor,
+  });
   const reports: AttemptReport[] = [];
   const run = (overrides: Partial<BuildLoopOptions> = {}) =>
     runBuildLoop({
@@ -49,16 +39,11 @@ function setup(script: Array<ModelReply | Error>, problemsFor?: (code: string) =
       holdoutSources: [],
       maxAttempts: 3,
       header: HEADER,
-      model,
-      checker,
-      guard: new ScriptedGuard(),
-      protectedFiles,
-      runner,
-      workspace,
+      ...loop,
       onAttempt: (report) => reports.push(report),
       ...overrides,
     });
-  return { workspace, model, runner, checker, reports, run };
+  return { ...loop, reports, run };
 }
 
 describe('runBuildLoop', () => {

@@ -4,17 +4,8 @@ import { buildBudget } from '../build/budget.js';
 import type { AttemptReport } from './engine.js';
 import { runReproduceLoop, type ReproduceOptions } from './reproduce.js';
 import type { ModelReply, TestRunResult } from '../ports.js';
-import {
-  ContentRunner,
-  MemoryProtectedFiles,
-  MemoryWorkspace,
-  ScriptedModel,
-  codeReply,
-  failingRun,
-  makeIntent,
-  modelReply,
-  passingRun,
-} from '../testing/fakes.js';
+import { codeReply, failingRun, makeIntent, modelReply, passingRun } from '../testing/fakes.js';
+import { createMemoryLoop } from '../testing/memory-loop.js';
 
 const MODULE = 'src/sum.ts';
 const TEST = 'test/sum.test.ts';
@@ -30,16 +21,17 @@ const TEMPLATES = {
 
 /** A repo whose regression test fails when it asserts sum(0, 5) (the bug), and passes otherwise. */
 function setup(script: Array<ModelReply | Error>, judge?: (repo: ReadonlyMap<string, string>) => TestRunResult) {
-  const workspace = new MemoryWorkspace({ [MODULE]: BUGGY, [TEST]: 'sum tests' });
-  const model = new ScriptedModel(script);
-  const runner = new ContentRunner(
-    workspace,
-    judge ??
+  const { workspace, model, runner, protectedFiles } = createMemoryLoop({
+    files: { [MODULE]: BUGGY, [TEST]: 'sum tests' },
+    script,
+    judge:
+      judge ??
       ((repo) =>
         repo.get(REGRESSION)?.includes('sum(0, 5)')
           ? failingRun([{ name: 'adds to zero', file: REGRESSION, message: 'AssertionError: expected 0 to be 5' }])
           : passingRun(1)),
-  );
+    protectedPaths: [TEST],
+  });
   const reports: AttemptReport[] = [];
   const run = (overrides: Partial<ReproduceOptions> = {}) =>
     runReproduceLoop({
@@ -52,7 +44,7 @@ function setup(script: Array<ModelReply | Error>, judge?: (repo: ReadonlyMap<str
       maxAttempts: 3,
       model,
       runner,
-      protectedFiles: new MemoryProtectedFiles(workspace, [TEST]),
+      protectedFiles,
       workspace,
       onAttempt: (report) => reports.push(report),
       ...overrides,

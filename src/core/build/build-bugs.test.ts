@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { runBuild, type BuildPorts, type RunBuildOptions } from './build.js';
+import { runBuild, type RunBuildOptions } from './build.js';
 import type { OpenBug } from './bugs.js';
 import type { Lockfile } from '../project/lock.js';
 import type { ModelReply } from '../ports.js';
 import type { AttemptReport } from '../agent/engine.js';
-import {
-  ContentRunner,
-  MemoryProtectedFiles,
-  MemoryWorkspace,
-  ScriptedChecker,
-  ScriptedGuard,
-  ScriptedModel,
-  TEST_TEMPLATES,
-  codeReply,
-  failingRun,
-  makeIntent,
-  passingRun,
-} from '../testing/fakes.js';
+import { TEST_TEMPLATES, codeReply, failingRun, makeIntent, passingRun } from '../testing/fakes.js';
+import { createMemoryLoop, memoryBuildPorts } from '../testing/memory-loop.js';
 
 const A = makeIntent('a');
 const REGRESSION = 'test/regressions/2026-11-23-a-with-zero.test.ts';
@@ -33,26 +22,26 @@ const REPRODUCING = "it('handles zero', () => expect(a(0)).toBe(1)); // asserts 
 
 /** The module passes its own test when it `works`, and a regression test that asserts the bug only once it is `fixed`. */
 function harness(script: ModelReply[], files: Record<string, string> = {}) {
-  const workspace = new MemoryWorkspace({ 'test/a.test.ts': 'a test', ...files });
-  const model = new ScriptedModel(script);
-  const runner = new ContentRunner(workspace, (repo, { files: tests }) => {
-    const module = repo.get(A.module) ?? '';
-    const asserted = tests.includes(REGRESSION) && repo.get(REGRESSION)?.includes('asserts the bug');
-    const fails = (asserted && !module.includes('fixed')) || !module.includes('works');
-    return fails
-      ? failingRun([{ name: 'a handles zero', file: tests[0]!, message: 'AssertionError: expected 0 to be 1' }])
-      : passingRun(tests.length);
+  const loop = createMemoryLoop({
+    files: { 'test/a.test.ts': 'a test', ...files },
+    script,
+    judge: (repo, { files: tests }) => {
+      const module = repo.get(A.module) ?? '';
+      const asserted = tests.includes(REGRESSION) && repo.get(REGRESSION)?.includes('asserts the bug');
+      const fails = (asserted && !module.includes('fixed')) || !module.includes('works');
+      return fails
+        ? failingRun([{ name: 'a handles zero', file: tests[0]!, message: 'AssertionError: expected 0 to be 1' }])
+        : passingRun(tests.length);
+    },
+    protectedPaths: ['test/a.test.ts'],
   });
   const reports: AttemptReport[] = [];
-  const ports: BuildPorts = {
-    workspace,
-    guard: async () => new ScriptedGuard(),
-    protectedFiles: new MemoryProtectedFiles(workspace, ['test/a.test.ts']),
-    model: async () => model,
-    checker: async () => new ScriptedChecker(workspace),
-    runner: async () => runner,
-    reporter: { intentStart() {}, attemptStart() {}, attempt: (report) => reports.push(report), intentEnd() {} },
-  };
+  const { ports } = memoryBuildPorts(loop, {
+    intentStart() {},
+    attemptStart() {},
+    attempt: (report) => reports.push(report),
+    intentEnd() {},
+  });
   const build = (lock: Lockfile | undefined, overrides: Partial<RunBuildOptions> = {}) =>
     runBuild(
       {
@@ -68,7 +57,7 @@ function harness(script: ModelReply[], files: Record<string, string> = {}) {
       },
       ports,
     );
-  return { workspace, model, reports, build };
+  return { workspace: loop.workspace, model: loop.model, reports, build };
 }
 
 /** A lock and repo from a green build of `a`, before the bug was reported. */

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { runBuild, type BuildPorts, type RunBuildOptions } from './build.js';
+import { runBuild, type RunBuildOptions } from './build.js';
 import { currentInputs, generatedHeader, readTests } from './inputs.js';
 import { InputError, InterruptedError, ProviderError, RefusalError } from '../errors.js';
 import { parseIntent, type Intent } from '../project/intent.js';
 import { sha256, type Lockfile } from '../project/lock.js';
 import type { ModelReply } from '../ports.js';
-import {
-  ContentRunner,
-  MemoryProtectedFiles,
-  MemoryWorkspace,
-  ScriptedChecker,
-  ScriptedGuard,
-  ScriptedModel,
-  TEST_TEMPLATES,
-  codeReply,
-  failingRun,
-  makeIntent,
-  passingRun,
-} from '../testing/fakes.js';
+import { TEST_TEMPLATES, codeReply, failingRun, makeIntent, passingRun } from '../testing/fakes.js';
+import { createMemoryLoop, memoryBuildPorts } from '../testing/memory-loop.js';
 
 const A = makeIntent('a');
 const B = makeIntent('b', { uses: ['a'] });
@@ -38,40 +27,23 @@ function reply(intent: Intent, code: string): ModelReply {
 
 /** An in-memory repo with tests for a, b and c; the module being built passes its test when it contains `// works`. */
 function harness(script: Array<ModelReply | Error> = [], files: Record<string, string> = {}) {
-  const workspace = new MemoryWorkspace({ 'test/a.test.ts': 'a test', 'test/b.test.ts': 'b test', 'test/c.test.ts': 'c test', ...files });
-  const model = new ScriptedModel(script);
-  const checker = new ScriptedChecker(workspace);
-  const runner = new ContentRunner(workspace, (repo, { files: tests, changed: [module] }) =>
-    repo.get(module!)?.includes('// works')
-      ? passingRun(1)
-      : failingRun([{ name: `${module} works`, file: tests[0]!, message: 'expected 0 to be 1' }]),
-  );
-  const calls = { model: 0, checker: 0, runner: 0 };
+  const loop = createMemoryLoop({
+    files: { 'test/a.test.ts': 'a test', 'test/b.test.ts': 'b test', 'test/c.test.ts': 'c test', ...files },
+    script,
+    judge: (repo, { files: tests, changed: [module] }) =>
+      repo.get(module!)?.includes('// works')
+        ? passingRun(1)
+        : failingRun([{ name: `${module} works`, file: tests[0]!, message: 'expected 0 to be 1' }]),
+    protectedPaths: ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts'],
+  });
   const events: string[] = [];
   const guarded: string[] = [];
-  const ports: BuildPorts = {
-    workspace,
-    guard: async () => new ScriptedGuard(),
-    protectedFiles: new MemoryProtectedFiles(workspace, ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts']),
-    model: async () => {
-      calls.model++;
-      return model;
-    },
-    checker: async () => {
-      calls.checker++;
-      return checker;
-    },
-    runner: async () => {
-      calls.runner++;
-      return runner;
-    },
-    reporter: {
-      intentStart: (intent) => events.push(`start ${intent.id}`),
-      attemptStart: () => {},
-      attempt: () => {},
-      intentEnd: (result) => events.push(`end ${result.id} ${result.status}`),
-    },
-  };
+  const { ports, created: calls } = memoryBuildPorts(loop, {
+    intentStart: (intent) => events.push(`start ${intent.id}`),
+    attemptStart: () => {},
+    attempt: () => {},
+    intentEnd: (result) => events.push(`end ${result.id} ${result.status}`),
+  });
   const build = (intents: Intent[], lock: Lockfile | undefined, overrides: Partial<RunBuildOptions> = {}) =>
     runBuild(
       {
@@ -90,6 +62,7 @@ function harness(script: Array<ModelReply | Error> = [], files: Record<string, s
       },
       ports,
     );
+  const { workspace, model, checker, runner } = loop;
   return { workspace, model, checker, runner, calls, events, guarded, ports, build };
 }
 
