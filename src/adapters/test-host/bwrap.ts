@@ -1,7 +1,8 @@
 // bubblewrap (bwrap) argument lists and the check that it works on this machine.
-import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
+
 /** How long the availability check may take before bwrap counts as not working. */
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -107,16 +108,13 @@ export function probeBwrap(bwrapPath: string | undefined): Promise<BwrapProbe> {
   return probe;
 }
 
-function runProbe(bwrapPath: string): Promise<BwrapProbe> {
+async function runProbe(bwrapPath: string): Promise<BwrapProbe> {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', ...ISOLATION_FLAGS];
   args.push('--', process.execPath, '-e', '0');
-  return new Promise((resolve) => {
-    execFile(bwrapPath, args, { timeout: PROBE_TIMEOUT_MS, env: {} }, (error, _stdout, stderr) => {
-      if (!error) return resolve({ ok: true });
-      const code = (error as NodeJS.ErrnoException).code;
-      const missing = code === 'ENOENT' || code === 'EACCES';
-      const reason = missing ? `${bwrapPath} not found` : String(stderr).trim() || error.message;
-      resolve({ ok: false, missing, reason });
-    });
-  });
+  const result = await execa(bwrapPath, args, { timeout: PROBE_TIMEOUT_MS, env: {}, extendEnv: false, reject: false });
+  if (!result.failed) return { ok: true };
+  const code = (result as { code?: string }).code;
+  const missing = code === 'ENOENT' || code === 'EACCES';
+  const reason = missing ? `${bwrapPath} not found` : String(result.stderr ?? '').trim() || (result.shortMessage ?? 'failed');
+  return { ok: false, missing, reason };
 }

@@ -1,8 +1,9 @@
 // One running vitest host as the parent sees it: spawn, handshake, requests with deadlines, death and killing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
+import { execa } from 'execa';
 import type { TestRunResult } from '../../core/ports.js';
 import { parseHostMessage, readLines, type HostMessage, type ExpectRequest, type InitRequest, type RunRequest } from './protocol.js';
 import { descendantPids, killAll, killPids, waitUntilGone } from './process-tree.js';
@@ -78,12 +79,18 @@ export class HostProcess {
 
   /** Spawns the host in its own process group and resolves once vitest is up in it. */
   static async start(command: HostCommand, init: HostInit, startupTimeoutMs: number, log?: (line: string) => void): Promise<HostProcess> {
-    const child = spawn(command.file, command.args, {
+    const child = execa(command.file, command.args, {
       cwd: command.cwd,
+      // Only the allow-listed variables: never the parent's environment, which holds the API key.
       env: command.env,
+      extendEnv: false,
       // Leads its own process group, so a timeout can kill the host with everything it started.
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      // A long-lived process whose output is read as it comes, capped: nothing is kept, and its death is an outcome
+      // handled below, not a rejection.
+      buffer: false,
+      reject: false,
     });
     const host = new HostProcess(child, log);
     await host.handshake(init, startupTimeoutMs);
