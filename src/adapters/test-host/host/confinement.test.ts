@@ -30,6 +30,8 @@ export * from './auth.ts';
 export function inventory(): Map<string, Set<number>> { return new Map([['a', new Set([1, 2])]]); }
 export function stamp(): { at: Date; tags: string[] } { return { at: new Date(0), tags: ['x'] }; }
 export async function weather(): Promise<unknown> { return (await fetch('https://example.invalid/weather')).json(); }
+export class Stack { #items = [1, 2]; get size(): number { return this.#items.length; } }
+export const endpoint = (): URL => new URL('/a', 'https://api.example.com');
 `,
   'src/forbidden.ts': `import { readFileSync } from 'node:fs';\nexport const read = () => readFileSync;\n`,
   'test/clock.test.ts': `import { afterEach, expect, it, vi } from 'vitest';
@@ -63,7 +65,7 @@ vi.mock('../src/auth.ts', () => ({ isSignedIn: vi.fn((user: string) => user === 
 it('uses the mocked module it imports', () => { expect(upload('grace')).toBe(201); expect(upload('ada')).toBe(403); expect(isSignedIn).toHaveBeenCalledWith('ada'); });
 `,
   'test/shapes.test.ts': `import { expect, it, vi } from 'vitest';
-import { Box, inventory, stamp, weather } from '../src/shapes.ts';
+import { Box, endpoint, inventory, Stack, stamp, weather } from '../src/shapes.ts';
 it('compares classes, maps, sets and dates', () => {
   const box = new Box(['a', 'b']);
   expect(box.count).toBe(2);
@@ -82,6 +84,12 @@ it('compares classes, maps, sets and dates', () => {
   const listener = vi.fn();
   listener(stamp());
   expect(listener).toHaveBeenCalledWith({ at: new Date(0), tags: ['x'] });
+});
+it('compares getters over private fields and URLs', () => {
+  expect(new Stack()).toHaveProperty('size', 2);
+  expect(new Stack()).toMatchObject({ size: 2 });
+  expect(endpoint()).toEqual(new URL('https://api.example.com/a'));
+  expect(endpoint()).toHaveProperty('pathname', '/a');
 });
 it('calls the fetch a test stubbed', async () => {
   vi.stubGlobal('fetch', vi.fn(async () => ({ json: async () => ({ sky: 'clear' }) })));
@@ -140,10 +148,10 @@ describe('a confined module', () => {
     expect(result.passed).toBe(1);
   });
 
-  it('returns classes, maps, sets and dates that equality, snapshots and spies compare as before', async () => {
+  it('returns classes, maps, sets, dates and URLs that equality, snapshots and spies compare as before', async () => {
     const result = await runner.run(['test/shapes.test.ts'], []);
     expect(failures(result)).toEqual([]);
-    expect(result.passed).toBe(3);
+    expect(result.passed).toBe(4);
   });
 
   it('cannot load a Node built-in its intent does not grant, and is told how to grant it', async () => {

@@ -89,8 +89,30 @@ class Copier {
       Array.isArray(value) ? withProto([], proto) : types.isNativeError(value) ? nativeErrorWith(proto) : Object.create(proto),
     );
     this.withOwn(value, copy);
-    if (!Array.isArray(value) && !types.isNativeError(value) && hasIterator(value)) this.freezeIteration(value, copy);
+    if (!Array.isArray(value) && !types.isNativeError(value)) {
+      this.inheritedGetters(value, copy);
+      if (hasIterator(value)) this.freezeIteration(value, copy);
+    }
     return copy;
+  }
+
+  /**
+   * Getters of the value's classes (`get size()`, URL's `href`) run against the original, once, when a matcher first
+   * reads them: run against the copy they would miss the private fields and internal slots no copy can have.
+   */
+  private inheritedGetters(source: object, copy: object): void {
+    for (let owner = Reflect.getPrototypeOf(source); owner && owner !== Object.prototype; owner = Reflect.getPrototypeOf(owner)) {
+      for (const key of Reflect.ownKeys(owner)) {
+        const getter = Reflect.getOwnPropertyDescriptor(owner, key)!.get;
+        if (!getter || Reflect.getOwnPropertyDescriptor(copy, key)) continue;
+        let read: { value: unknown } | undefined;
+        const get = () => {
+          read ??= { value: this.copy(Reflect.apply(getter, source, [])) };
+          return read.value;
+        };
+        Reflect.defineProperty(copy, key, { get, enumerable: false, configurable: true });
+      }
+    }
   }
 
   /** Copies every own property as plain data (getters read once), keeping enumerability. */

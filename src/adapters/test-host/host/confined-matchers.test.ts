@@ -1,0 +1,57 @@
+// How matchers treat what a confined module returns: values that could answer the matcher themselves are copied or
+// refused, however the module hands them out.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestRunResult } from '../../../core/ports.js';
+import { runtimeGuardFile } from '../paths.js';
+import { createVitestRunner, type GroupRunner } from './vitest-runner.js';
+
+const FILES: Record<string, string> = {
+  'src/values.ts': `const matcher = { ['asymmetric' + 'Match']: () => true };
+export class Sly { get inner(): unknown { return matcher; } }
+`,
+  'test/getters.test.ts': `import { expect, it } from 'vitest';
+import { Sly } from '../src/values.ts';
+it('toHaveProperty', () => { expect(new Sly()).toHaveProperty('inner', 42); });
+it('toMatchObject', () => { expect(new Sly()).toMatchObject({ inner: 42 }); });
+`,
+};
+
+let root: string;
+let runner: GroupRunner;
+
+beforeAll(async () => {
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ainative-confined-matchers-')));
+  for (const [file, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  runner = await createVitestRunner({
+    root,
+    setupFiles: [runtimeGuardFile()],
+    confinement: {
+      modules: [{ file: path.join(root, 'src/values.ts'), allow: [] }],
+      fsPolicy: { root, writable: [os.tmpdir()], denied: [path.join(root, 'test')] },
+    },
+  });
+});
+
+afterAll(async () => {
+  await runner?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function outcomes(result: TestRunResult): string[] {
+  return [...result.failures.map((failure) => `${failure.name}: ${failure.message}`), ...result.fileErrors.map((error) => error.message)];
+}
+
+describe('matchers on what a confined module returns', () => {
+  it("refuse a matcher that a getter of the module's class hands out", async () => {
+    const result = await runner.run(['test/getters.test.ts'], []);
+    expect(result.passed).toBe(0);
+    expect(result.failed).toBe(2);
+    for (const outcome of outcomes(result)) expect(outcome).toMatch(/'asymmetricMatch' property, which makes it behave as a matcher/);
+  });
+});
