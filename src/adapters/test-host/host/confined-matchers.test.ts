@@ -11,11 +11,17 @@ import { createVitestRunner, type GroupRunner } from './vitest-runner.js';
 const FILES: Record<string, string> = {
   'src/values.ts': `const matcher = { ['asymmetric' + 'Match']: () => true };
 export class Sly { get inner(): unknown { return matcher; } }
+const withSlyGetter = (base: any) => class extends base { get inner(): unknown { return matcher; } };
+export const slyOnes = (): object[] => [Array, Error, Map, Set, Date, RegExp, Uint8Array, Promise].map((base) =>
+  Reflect.construct(withSlyGetter(base), base === Promise ? [() => {}] : base === RegExp ? ['x'] : []));
 `,
   'test/getters.test.ts': `import { expect, it } from 'vitest';
-import { Sly } from '../src/values.ts';
+import { Sly, slyOnes } from '../src/values.ts';
 it('toHaveProperty', () => { expect(new Sly()).toHaveProperty('inner', 42); });
 it('toMatchObject', () => { expect(new Sly()).toMatchObject({ inner: 42 }); });
+it.each(slyOnes().map((value) => [Object.prototype.toString.call(value), value]))('a subclass of %s', (_kind, value) => {
+  expect(value).toHaveProperty('inner', 42);
+});
 `,
 };
 
@@ -51,7 +57,9 @@ describe('matchers on what a confined module returns', () => {
   it("refuse a matcher that a getter of the module's class hands out", async () => {
     const result = await runner.run(['test/getters.test.ts'], []);
     expect(result.passed).toBe(0);
-    expect(result.failed).toBe(2);
-    for (const outcome of outcomes(result)) expect(outcome).toMatch(/'asymmetricMatch' property, which makes it behave as a matcher/);
+    expect(result.failed).toBe(10);
+    // A copy's getter hands out a checked copy; a value kept as it is (a promise, a typed array) may have no getter.
+    for (const outcome of outcomes(result))
+      expect(outcome).toMatch(/'asymmetricMatch' property, which makes it behave as a matcher|has a getter 'inner'/);
   });
 });

@@ -91,6 +91,11 @@ describe('received values', () => {
     expect(copy.stack).toBeInstanceOf(Stack);
   });
 
+  it('keeps buffers, typed arrays and promises as they are, getters of their built-in prototypes included', () => {
+    const kept = [Buffer.from('ab'), new Uint16Array(2), Promise.resolve(1), new DataView(new ArrayBuffer(2))];
+    for (const value of kept) expect(materialize(value)).toBe(value);
+  });
+
   it('refuses a matcher that a getter of the class hands out', () => {
     class Sly {
       get inner(): unknown {
