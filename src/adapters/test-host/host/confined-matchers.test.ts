@@ -1,5 +1,5 @@
-// How matchers treat what a confined module returns: values that could answer the matcher themselves are copied or
-// refused, however the module hands them out.
+// How matchers treat what a confined module returns: values decided by identity pass as they are, values that could
+// answer the matcher themselves are copied or refused, however the module hands them out.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,11 +9,31 @@ import { runtimeGuardFile } from '../paths.js';
 import { createVitestRunner, type GroupRunner } from './vitest-runner.js';
 
 const FILES: Record<string, string> = {
-  'src/values.ts': `const matcher = { ['asymmetric' + 'Match']: () => true };
+  'src/values.ts': `export function store<T extends object>(initial: T): T { return new Proxy({ ...initial }, {}); }
+const seen: unknown[] = [];
+export const nosy = (): object => ({ ['asymmetric' + 'Match']: (expected: unknown) => { seen.push(expected); return false; } });
+export const nosyProxy = (): object => new Proxy({}, { get: (_target, key) => (key === 'then' ? undefined : nosy()) });
+export const seenSoFar = (): string => JSON.stringify(seen);
+const matcher = { ['asymmetric' + 'Match']: () => true };
 export class Sly { get inner(): unknown { return matcher; } }
 const withSlyGetter = (base: any) => class extends base { get inner(): unknown { return matcher; } };
 export const slyOnes = (): object[] => [Array, Error, Map, Set, Date, RegExp, Uint8Array, Promise].map((base) =>
   Reflect.construct(withSlyGetter(base), base === Promise ? [() => {}] : base === RegExp ? ['x'] : []));
+`,
+  'test/identity.test.ts': `import { expect, it } from 'vitest';
+import { nosy, nosyProxy, seenSoFar, store } from '../src/values.ts';
+it('takes a proxy', () => {
+  const s = store({ a: 1 });
+  expect(s).toBe(s);
+  expect(s).toBeTruthy();
+  expect(s).toBeDefined();
+  expect(s).not.toBeNull();
+  expect(s).toBeTypeOf('object');
+});
+it('fails toBe', () => { expect(nosy()).toBe('secret'); });
+it('fails toBe through a proxy', () => { expect(nosyProxy()).toBe({ answer: 'secret' }); });
+it('passes not.toBe', () => { expect(store({})).not.toBe({ answer: 'secret' }); });
+it('leaks nothing', () => { expect(seenSoFar()).toBe('[]'); });
 `,
   'test/getters.test.ts': `import { expect, it } from 'vitest';
 import { Sly, slyOnes } from '../src/values.ts';
@@ -54,6 +74,15 @@ function outcomes(result: TestRunResult): string[] {
 }
 
 describe('matchers on what a confined module returns', () => {
+  it('decide by identity, type or truthiness on a proxy the module made, and never show it what was expected', async () => {
+    const result = await runner.run(['test/identity.test.ts'], []);
+    expect(result.passed).toBe(3);
+    expect(outcomes(result)).toEqual([
+      expect.stringMatching(/^fails toBe: UntrustedValueError: .*'asymmetricMatch' property/),
+      expect.stringMatching(/^fails toBe through a proxy: AssertionError: expected {} to be/),
+    ]);
+  });
+
   it("refuse a matcher that a getter of the module's class hands out", async () => {
     const result = await runner.run(['test/getters.test.ts'], []);
     expect(result.passed).toBe(0);
