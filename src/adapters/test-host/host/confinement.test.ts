@@ -33,6 +33,10 @@ export async function weather(): Promise<unknown> { return (await fetch('https:/
 export class Stack { #items = [1, 2]; get size(): number { return this.#items.length; } }
 export const endpoint = (): URL => new URL('/a', 'https://api.example.com');
 `,
+  'src/locale.ts': `export const count = (n: number): string => n.toLocaleString('en-US');
+export const sortNames = (names: string[]): string[] => [...names].sort((a, b) => a.localeCompare(b, 'en'));
+export const day = (d: Date): string => d.toLocaleDateString('en-US', { timeZone: 'UTC' });
+`,
   'src/forbidden.ts': `import { readFileSync } from 'node:fs';\nexport const read = () => readFileSync;\n`,
   'test/clock.test.ts': `import { afterEach, expect, it, vi } from 'vitest';
 import name, { ClockError, fail, later, now, roll, slowDouble, tick, ticks, today, where } from '../src/clock.ts';
@@ -100,6 +104,14 @@ it('refuses the real network to a module not granted fetch', async () => {
   await expect(weather()).rejects.toThrow(/fetch is not granted/);
 });
 `,
+  'test/locale.test.ts': `import { expect, it } from 'vitest';
+import { count, day, sortNames } from '../src/locale.ts';
+it('formats and compares by locale', () => {
+  expect(count(1234567)).toBe('1,234,567');
+  expect(sortNames(['b', 'B', 'a', 'A'])).toEqual(['a', 'A', 'b', 'B']);
+  expect(day(new Date(Date.UTC(2020, 0, 2)))).toBe('1/2/2020');
+});
+`,
   'test/forbidden.test.ts': `import { expect, it } from 'vitest';
 import { read } from '../src/forbidden.ts';
 it('loads', () => { expect(read).toBeDefined(); });
@@ -115,7 +127,7 @@ beforeAll(async () => {
     fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
   }
-  const modules = ['clock', 'auth', 'upload', 'shapes', 'forbidden'].map((name) => ({
+  const modules = ['clock', 'auth', 'upload', 'shapes', 'locale', 'forbidden'].map((name) => ({
     file: path.join(root, `src/${name}.ts`),
     allow: [],
   }));
@@ -152,6 +164,12 @@ describe('a confined module', () => {
     const result = await runner.run(['test/shapes.test.ts'], []);
     expect(failures(result)).toEqual([]);
     expect(result.passed).toBe(4);
+  });
+
+  it('formats numbers and dates and compares strings by the locale it names, as Node does', async () => {
+    const result = await runner.run(['test/locale.test.ts'], []);
+    expect(failures(result)).toEqual([]);
+    expect(result.passed).toBe(1);
   });
 
   it('cannot load a Node built-in its intent does not grant, and is told how to grant it', async () => {
