@@ -74,7 +74,8 @@ function exposedModules(spec: ConfineSpec): Record<string, unknown> {
     const builtin = specifier.startsWith('node:') ? specifier.slice(5) : undefined;
     if (builtin === 'fs') exposed[specifier] = fsModules().fs;
     else if (builtin === 'fs/promises') exposed[specifier] = fsModules().promises;
-    else if (builtin !== undefined && FREEZABLE_BUILTINS.has(builtin)) exposed[specifier] = harden(namespace);
+    // A module namespace object cannot be frozen (harden throws "Cannot redefine property"): freeze a copy of it.
+    else if (builtin !== undefined && FREEZABLE_BUILTINS.has(builtin)) exposed[specifier] = harden({ ...(namespace as object) });
     else if (builtin !== undefined) exposed[specifier] = namespace;
     else exposed[specifier] = esModuleView(namespace as Record<string, unknown>);
   }

@@ -1,0 +1,75 @@
+// What a confined module's own code may do: the Node built-ins its intent grants, the CommonJS names vitest gives
+// every module, and source text that SES's evaluator would otherwise refuse.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestRunResult } from '../../../core/ports.js';
+import { runtimeGuardFile } from '../paths.js';
+import { createVitestRunner, type GroupRunner } from './vitest-runner.js';
+
+const FILES: Record<string, string> = {
+  'src/granted.ts': `import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+import { createHash } from 'node:crypto';
+const __filename = fileURLToPath(import.meta.url);
+const __dirname = path.dirname(__filename);
+export const dataFile = (): string => path.join(__dirname, 'data.json');
+export const show = (n: number): string => format('n=%d', n);
+export const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+export function tamper(): string[] {
+  const refused: string[] = [];
+  for (const target of [path, (path as { default?: object }).default ?? path, createHash.prototype]) {
+    try { (target as Record<string, unknown>).join = () => 'tampered'; } catch { refused.push('refused'); }
+  }
+  return refused;
+}
+`,
+  'test/granted.test.ts': `import { expect, it } from 'vitest';
+import { dataFile, sha1, show, tamper } from '../src/granted.ts';
+it('path and url', () => { expect(dataFile()).toMatch(/src\\/data\\.json$/); });
+it('util', () => { expect(show(3)).toBe('n=3'); });
+it('crypto', () => { expect(sha1('abc')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d'); });
+it('cannot change them for the tests', async () => {
+  expect(tamper()).toEqual(['refused', 'refused', 'refused']);
+  expect((await import('node:path')).default.join('a', 'b')).toBe('a/b');
+});
+`,
+};
+
+const ALLOW: Record<string, string[]> = { granted: ['path', 'url', 'util', 'crypto'] };
+
+let root: string;
+let runner: GroupRunner;
+
+beforeAll(async () => {
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ainative-confined-code-')));
+  for (const [file, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  const modules = Object.entries(ALLOW).map(([name, allow]) => ({ file: path.join(root, `src/${name}.ts`), allow }));
+  runner = await createVitestRunner({
+    root,
+    setupFiles: [runtimeGuardFile()],
+    confinement: { modules, fsPolicy: { root, writable: [os.tmpdir()], denied: [path.join(root, 'test')] } },
+  });
+});
+
+afterAll(async () => {
+  await runner?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function failures(result: TestRunResult): string[] {
+  return [...result.failures.map((failure) => `${failure.name}: ${failure.message}`), ...result.fileErrors.map((error) => error.message)];
+}
+
+describe('a confined module', () => {
+  it('uses the Node built-ins its intent grants, and cannot change them for the tests', async () => {
+    const result = await runner.run(['test/granted.test.ts'], []);
+    expect(failures(result)).toEqual([]);
+    expect(result.passed).toBe(4);
+  });
+});
