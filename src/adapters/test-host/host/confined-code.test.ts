@@ -26,6 +26,15 @@ export function tamper(): string[] {
   return refused;
 }
 `,
+  'src/emitter.ts': `import { EventEmitter } from 'node:events';
+export function tamper(): string {
+  try { EventEmitter.prototype.emit = () => false; return 'changed'; } catch { return 'refused'; }
+}
+`,
+  'test/emitter.test.ts': `import { expect, it } from 'vitest';
+import { tamper } from '../src/emitter.ts';
+it('cannot rewrite EventEmitter for the tests', () => { expect(tamper()).toBe('refused'); });
+`,
   'test/granted.test.ts': `import { expect, it } from 'vitest';
 import { dataFile, sha1, show, tamper } from '../src/granted.ts';
 it('path and url', () => { expect(dataFile()).toMatch(/src\\/data\\.json$/); });
@@ -38,7 +47,7 @@ it('cannot change them for the tests', async () => {
 `,
 };
 
-const ALLOW: Record<string, string[]> = { granted: ['path', 'url', 'util', 'crypto'] };
+const ALLOW: Record<string, string[]> = { granted: ['path', 'url', 'util', 'crypto'], emitter: ['events'] };
 
 let root: string;
 let runner: GroupRunner;
@@ -71,5 +80,12 @@ describe('a confined module', () => {
     const result = await runner.run(['test/granted.test.ts'], []);
     expect(failures(result)).toEqual([]);
     expect(result.passed).toBe(4);
+  });
+
+  // Were EventEmitter.prototype left writable, a module could replace `emit` and be handed `process` as `this`.
+  it('is granted events frozen: it cannot rewrite what every emitter of the test realm inherits', async () => {
+    const result = await runner.run(['test/emitter.test.ts'], []);
+    expect(failures(result)).toEqual([]);
+    expect(result.passed).toBe(1);
   });
 });

@@ -24,7 +24,12 @@ export interface ConfineSpec {
   setters: Record<string, (value: unknown) => void>;
 }
 
-/** Node built-ins a confined module may be granted that hold no mutable state worth protecting once frozen. */
+/**
+ * Node built-ins a confined module may be granted that hold no mutable state worth protecting once frozen. events,
+ * crypto and zlib reach EventEmitter.prototype and the stream classes, which the test realm shares: frozen, they let
+ * no new emitter or stream be made in that test file (Node assigns properties those prototypes hold, one of them
+ * non-configurable), but left writable they would let the module replace `emit` and be handed `process` as `this`.
+ */
 const FREEZABLE_BUILTINS = new Set([
   'path',
   'url',
