@@ -35,6 +35,16 @@ export function tamper(): string {
 import { tamper } from '../src/emitter.ts';
 it('cannot rewrite EventEmitter for the tests', () => { expect(tamper()).toBe('refused'); });
 `,
+  'src/paths.ts': `export const nextToMe = (): string => __dirname + '/data.json';
+export const me = (): string => __filename;
+`,
+  'test/paths.test.ts': `import { expect, it } from 'vitest';
+import { me, nextToMe } from '../src/paths.ts';
+it('__dirname and __filename', () => {
+  expect(nextToMe()).toMatch(/\\/src\\/data\\.json$/);
+  expect(me()).toMatch(/\\/src\\/paths\\.ts$/);
+});
+`,
   'test/granted.test.ts': `import { expect, it } from 'vitest';
 import { dataFile, sha1, show, tamper } from '../src/granted.ts';
 it('path and url', () => { expect(dataFile()).toMatch(/src\\/data\\.json$/); });
@@ -47,7 +57,7 @@ it('cannot change them for the tests', async () => {
 `,
 };
 
-const ALLOW: Record<string, string[]> = { granted: ['path', 'url', 'util', 'crypto'], emitter: ['events'] };
+const ALLOW: Record<string, string[]> = { granted: ['path', 'url', 'util', 'crypto'], emitter: ['events'], paths: [] };
 
 let root: string;
 let runner: GroupRunner;
@@ -80,6 +90,12 @@ describe('a confined module', () => {
     const result = await runner.run(['test/granted.test.ts'], []);
     expect(failures(result)).toEqual([]);
     expect(result.passed).toBe(4);
+  });
+
+  it('knows its own file by the CommonJS names vitest gives every module, or declares them itself', async () => {
+    const result = await runner.run(['test/paths.test.ts', 'test/granted.test.ts'], []);
+    expect(failures(result)).toEqual([]);
+    expect(result.passed).toBe(5);
   });
 
   // Were EventEmitter.prototype left writable, a module could replace `emit` and be handed `process` as `this`.

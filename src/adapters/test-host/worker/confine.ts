@@ -3,6 +3,8 @@
 // wrapper imported for it: the modules it `uses` (as vitest loaded them, mocks included), and the Node built-ins and
 // packages its intent grants with `allow:`. Everything else it asks for is refused. Its exports reach the wrapper
 // through setters, so the wrapper's ES bindings stay live.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { confinedGlobals } from './globals.js';
 import { fsFacades, type FsPolicy } from './fs-facade.js';
 
@@ -50,6 +52,11 @@ export async function confineModule(spec: ConfineSpec): Promise<void> {
   const compartment = new Compartment({ globals: confinedGlobals(spec.allow), __options__: true, name: spec.url });
   const scope = compartment.globalThis as Record<string, unknown>;
   scope.global = scope;
+  const filename = fileURLToPath(spec.url);
+  // vitest gives every module these CommonJS names. As globals of the module's own compartment, a module that
+  // declares its own (`const __dirname = path.dirname(fileURLToPath(import.meta.url))`) shadows them.
+  scope.__filename = filename;
+  scope.__dirname = path.dirname(filename);
   const modules = exposedModules(spec);
   const require = (specifier: string): unknown => {
     if (Object.hasOwn(modules, specifier)) return modules[specifier];
@@ -58,7 +65,7 @@ export async function confineModule(spec: ConfineSpec): Promise<void> {
     );
   };
   const exports = exportsObject(spec.setters);
-  const meta = harden({ url: spec.url, filename: new URL(spec.url).pathname, dirname: new URL('.', spec.url).pathname.replace(/\/$/, '') });
+  const meta = harden({ url: spec.url, filename, dirname: path.dirname(filename) });
   const run = compartment.evaluate(
     `(async function (exports, require, module, __importMeta) {\n${spec.body}\n})\n//# sourceURL=${spec.url}\n`,
   ) as (...args: unknown[]) => Promise<void>;
