@@ -66,12 +66,26 @@ export async function confineModule(spec: ConfineSpec): Promise<void> {
   };
   const exports = exportsObject(spec.setters);
   const meta = harden({ url: spec.url, filename, dirname: path.dirname(filename) });
+  bindAsConstants(scope);
   const run = compartment.evaluate(
     `(async function (exports, require, module, __importMeta) {\n${spec.body}\n})\n//# sourceURL=${spec.url}\n`,
   ) as (...args: unknown[]) => Promise<void>;
   await run(exports, harden(require), { exports }, meta);
   // Re-exports (`export { x } from './y'`) replaced the accessor with one of their own: read them once now.
   for (const [name, set] of Object.entries(spec.setters)) set(exports[name]);
+}
+
+/**
+ * Makes the compartment's global bindings read-only. SES compiles the global object's read-only properties into
+ * constants when it builds the evaluator (at the first evaluate); writable ones it looks up through its scope proxy at
+ * every use, which made a hot loop naming Math or Object many times slower than the same code unconfined.
+ */
+function bindAsConstants(scope: object): void {
+  for (const name of Object.getOwnPropertyNames(scope)) {
+    const descriptor = Object.getOwnPropertyDescriptor(scope, name)!;
+    if ('value' in descriptor && descriptor.configurable)
+      Object.defineProperty(scope, name, { ...descriptor, writable: false, configurable: false });
+  }
 }
 
 /** What `require(specifier)` answers inside the compartment. */
