@@ -26,6 +26,44 @@ export function tamper(): string[] {
   return refused;
 }
 `,
+  'src/texts.ts': `export const advice = (): string => 'load it lazily with import("./heavy.js")';
+export const hide = (html: string): string => '<!-- ' + html + ' -->';
+export const warning = (who: string): string => \`never eval(input) from \${who}: \\\`import (x)\\\` -->\`;
+export const plain = \`eval(1) <!-- x\`;
+export const raw = String.raw\`a\`;
+export const comment = /<!--(.*?)-->/g;
+export const keyed = { 'import(': 1, method: { 'eval('() { return 2; } } };
+export class Keyed { 'import /* x */' = 3; get 'eval ('() { return 4; } }
+const { 'import(': taken } = keyed;
+export const destructured = taken;
+type Shape = { 'import(': number };
+export const typed: Shape = { 'import(': 5 };
+export const sizes = ['-->'.length, typeof 'eval(', 2 + 3 + '<!--' + 4];
+`,
+  'src/evals.ts': `export const run = (code: string): unknown => eval(code);
+`,
+  'test/texts.test.ts': `import { expect, it } from 'vitest';
+import * as t from '../src/texts.ts';
+it('keeps the values of literals that look like imports, evals or HTML comments', () => {
+  expect(t.advice()).toBe('load it lazily with import("./heavy.js")');
+  expect(t.hide('x')).toBe('<!-- x -->');
+  expect(t.warning('you')).toBe('never eval(input) from you: \\\`import (x)\\\` -->');
+  expect(t.plain).toBe('eval(1) <!-- x');
+  expect(t.raw).toBe('a');
+  expect('a <!--b--> c'.replace(t.comment, '[$1]')).toBe('a [b] c');
+  expect(t.keyed['import(']).toBe(1);
+  expect(t.keyed.method['eval(']()).toBe(2);
+  expect(Object.entries(new t.Keyed())).toEqual([['import /* x */', 3]]);
+  expect(Object.getOwnPropertyNames(t.Keyed.prototype)).toContain('eval (');
+  expect(t.destructured).toBe(1);
+  expect(t.typed).toEqual({ 'import(': 5 });
+  expect(t.sizes).toEqual([3, 'string', '5<!--4']);
+});
+`,
+  'test/evals.test.ts': `import { expect, it } from 'vitest';
+import { run } from '../src/evals.ts';
+it('loads', () => { expect(run).toBeDefined(); });
+`,
   'src/emitter.ts': `import { EventEmitter } from 'node:events';
 export function tamper(): string {
   try { EventEmitter.prototype.emit = () => false; return 'changed'; } catch { return 'refused'; }
@@ -69,7 +107,13 @@ it('cannot change them for the tests', async () => {
 `,
 };
 
-const ALLOW: Record<string, string[]> = { granted: ['path', 'url', 'util', 'crypto'], emitter: ['events'], paths: [] };
+const ALLOW: Record<string, string[]> = {
+  granted: ['path', 'url', 'util', 'crypto'],
+  emitter: ['events'],
+  paths: [],
+  texts: [],
+  evals: [],
+};
 
 let root: string;
 let runner: GroupRunner;
@@ -116,6 +160,17 @@ describe('a confined module', () => {
     const result = await runner.run(['test/globals.test.ts'], []);
     expect(failures(result)).toEqual([]);
     expect(result.passed).toBe(1);
+  });
+
+  it('holds strings, templates and regexps that merely look like import(, eval( or an HTML comment', async () => {
+    const result = await runner.run(['test/texts.test.ts'], []);
+    expect(failures(result)).toEqual([]);
+    expect(result.passed).toBe(1);
+  });
+
+  it('still may not call eval', async () => {
+    const result = await runner.run(['test/evals.test.ts'], []);
+    expect(failures(result).join('\n')).toMatch(/SES_EVAL_REJECTED/);
   });
 
   // Were EventEmitter.prototype left writable, a module could replace `emit` and be handed `process` as `this`.
