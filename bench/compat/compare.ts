@@ -79,8 +79,8 @@ const CAUSES: Array<[RegExp, string]> = [
   [/a value must not take part in judging itself/, 'received-value guard (received.ts)'],
   [/Cannot redefine property: \w+/, "harden() of a granted built-in's module namespace (confine.ts)"],
   [
-    /Cannot assign to read only property '_(?:events|read|write)'/,
-    'EventEmitter/stream prototypes frozen in the test realm (console facade, globals.ts)',
+    /Cannot assign to read only property '(?:_events|_read|_write|Symbol\(kCapture\))'/,
+    'EventEmitter and stream prototypes, frozen when events, crypto or zlib is granted (confine.ts)',
   ],
   [
     /Cannot read private member|Receiver must be an instance of class/,
