@@ -30,6 +30,12 @@ export * from './auth.ts';
 export function inventory(): Map<string, Set<number>> { return new Map([['a', new Set([1, 2])]]); }
 export function stamp(): { at: Date; tags: string[] } { return { at: new Date(0), tags: ['x'] }; }
 export async function weather(): Promise<unknown> { return (await fetch('https://example.invalid/weather')).json(); }
+export class Stack { #items = [1, 2]; get size(): number { return this.#items.length; } }
+export const endpoint = (): URL => new URL('/a', 'https://api.example.com');
+`,
+  'src/locale.ts': `export const count = (n: number): string => n.toLocaleString('en-US');
+export const sortNames = (names: string[]): string[] => [...names].sort((a, b) => a.localeCompare(b, 'en'));
+export const day = (d: Date): string => d.toLocaleDateString('en-US', { timeZone: 'UTC' });
 `,
   'src/forbidden.ts': `import { readFileSync } from 'node:fs';\nexport const read = () => readFileSync;\n`,
   'test/clock.test.ts': `import { afterEach, expect, it, vi } from 'vitest';
@@ -63,7 +69,7 @@ vi.mock('../src/auth.ts', () => ({ isSignedIn: vi.fn((user: string) => user === 
 it('uses the mocked module it imports', () => { expect(upload('grace')).toBe(201); expect(upload('ada')).toBe(403); expect(isSignedIn).toHaveBeenCalledWith('ada'); });
 `,
   'test/shapes.test.ts': `import { expect, it, vi } from 'vitest';
-import { Box, inventory, stamp, weather } from '../src/shapes.ts';
+import { Box, endpoint, inventory, Stack, stamp, weather } from '../src/shapes.ts';
 it('compares classes, maps, sets and dates', () => {
   const box = new Box(['a', 'b']);
   expect(box.count).toBe(2);
@@ -83,6 +89,12 @@ it('compares classes, maps, sets and dates', () => {
   listener(stamp());
   expect(listener).toHaveBeenCalledWith({ at: new Date(0), tags: ['x'] });
 });
+it('compares getters over private fields and URLs', () => {
+  expect(new Stack()).toHaveProperty('size', 2);
+  expect(new Stack()).toMatchObject({ size: 2 });
+  expect(endpoint()).toEqual(new URL('https://api.example.com/a'));
+  expect(endpoint()).toHaveProperty('pathname', '/a');
+});
 it('calls the fetch a test stubbed', async () => {
   vi.stubGlobal('fetch', vi.fn(async () => ({ json: async () => ({ sky: 'clear' }) })));
   await expect(weather()).resolves.toEqual({ sky: 'clear' });
@@ -90,6 +102,14 @@ it('calls the fetch a test stubbed', async () => {
 });
 it('refuses the real network to a module not granted fetch', async () => {
   await expect(weather()).rejects.toThrow(/fetch is not granted/);
+});
+`,
+  'test/locale.test.ts': `import { expect, it } from 'vitest';
+import { count, day, sortNames } from '../src/locale.ts';
+it('formats and compares by locale', () => {
+  expect(count(1234567)).toBe('1,234,567');
+  expect(sortNames(['b', 'B', 'a', 'A'])).toEqual(['a', 'A', 'b', 'B']);
+  expect(day(new Date(Date.UTC(2020, 0, 2)))).toBe('1/2/2020');
 });
 `,
   'test/forbidden.test.ts': `import { expect, it } from 'vitest';
@@ -107,7 +127,7 @@ beforeAll(async () => {
     fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
   }
-  const modules = ['clock', 'auth', 'upload', 'shapes', 'forbidden'].map((name) => ({
+  const modules = ['clock', 'auth', 'upload', 'shapes', 'locale', 'forbidden'].map((name) => ({
     file: path.join(root, `src/${name}.ts`),
     allow: [],
   }));
@@ -140,10 +160,16 @@ describe('a confined module', () => {
     expect(result.passed).toBe(1);
   });
 
-  it('returns classes, maps, sets and dates that equality, snapshots and spies compare as before', async () => {
+  it('returns classes, maps, sets, dates and URLs that equality, snapshots and spies compare as before', async () => {
     const result = await runner.run(['test/shapes.test.ts'], []);
     expect(failures(result)).toEqual([]);
-    expect(result.passed).toBe(3);
+    expect(result.passed).toBe(4);
+  });
+
+  it('formats numbers and dates and compares strings by the locale it names, as Node does', async () => {
+    const result = await runner.run(['test/locale.test.ts'], []);
+    expect(failures(result)).toEqual([]);
+    expect(result.passed).toBe(1);
   });
 
   it('cannot load a Node built-in its intent does not grant, and is told how to grant it', async () => {

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { FsPolicy } from '../worker/fs-facade.js';
 import { WORKER_RUNTIME_KEY } from '../worker/worker-runtime.js';
+import { splitRefusedText } from './refused-text.js';
 
 /** One module to wrap. */
 export interface WrapRequest {
@@ -105,7 +106,7 @@ function compile(request: WrapRequest): string {
       removeComments: true,
       sourceMap: false,
     },
-    transformers: { before: [replaceImportMeta] },
+    transformers: { before: [replaceImportMeta, splitRefusedText] },
   });
   return output.outputText;
 }

@@ -3,6 +3,8 @@
 // wrapper imported for it: the modules it `uses` (as vitest loaded them, mocks included), and the Node built-ins and
 // packages its intent grants with `allow:`. Everything else it asks for is refused. Its exports reach the wrapper
 // through setters, so the wrapper's ES bindings stay live.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { confinedGlobals } from './globals.js';
 import { fsFacades, type FsPolicy } from './fs-facade.js';
 
@@ -24,7 +26,12 @@ export interface ConfineSpec {
   setters: Record<string, (value: unknown) => void>;
 }
 
-/** Node built-ins a confined module may be granted that hold no mutable state worth protecting once frozen. */
+/**
+ * Node built-ins a confined module may be granted that hold no mutable state worth protecting once frozen. events,
+ * crypto and zlib reach EventEmitter.prototype and the stream classes, which the test realm shares: frozen, they let
+ * no new emitter or stream be made in that test file (Node assigns properties those prototypes hold, one of them
+ * non-configurable), but left writable they would let the module replace `emit` and be handed `process` as `this`.
+ */
 const FREEZABLE_BUILTINS = new Set([
   'path',
   'url',
@@ -45,6 +52,11 @@ export async function confineModule(spec: ConfineSpec): Promise<void> {
   const compartment = new Compartment({ globals: confinedGlobals(spec.allow), __options__: true, name: spec.url });
   const scope = compartment.globalThis as Record<string, unknown>;
   scope.global = scope;
+  const filename = fileURLToPath(spec.url);
+  // vitest gives every module these CommonJS names. As globals of the module's own compartment, a module that
+  // declares its own (`const __dirname = path.dirname(fileURLToPath(import.meta.url))`) shadows them.
+  scope.__filename = filename;
+  scope.__dirname = path.dirname(filename);
   const modules = exposedModules(spec);
   const require = (specifier: string): unknown => {
     if (Object.hasOwn(modules, specifier)) return modules[specifier];
@@ -53,13 +65,27 @@ export async function confineModule(spec: ConfineSpec): Promise<void> {
     );
   };
   const exports = exportsObject(spec.setters);
-  const meta = harden({ url: spec.url, filename: new URL(spec.url).pathname, dirname: new URL('.', spec.url).pathname.replace(/\/$/, '') });
+  const meta = harden({ url: spec.url, filename, dirname: path.dirname(filename) });
+  bindAsConstants(scope);
   const run = compartment.evaluate(
     `(async function (exports, require, module, __importMeta) {\n${spec.body}\n})\n//# sourceURL=${spec.url}\n`,
   ) as (...args: unknown[]) => Promise<void>;
   await run(exports, harden(require), { exports }, meta);
   // Re-exports (`export { x } from './y'`) replaced the accessor with one of their own: read them once now.
   for (const [name, set] of Object.entries(spec.setters)) set(exports[name]);
+}
+
+/**
+ * Makes the compartment's global bindings read-only. SES compiles the global object's read-only properties into
+ * constants when it builds the evaluator (at the first evaluate); writable ones it looks up through its scope proxy at
+ * every use, which made a hot loop naming Math or Object many times slower than the same code unconfined.
+ */
+function bindAsConstants(scope: object): void {
+  for (const name of Object.getOwnPropertyNames(scope)) {
+    const descriptor = Object.getOwnPropertyDescriptor(scope, name)!;
+    if ('value' in descriptor && descriptor.configurable)
+      Object.defineProperty(scope, name, { ...descriptor, writable: false, configurable: false });
+  }
 }
 
 /** What `require(specifier)` answers inside the compartment. */
@@ -74,7 +100,8 @@ function exposedModules(spec: ConfineSpec): Record<string, unknown> {
     const builtin = specifier.startsWith('node:') ? specifier.slice(5) : undefined;
     if (builtin === 'fs') exposed[specifier] = fsModules().fs;
     else if (builtin === 'fs/promises') exposed[specifier] = fsModules().promises;
-    else if (builtin !== undefined && FREEZABLE_BUILTINS.has(builtin)) exposed[specifier] = harden(namespace);
+    // A module namespace object cannot be frozen (harden throws "Cannot redefine property"): freeze a copy of it.
+    else if (builtin !== undefined && FREEZABLE_BUILTINS.has(builtin)) exposed[specifier] = harden({ ...(namespace as object) });
     else if (builtin !== undefined) exposed[specifier] = namespace;
     else exposed[specifier] = esModuleView(namespace as Record<string, unknown>);
   }

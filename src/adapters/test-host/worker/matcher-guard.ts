@@ -1,6 +1,7 @@
 // Puts received.ts in front of every vitest matcher (`to…` on chai's Assertion.prototype): equality and snapshot
 // matchers compare a copy read once, spy matchers compare copies of the recorded calls and results, `toThrow`
-// compares a copy of what was thrown, and every other matcher refuses matcher-shaped values and module-made proxies.
+// compares a copy of what was thrown, matchers decided by identity take the value as it is, and every other matcher
+// refuses matcher-shaped values and module-made proxies.
 import { inspectReceived, materialize, refuseOwnInstanceCheck, UntrustedValueError } from './received.js';
 
 /** The parts of chai this guard needs. */
@@ -10,7 +11,7 @@ export interface ChaiLike {
 }
 
 type Matcher = (this: object, ...args: unknown[]) => unknown;
-type Kind = 'copy' | 'spy' | 'throw' | 'instance' | 'inspect';
+type Kind = 'copy' | 'spy' | 'throw' | 'instance' | 'inspect' | 'identity';
 
 const COPY = new Set([
   'toEqual',
@@ -22,6 +23,15 @@ const COPY = new Set([
   'toMatchSnapshot',
   'toMatchInlineSnapshot',
   'toMatchFileSnapshot',
+]);
+/**
+ * Decided by identity, typeof or truthiness: no getter, trap or `asymmetricMatch` of the received value is asked. But a
+ * `toBe` that fails looks for a deep equality to name in its message, which would show the value what was expected:
+ * that search gets a copy.
+ */
+// biome-ignore format: a word list, several to a line.
+const IDENTITY = new Set([
+  'toBe', 'toBeDefined', 'toBeUndefined', 'toBeNull', 'toBeTruthy', 'toBeFalsy', 'toBeNaN', 'toBeTypeOf',
 ]);
 const THROW = new Set(['toThrow', 'toThrowError', 'toThrowErrorMatchingSnapshot', 'toThrowErrorMatchingInlineSnapshot']);
 const wrapped = new WeakSet<Matcher>();
@@ -42,6 +52,7 @@ export function guardMatchers(chai: ChaiLike): void {
 
 function kindOf(name: string): Kind {
   if (COPY.has(name)) return 'copy';
+  if (IDENTITY.has(name)) return 'identity';
   if (THROW.has(name)) return 'throw';
   if (name === 'toBeInstanceOf') return 'instance';
   return /With$/.test(name) ? 'spy' : 'inspect';
@@ -55,7 +66,8 @@ function guard(name: string, original: Matcher, flag: ChaiLike['util']['flag']):
     else if (kind === 'spy') flag(this, 'object', isMock(received) ? standInSpy(received) : received);
     else if (kind === 'instance') refuseOwnInstanceCheck(args[0]);
     else if (kind === 'inspect') inspectReceived(received);
-    else return checkedThrow(this, received, args, original, flag);
+    else if (kind === 'identity' && name === 'toBe' && !Object.is(received, args[0])) flag(this, 'object', materialize(received));
+    else if (kind === 'throw') return checkedThrow(this, received, args, original, flag);
     return Reflect.apply(original, this, args);
   };
 }

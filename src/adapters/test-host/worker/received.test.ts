@@ -73,6 +73,39 @@ describe('received values', () => {
     expect([...copy.bag]).toEqual([1, 2]);
   });
 
+  it("reads a class's getters on the original, once, so private fields and URL internals still answer", () => {
+    let reads = 0;
+    class Stack {
+      #items = [1, 2];
+      get size(): number {
+        reads++;
+        return this.#items.length;
+      }
+    }
+    const copy = materialize({ stack: new Stack(), url: new URL('https://example.com/a?b=1') }) as { stack: Stack; url: URL };
+    expect(copy.stack.size).toBe(2);
+    expect(copy.stack.size).toBe(2);
+    expect(reads).toBe(1);
+    expect(copy.url.pathname).toBe('/a');
+    expect(copy.url).toEqual(new URL('https://example.com/a?b=1'));
+    expect(copy.stack).toBeInstanceOf(Stack);
+  });
+
+  it('keeps buffers, typed arrays and promises as they are, getters of their built-in prototypes included', () => {
+    const kept = [Buffer.from('ab'), new Uint16Array(2), Promise.resolve(1), new DataView(new ArrayBuffer(2))];
+    for (const value of kept) expect(materialize(value)).toBe(value);
+  });
+
+  it('refuses a matcher that a getter of the class hands out', () => {
+    class Sly {
+      get inner(): unknown {
+        return { [MATCHER]: () => true };
+      }
+    }
+    const copy = materialize(new Sly()) as Sly;
+    expect(() => copy.inner).toThrow(UntrustedValueError);
+  });
+
   it('refuses an expected class that answers instanceof itself', () => {
     // biome-ignore lint/complexity/noStaticOnlyClass: the class under test is one whose only member is static.
     class Lenient {

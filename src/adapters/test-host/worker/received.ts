@@ -10,6 +10,24 @@ import { isConfinedProxy } from './provenance.js';
 const MATCHER_KEYS: readonly PropertyKey[] = ['asymmetricMatch', '$$typeof'];
 /** Bigger received values are refused rather than copied. */
 const MAX_NODES = 200_000;
+/** Built-in prototypes whose getters a copy answers itself: it has the same internal slots (`size` of a Map). */
+const SLOTS_COPIED = new Set<object>([
+  Object.prototype,
+  Array.prototype,
+  Error.prototype,
+  Map.prototype,
+  Set.prototype,
+  Date.prototype,
+  RegExp.prototype,
+]);
+/** Built-in prototypes of the values kept as they are: their getters are the realm's, the ones below a class's. */
+const TYPED_ARRAY = Reflect.getPrototypeOf(Uint8Array) as { prototype: object };
+// biome-ignore format: a word list, several to a line.
+const KEPT_PROTOTYPES = new Set<object>([
+  Object.prototype, Promise.prototype, WeakMap.prototype, WeakSet.prototype, Number.prototype, String.prototype,
+  Boolean.prototype, Symbol.prototype, BigInt.prototype, ArrayBuffer.prototype, SharedArrayBuffer.prototype,
+  DataView.prototype, TYPED_ARRAY.prototype, Buffer.prototype,
+]);
 
 /** A received value the assertion cannot trust; the test fails with this message. */
 export class UntrustedValueError extends Error {
@@ -70,27 +88,48 @@ class Copier {
   }
 
   private copyObject(value: object): unknown {
-    const proto = Reflect.getPrototypeOf(value);
-    if (types.isDate(value)) return this.keep(value, withProto(new Date(Date.prototype.getTime.call(value)), proto));
-    if (types.isRegExp(value)) return this.keep(value, withProto(new RegExp(value as RegExp), proto));
-    if (types.isMap(value)) {
-      const copy = this.keep(value, withProto(new Map(), proto));
-      Map.prototype.forEach.call(value, (entry: unknown, key: unknown) => Map.prototype.set.call(copy, this.copy(key), this.copy(entry)));
-      return this.withOwn(value, copy);
-    }
-    if (types.isSet(value)) {
-      const copy = this.keep(value, withProto(new Set(), proto));
-      Set.prototype.forEach.call(value, (entry: unknown) => Set.prototype.add.call(copy, this.copy(entry)));
-      return this.withOwn(value, copy);
-    }
     if (isKeptAsIs(value)) return this.keep(value, refuseGetters(value));
-    const copy = this.keep(
-      value,
-      Array.isArray(value) ? withProto([], proto) : types.isNativeError(value) ? nativeErrorWith(proto) : Object.create(proto),
-    );
-    this.withOwn(value, copy);
-    if (!Array.isArray(value) && !types.isNativeError(value) && hasIterator(value)) this.freezeIteration(value, copy);
+    const copy = this.keep(value, this.emptyCopy(value));
+    if (types.isMap(value)) {
+      Map.prototype.forEach.call(value, (entry: unknown, key: unknown) => Map.prototype.set.call(copy, this.copy(key), this.copy(entry)));
+    } else if (types.isSet(value)) {
+      Set.prototype.forEach.call(value, (entry: unknown) => Set.prototype.add.call(copy, this.copy(entry)));
+    }
+    if (!types.isDate(value) && !types.isRegExp(value)) this.withOwn(value, copy);
+    this.inheritedGetters(value, copy);
+    if (!hasSlots(value) && hasIterator(value)) this.freezeIteration(value, copy);
     return copy;
+  }
+
+  /** A copy with the value's prototype and internal slots (date, regexp, map, set, array, error), no content yet. */
+  private emptyCopy(value: object): object {
+    const proto = Reflect.getPrototypeOf(value);
+    if (types.isDate(value)) return withProto(new Date(Date.prototype.getTime.call(value)), proto);
+    if (types.isRegExp(value)) return withProto(new RegExp(value as RegExp), proto);
+    if (types.isMap(value)) return withProto(new Map(), proto);
+    if (types.isSet(value)) return withProto(new Set(), proto);
+    if (Array.isArray(value)) return withProto([], proto);
+    return types.isNativeError(value) ? nativeErrorWith(proto) : Object.create(proto);
+  }
+
+  /**
+   * Getters of the value's classes (`get size()`, URL's `href`) run against the original, once, when a matcher first
+   * reads them: run against the copy they would miss the private fields and internal slots no copy can have, and
+   * what they return would go unchecked. Built-in prototypes whose getters work on the copy end the walk.
+   */
+  private inheritedGetters(source: object, copy: object): void {
+    for (let owner = Reflect.getPrototypeOf(source); owner && !SLOTS_COPIED.has(owner); owner = Reflect.getPrototypeOf(owner)) {
+      for (const key of Reflect.ownKeys(owner)) {
+        const getter = Reflect.getOwnPropertyDescriptor(owner, key)!.get;
+        if (!getter || Reflect.getOwnPropertyDescriptor(copy, key)) continue;
+        let read: { value: unknown } | undefined;
+        const get = () => {
+          read ??= { value: this.copy(Reflect.apply(getter, source, [])) };
+          return read.value;
+        };
+        Reflect.defineProperty(copy, key, { get, enumerable: false, configurable: true });
+      }
+    }
   }
 
   /** Copies every own property as plain data (getters read once), keeping enumerability. */
@@ -143,11 +182,14 @@ function isKeptAsIs(value: object): boolean {
   );
 }
 
+/** A value kept as it is must not have getters of its own, nor of a class between it and its built-in prototype. */
 function refuseGetters<T extends object>(value: T): T {
   if (types.isModuleNamespaceObject(value)) return value;
-  for (const key of Reflect.ownKeys(value)) {
-    if (!('value' in Reflect.getOwnPropertyDescriptor(value, key)!))
-      throw new UntrustedValueError(`the received value has a getter '${String(key)}'`);
+  for (let owner: object | null = value; owner && !KEPT_PROTOTYPES.has(owner); owner = Reflect.getPrototypeOf(owner)) {
+    for (const key of Reflect.ownKeys(owner)) {
+      if (!('value' in Reflect.getOwnPropertyDescriptor(owner, key)!))
+        throw new UntrustedValueError(`the received value has a getter '${String(key)}'`);
+    }
   }
   return value;
 }
@@ -162,6 +204,18 @@ function nativeErrorWith(proto: object | null): object {
 function withProto<T extends object>(copy: T, proto: object | null): T {
   if (Reflect.getPrototypeOf(copy) !== proto) Reflect.setPrototypeOf(copy, proto);
   return copy;
+}
+
+/** Dates, regexps, maps, sets, arrays and errors: copied with their internal slots, and compared by them. */
+function hasSlots(value: object): boolean {
+  return (
+    types.isDate(value) ||
+    types.isRegExp(value) ||
+    types.isMap(value) ||
+    types.isSet(value) ||
+    Array.isArray(value) ||
+    types.isNativeError(value)
+  );
 }
 
 function hasIterator(value: object): boolean {
