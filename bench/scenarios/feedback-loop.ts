@@ -2,6 +2,7 @@
 // style `vitest run` + `tsc --noEmit` spawned per iteration.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { loadAdapters, TSC_CLI, TYPE_ROOT, VITEST_CLI } from '../dist.js';
 import { CART_GREEN, CART_INTENT, CART_RED, CART_TEST } from '../fixtures/cart.js';
 import { createRepo, type TempSpace } from '../repos.js';
@@ -23,6 +24,11 @@ const EXPORTS = [
   'total(cart: CartLine[], discountPercent: number, taxRate: number): number',
 ];
 const NAME = '1 feedback iteration';
+/**
+ * Untimed pause before each iteration, standing for the model's reply: the build tells the test host a test file will
+ * follow as the request goes out, and the host boots its thread meanwhile. 300 ms is a fast reply (scenario 3's).
+ */
+const MODEL_MS = 300;
 
 /** Red on even iterations, green on odd ones, so consecutive runs always differ. */
 const codeFor = (i: number) => (Math.abs(i) % 2 === 0 ? CART_RED : CART_GREEN);
@@ -34,15 +40,17 @@ export const feedbackLoop: Scenario = {
     const files = { 'intents/cart.intent.md': CART_INTENT, [TEST]: CART_TEST, [MODULE]: CART_GREEN };
     const adapters = await loadAdapters();
     const warm: Record<string, Warm> = {};
-    // The product's path (auto, module confined), the same without confinement, and without an OS sandbox.
-    for (const [key, sandbox, confined] of [
-      ['auto', 'auto', true],
-      ['shared', 'auto', false],
-      ['off', 'off', true],
+    // The product's path (auto, module confined), the same without confinement, without an OS sandbox, and with no
+    // model time in which to boot the next test thread.
+    for (const [key, sandbox, confined, modelMs] of [
+      ['auto', 'auto', true, MODEL_MS],
+      ['shared', 'auto', false, MODEL_MS],
+      ['off', 'off', true, MODEL_MS],
+      ['backToBack', 'auto', true, 0],
     ] as const) {
       const { root } = await createRepo(space, `loop-${key}`, files);
-      log(`  warm path, sandbox ${sandbox}, module ${confined ? 'confined' : 'shared'}`);
-      warm[key] = await measureWarm(adapters, root, sandbox, confined);
+      log(`  warm path, sandbox ${sandbox}, module ${confined ? 'confined' : 'shared'}, ${modelMs} ms model`);
+      warm[key] = await measureWarm(adapters, root, { sandbox, confined, modelMs });
     }
     const { root: baseRoot } = await createRepo(space, 'loop-spawned', files);
     log('  spawned vitest run + tsc --noEmit');
@@ -58,7 +66,14 @@ interface Warm {
   tier: string;
 }
 
-async function measureWarm(adapters: Adapters, root: string, sandbox: 'auto' | 'off', confined: boolean): Promise<Warm> {
+interface WarmSetup {
+  sandbox: 'auto' | 'off';
+  confined: boolean;
+  /** Untimed wait before each iteration, after telling the runner a test file will follow (see MODEL_MS). */
+  modelMs: number;
+}
+
+async function measureWarm(adapters: Adapters, root: string, { sandbox, confined, modelMs }: WarmSetup): Promise<Warm> {
   const checker = adapters.createTsChecker({ root });
   const workspace = adapters.createFsWorkspace(root);
   const guarded = adapters.createProtectedFiles(root, ['intents/cart.intent.md', TEST]);
@@ -78,8 +93,12 @@ async function measureWarm(adapters: Adapters, root: string, sandbox: 'auto' | '
     const samples = await sample(
       async (i) => {
         const code = codeFor(i);
+        if (modelMs > 0) {
+          runner.expect(1);
+          await delay(modelMs);
+        }
         const start = process.hrtime.bigint();
-        // The same steps, in the same order, as tryReply in src/core/loop.ts.
+        // The same steps, in the same order, as an attempt of the engine in src/core/agent/engine.ts.
         const unsafe = adapters.findUnsafeCode({ modulePath: MODULE, code, protectedPaths: [TEST], testDirs: ['test'], allow: [] });
         const typeProblems = await checker.check(MODULE, code, EXPORTS);
         const checked = process.hrtime.bigint();
@@ -204,6 +223,12 @@ function report(warm: Record<string, Warm>, spawned: Spawned): ScenarioResult {
       row(NAME, 'the same, module not confined (isolation: shared)', 'ms', shared),
       row(NAME, 'confinement: confined / not confined', 'x', single(confinement), '≤ 1.25×', confinement <= 1.25),
       row(NAME, 'ainative warm path, --sandbox off, module confined', 'ms', off, '≤ 200 ms', off.median <= 200),
+      row(
+        NAME,
+        'the --sandbox auto path back to back: no model time to boot the test thread ahead',
+        'ms',
+        summarize(warm.backToBack!.samples),
+      ),
       row(NAME, 'spawned `vitest run` + `tsc --noEmit` (@types/node: the verdicts ainative gives)', 'ms', alike),
       row(NAME, 'spawned `vitest run` + `tsc --noEmit` (no @types)', 'ms', minimal),
       row(NAME, 'speed-up: spawned (@types/node) / warm auto', 'x', single(ratio), '≥ 10×', ratio >= 10),
@@ -212,7 +237,8 @@ function report(warm: Record<string, Warm>, spawned: Spawned): ScenarioResult {
     notes: [
       'Scenario 1: a 5-test cart module, alternating a red (2 failing) and a green version so every iteration reruns; ' +
         'the warm path is guard + ts-morph check + write + protected-file snapshot + vitest rerun + restore check + summarizeFailures, ' +
-        `from dist/ in this process, after 2 warm-up iterations. The spawned baseline writes the module, runs \`node vitest.mjs run <file> --root <repo>\` ` +
+        `from dist/ in this process, after 2 warm-up iterations. Before each iteration, untimed, the runner is told a test file will follow ` +
+        `and the bench waits ${MODEL_MS} ms, as the host boots the next test thread while the model answers; the back-to-back row skips that. The spawned baseline writes the module, runs \`node vitest.mjs run <file> --root <repo>\` ` +
         'and `node tsc --noEmit -p` on a tsconfig listing only the module, after 1 warm-up; tsc once with the compiler settings ' +
         "of ainative's checker (@types/node loaded) and once with `types: []`, each added to the same vitest run. ainative's " +
         'check runs without @types/node first and keeps that verdict only when the module, everything it imports and no package ' +
